@@ -1,0 +1,186 @@
+//! Puts local-time text logs on the UTC timeline, and says how.
+//!
+//! In order of trust: the log's own anchors (CBS's `Universal Time is:` line and CSI `@`
+//! stamps, applied from their line on so a daylight-saving change inside a log is followed);
+//! the zone the user gave with `--tz` (DST-aware); the offset another log of the same case
+//! stated (a dism.log has no anchor, the CBS.log beside it does); otherwise the times stay
+//! local and are flagged as unanchored. Local and UTC times are never mixed silently.
+
+use std::collections::BTreeMap;
+
+use jiff::tz::{Offset, TimeZone};
+use serde::Serialize;
+
+use crate::model::{AnchorBasis, ClockAnchor, Event, EventTime, Location};
+use crate::parse::ParsedFile;
+
+/// A time zone given by the user, with the name they gave it.
+#[derive(Debug, Clone)]
+pub struct Zone {
+    /// The name as given (`+09:00`, `Asia/Tokyo`).
+    pub name: String,
+    /// The zone.
+    pub tz: TimeZone,
+}
+
+impl Zone {
+    /// Parses a UTC offset (`+09:00`, `-0500`, `UTC`, `Z`) or an IANA zone name.
+    pub fn parse(spec: &str) -> Result<Zone, String> {
+        let tz = if spec.eq_ignore_ascii_case("utc") || spec == "Z" {
+            TimeZone::UTC
+        } else if spec.starts_with(['+', '-']) {
+            TimeZone::fixed(parse_offset(spec).ok_or_else(|| format!("'{spec}' is not a UTC offset like +09:00"))?)
+        } else {
+            TimeZone::get(spec).map_err(|_| format!("'{spec}' is neither a UTC offset like +09:00 nor a known IANA zone name"))?
+        };
+        Ok(Zone { name: spec.to_string(), tz })
+    }
+}
+
+fn parse_offset(spec: &str) -> Option<Offset> {
+    let sign = if spec.starts_with('-') { -1 } else { 1 };
+    let digits: String = spec[1..].chars().filter(|c| *c != ':').collect();
+    if !(digits.len() == 2 || digits.len() == 4) || !digits.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let hours: i32 = digits[..2].parse().ok()?;
+    let minutes: i32 = digits.get(2..).filter(|m| !m.is_empty()).map_or(Some(0), |m| m.parse().ok())?;
+    if hours > 14 || minutes > 59 {
+        return None;
+    }
+    Offset::from_seconds(sign * (hours * 3600 + minutes * 60)).ok()
+}
+
+/// An offset as `+09:00`.
+pub fn offset_text(offset: Offset) -> String {
+    let seconds = offset.seconds();
+    let sign = if seconds < 0 { '-' } else { '+' };
+    let minutes = seconds.abs() / 60;
+    format!("{sign}{:02}:{:02}", minutes / 60, minutes % 60)
+}
+
+/// How a file's times were put on the UTC timeline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "basis", rename_all = "kebab-case")]
+pub enum ClockBasis {
+    /// The file writes UTC.
+    Utc,
+    /// The file states its own offset(s).
+    Log {
+        /// Offsets in the order they apply (`+09:00`).
+        offsets: Vec<String>,
+        /// How the log states them.
+        how: AnchorBasis,
+    },
+    /// The `--tz` zone.
+    Zone {
+        /// The zone as the user gave it.
+        zone: String,
+    },
+    /// An offset stated by another log of the same case.
+    Borrowed {
+        /// The offset (`+09:00`).
+        offset: String,
+        /// The log that stated it.
+        from: String,
+    },
+    /// Local times with no known offset: shown as written, sorted as if UTC.
+    Unanchored,
+}
+
+impl ClockBasis {
+    /// One line for reports.
+    pub fn describe(&self) -> String {
+        match self {
+            ClockBasis::Utc => "UTC".to_string(),
+            ClockBasis::Log { offsets, how } => format!("local, UTC{} from {}", offsets.join(" then UTC"), how.describe()),
+            ClockBasis::Zone { zone } => format!("local, converted with --tz {zone}"),
+            ClockBasis::Borrowed { offset, from } => format!("local, UTC{offset} as stated by {from}"),
+            ClockBasis::Unanchored => "local, unanchored (no offset known: give --tz)".to_string(),
+        }
+    }
+}
+
+/// Anchors every local-time event of `files` and returns each file's clock basis (in order).
+pub fn anchor(files: &mut [ParsedFile], zone: Option<&Zone>) -> Vec<ClockBasis> {
+    let borrowed = case_offset(files);
+    files
+        .iter_mut()
+        .map(|file| {
+            let has_local = file.events.iter().any(|e| e.time.local().is_some());
+            if !has_local {
+                return ClockBasis::Utc;
+            }
+            if !file.anchors.is_empty() {
+                apply_anchors(&mut file.events, &file.anchors);
+                let offsets = file.anchors.iter().map(|a| offset_text(a.offset)).collect();
+                return ClockBasis::Log { offsets, how: file.anchors[0].basis };
+            }
+            if let Some(zone) = zone {
+                apply_zone(&mut file.events, &zone.tz);
+                return ClockBasis::Zone { zone: zone.name.clone() };
+            }
+            if let Some((offset, from)) = &borrowed {
+                apply_zone(&mut file.events, &TimeZone::fixed(*offset));
+                return ClockBasis::Borrowed { offset: offset_text(*offset), from: from.clone() };
+            }
+            ClockBasis::Unanchored
+        })
+        .collect()
+}
+
+/// The offset most logs of the case state (first-stated wins a tie), with the file that said it.
+fn case_offset(files: &[ParsedFile]) -> Option<(Offset, String)> {
+    let mut counts: BTreeMap<i32, (usize, usize, String)> = BTreeMap::new();
+    for (order, file) in files.iter().enumerate() {
+        for anchor in &file.anchors {
+            let entry = counts.entry(anchor.offset.seconds()).or_insert((0, order, file.path.to_string()));
+            entry.0 += 1;
+        }
+    }
+    counts
+        .into_iter()
+        .max_by(|a, b| a.1 .0.cmp(&b.1 .0).then(b.1 .1.cmp(&a.1 .1)))
+        .and_then(|(seconds, (_, _, from))| Some((Offset::from_seconds(seconds).ok()?, from)))
+}
+
+fn apply_anchors(events: &mut [Event], anchors: &[ClockAnchor]) {
+    for event in events {
+        let line = match event.origin.location {
+            Location::Line(line) => line,
+            Location::Record(_) => continue,
+        };
+        let index = anchors.partition_point(|a| a.line <= line).saturating_sub(1);
+        if let Some(anchor) = anchors.get(index) {
+            set_utc(event, &TimeZone::fixed(anchor.offset));
+        }
+    }
+}
+
+fn apply_zone(events: &mut [Event], tz: &TimeZone) {
+    for event in events {
+        set_utc(event, tz);
+    }
+}
+
+fn set_utc(event: &mut Event, tz: &TimeZone) {
+    if let EventTime::Local { local, utc } = &mut event.time {
+        *utc = local.to_zoned(tz.clone()).ok().map(|z| z.timestamp());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Zone;
+
+    #[test]
+    fn zones_parse_as_offsets_or_iana_names() {
+        for (spec, ok) in [("+09:00", true), ("-0500", true), ("UTC", true), ("Asia/Tokyo", true), ("Europe/Berlin", true), ("+25:00", false), ("Mars/Base", false), ("+9", false)] {
+            assert_eq!(Zone::parse(spec).is_ok(), ok, "{spec}");
+        }
+        let tokyo = Zone::parse("Asia/Tokyo").expect("zone");
+        let local: jiff::civil::DateTime = "2012-10-21T12:00:00".parse().expect("datetime");
+        let utc = local.to_zoned(tokyo.tz).expect("zoned").timestamp();
+        assert_eq!(utc.to_string(), "2012-10-21T03:00:00Z");
+    }
+}

@@ -1,0 +1,111 @@
+//! Third stage: everything known about one machine, gathered from all its files: the merged
+//! timeline (one deterministic order whatever the parsing order), the untimed facts, how each
+//! file's clock was anchored, and every notice.
+
+pub mod clock;
+
+use std::sync::Arc;
+
+use jiff::Timestamp;
+
+use crate::input::encoding::TextEncoding;
+use crate::model::{Event, EventTime, Fact, Notice, SourceKind};
+use crate::parse::ParsedFile;
+
+pub use clock::{ClockBasis, Zone};
+
+/// What is known of one input file.
+#[derive(Debug, Clone)]
+pub struct FileSummary {
+    /// Display path.
+    pub path: Arc<str>,
+    /// What it was read as; `None` when skipped or unreadable.
+    pub kind: Option<SourceKind>,
+    /// Text encoding, for text files.
+    pub encoding: Option<TextEncoding>,
+    /// Size in bytes.
+    pub size: u64,
+    /// Records read (events, writer blocks, machine values).
+    pub records: usize,
+    /// Earliest and latest event time.
+    pub span: Option<(EventTime, EventTime)>,
+    /// How its times reached UTC.
+    pub clock: ClockBasis,
+    /// Why it was skipped, when it was.
+    pub skipped: Option<String>,
+    /// Its warnings and errors.
+    pub notices: Vec<Notice>,
+}
+
+/// One machine's case.
+#[derive(Debug, Default)]
+pub struct Case {
+    /// One summary per input file, in input order.
+    pub files: Vec<FileSummary>,
+    /// All timed events, sorted.
+    pub events: Vec<Event>,
+    /// All untimed facts, in input order.
+    pub facts: Vec<Fact>,
+    /// Notices not tied to a parsed file (paths that could not be listed or unpacked).
+    pub notices: Vec<Notice>,
+}
+
+impl Case {
+    /// Builds the case from parsed files (in input order) and collection notices.
+    pub fn build(mut parsed: Vec<ParsedFile>, notices: Vec<Notice>, zone: Option<&Zone>) -> Case {
+        let clocks = clock::anchor(&mut parsed, zone);
+        let mut case = Case { notices, ..Case::default() };
+        for (file, clock) in parsed.into_iter().zip(clocks) {
+            case.files.push(FileSummary {
+                span: span(&file.events),
+                path: file.path,
+                kind: file.kind,
+                encoding: file.encoding,
+                size: file.size,
+                records: file.records,
+                clock,
+                skipped: file.skipped,
+                notices: file.notices,
+            });
+            case.events.extend(file.events);
+            case.facts.extend(file.facts);
+        }
+        sort_timeline(&mut case.events);
+        case
+    }
+
+    /// Every notice: collection notices first, then each file's in input order.
+    pub fn all_notices(&self) -> impl Iterator<Item = &Notice> {
+        self.notices.iter().chain(self.files.iter().flat_map(|f| f.notices.iter()))
+    }
+
+    /// True when at least one input was read as a known kind.
+    pub fn anything_read(&self) -> bool {
+        self.files.iter().any(|f| f.kind.is_some())
+    }
+}
+
+fn span(events: &[Event]) -> Option<(EventTime, EventTime)> {
+    let first = events.iter().min_by_key(|e| e.time.sort_key())?;
+    let last = events.iter().max_by_key(|e| e.time.sort_key())?;
+    Some((first.time, last.time))
+}
+
+/// Sorts by time, then file, then place in the file: the same order on every run.
+fn sort_timeline(events: &mut [Event]) {
+    events.sort_by(|a, b| {
+        a.time
+            .sort_key()
+            .cmp(&b.time.sort_key())
+            .then_with(|| a.origin.file.cmp(&b.origin.file))
+            .then_with(|| a.origin.location.cmp(&b.origin.location))
+    });
+}
+
+/// Keeps the events whose time lies within `[since, until]`.
+pub fn filter_time(events: &[Event], since: Option<Timestamp>, until: Option<Timestamp>) -> impl Iterator<Item = &Event> {
+    events.iter().filter(move |e| {
+        let t = e.time.sort_key();
+        since.is_none_or(|s| t >= s) && until.is_none_or(|u| t <= u)
+    })
+}

@@ -1,0 +1,105 @@
+//! The command line (clap derive), turned into a validated [`Config`].
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::case::Zone;
+use crate::config::{self, Command, Config, InputsFormat, TimelineFormat};
+use crate::input::ArchiveLimits;
+
+/// Offline diagnosis of failed Windows backups from collected logs.
+///
+/// backupdiag reads exported .evtx logs, CBS.log / CbsPersist logs and cabinets, dism.log,
+/// Panther setup logs, `vssadmin list writers`, `bcdedit /enum` and `msinfo32` reports, from
+/// files, folders and .zip archives. It only reads: inputs are never modified.
+#[derive(Debug, Parser)]
+#[command(name = "backupdiag", version, about, long_about)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: CliCommand,
+}
+
+#[derive(Debug, Subcommand)]
+enum CliCommand {
+    /// List what was found under the given paths and what was read from each file.
+    Inputs {
+        #[command(flatten)]
+        common: Common,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = InputsFormatArg::Table)]
+        format: InputsFormatArg,
+    },
+    /// Print every timed event of every file as one time-sorted timeline.
+    Timeline {
+        #[command(flatten)]
+        common: Common,
+        /// Output format (jsonl: one JSON object per event on stdout, warnings on stderr).
+        #[arg(long, value_enum, default_value_t = TimelineFormatArg::Table)]
+        format: TimelineFormatArg,
+        /// Keep events at or after this time (2012-10-21, '2012-10-21 08:00', RFC 3339).
+        #[arg(long, value_name = "TIME")]
+        since: Option<String>,
+        /// Keep events at or before this time.
+        #[arg(long, value_name = "TIME")]
+        until: Option<String>,
+    },
+}
+
+#[derive(Debug, Args)]
+struct Common {
+    /// Files, folders (read recursively) and .zip archives (read in place).
+    #[arg(required = true, value_name = "PATH")]
+    paths: Vec<PathBuf>,
+    /// The machine's time zone: a UTC offset (+09:00) or an IANA name (Asia/Tokyo). Used for
+    /// local-time logs that do not state their offset, and to show times.
+    #[arg(long, value_name = "ZONE")]
+    tz: Option<String>,
+    /// Never show a progress line.
+    #[arg(long)]
+    no_progress: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum InputsFormatArg {
+    Table,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum TimelineFormatArg {
+    Table,
+    Jsonl,
+}
+
+impl Cli {
+    /// Validates the parsed command line into a [`Config`].
+    pub fn into_config(self) -> Result<Config, String> {
+        let (common, command) = match self.command {
+            CliCommand::Inputs { common, format } => {
+                let format = match format {
+                    InputsFormatArg::Table => InputsFormat::Table,
+                    InputsFormatArg::Json => InputsFormat::Json,
+                };
+                (common, Command::Inputs { format })
+            }
+            CliCommand::Timeline { common, format, since, until } => {
+                let zone = common.tz.as_deref().map(Zone::parse).transpose()?;
+                let bound = |t: Option<String>| t.map(|t| config::parse_time_bound(&t, zone.as_ref())).transpose();
+                let format = match format {
+                    TimelineFormatArg::Table => TimelineFormat::Table,
+                    TimelineFormatArg::Jsonl => TimelineFormat::Jsonl,
+                };
+                let command = Command::Timeline { format, since: bound(since)?, until: bound(until)? };
+                (common, command)
+            }
+        };
+        Ok(Config {
+            zone: common.tz.as_deref().map(Zone::parse).transpose()?,
+            paths: common.paths,
+            progress: !common.no_progress,
+            limits: ArchiveLimits::default(),
+            command,
+        })
+    }
+}

@@ -1,0 +1,97 @@
+//! The validated run configuration. The command line is turned into a [`Config`] once; nothing
+//! after that sees the command-line parser.
+
+use std::path::PathBuf;
+
+use jiff::Timestamp;
+
+use crate::case::Zone;
+use crate::input::ArchiveLimits;
+
+/// Output formats of `inputs`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputsFormat {
+    /// Aligned text for a terminal.
+    Table,
+    /// One JSON document.
+    Json,
+}
+
+/// Output formats of `timeline`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimelineFormat {
+    /// One aligned line per event.
+    Table,
+    /// One JSON object per line per event, nothing else on stdout.
+    Jsonl,
+}
+
+/// What to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    /// List the inputs found and what was read from each.
+    Inputs {
+        /// Output format.
+        format: InputsFormat,
+    },
+    /// Print the merged timeline.
+    Timeline {
+        /// Output format.
+        format: TimelineFormat,
+        /// Earliest event time kept.
+        since: Option<Timestamp>,
+        /// Latest event time kept.
+        until: Option<Timestamp>,
+    },
+}
+
+/// One run of backupdiag.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The command.
+    pub command: Command,
+    /// Files, folders and archives to read.
+    pub paths: Vec<PathBuf>,
+    /// The machine's zone, for local-time logs that do not state their offset, and for display.
+    pub zone: Option<Zone>,
+    /// Limits on unpacking archives.
+    pub limits: ArchiveLimits,
+    /// Show a progress line on stderr (only ever on a terminal).
+    pub progress: bool,
+}
+
+/// Parses a `--since`/`--until` time: RFC 3339 with offset, or a date / date-time without
+/// one, taken in `zone` (UTC when no zone is given).
+pub fn parse_time_bound(text: &str, zone: Option<&Zone>) -> Result<Timestamp, String> {
+    if let Ok(ts) = text.parse::<Timestamp>() {
+        return Ok(ts);
+    }
+    let tz = zone.map_or(jiff::tz::TimeZone::UTC, |z| z.tz.clone());
+    let normalized = text.trim().replace(' ', "T");
+    let civil = normalized
+        .parse::<jiff::civil::DateTime>()
+        .or_else(|_| normalized.parse::<jiff::civil::Date>().map(|d| d.to_datetime(jiff::civil::Time::midnight())))
+        .map_err(|_| format!("'{text}' is not a time (use 2012-10-21, '2012-10-21 08:00' or 2012-10-21T08:00:00+09:00)"))?;
+    civil.to_zoned(tz).map(|z| z.timestamp()).map_err(|e| format!("'{text}': {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_time_bound;
+    use crate::case::Zone;
+
+    #[test]
+    fn time_bounds_in_every_accepted_shape() {
+        let tokyo = Zone::parse("+09:00").expect("zone");
+        let cases = [
+            ("2012-10-21T08:00:00Z", None, "2012-10-21T08:00:00Z"),
+            ("2012-10-21T08:00:00+09:00", None, "2012-10-20T23:00:00Z"),
+            ("2012-10-21", None, "2012-10-21T00:00:00Z"),
+            ("2012-10-21 08:00", Some(&tokyo), "2012-10-20T23:00:00Z"),
+        ];
+        for (text, zone, expected) in cases {
+            assert_eq!(parse_time_bound(text, zone).map(|t| t.to_string()), Ok(expected.to_string()), "{text}");
+        }
+        assert!(parse_time_bound("yesterday", None).is_err());
+    }
+}

@@ -1,0 +1,202 @@
+//! Reads `.zip` archives in place, without extracting anything to disk, under limits that
+//! keep a hostile or broken archive from exhausting memory.
+
+use std::io::{Read, Seek};
+use std::sync::Arc;
+
+use crate::model::{Notice, Severity};
+
+use super::content::Content;
+use super::Input;
+
+/// Limits on what one run unpacks from archives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ArchiveLimits {
+    /// Most entries read from one archive.
+    pub max_entries: usize,
+    /// Most bytes unpacked from all archives of the run together.
+    pub max_total_bytes: u64,
+    /// Highest uncompressed-to-compressed ratio accepted for an entry over 1 MiB.
+    pub max_ratio: u64,
+    /// Deepest nesting of archives in archives (1 = no zip inside a zip).
+    pub max_depth: u8,
+}
+
+impl Default for ArchiveLimits {
+    fn default() -> Self {
+        ArchiveLimits {
+            max_entries: 100_000,
+            max_total_bytes: 4 << 30,
+            max_ratio: 1_000,
+            max_depth: 3,
+        }
+    }
+}
+
+/// True when the bytes start like a zip archive (local file header or empty archive).
+pub fn looks_like_zip(head: &[u8]) -> bool {
+    head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06")
+}
+
+/// Unpacking state shared over every archive of one run.
+#[derive(Debug)]
+pub struct Unpacker {
+    limits: ArchiveLimits,
+    unpacked: u64,
+}
+
+impl Unpacker {
+    /// A fresh unpacker with these limits.
+    pub fn new(limits: ArchiveLimits) -> Unpacker {
+        Unpacker { limits, unpacked: 0 }
+    }
+
+    /// Reads every file entry of the archive at `path` (display path) into memory.
+    pub fn unpack<R: Read + Seek>(
+        &mut self,
+        reader: R,
+        path: &str,
+        depth: u8,
+        inputs: &mut Vec<Input>,
+        notices: &mut Vec<Notice>,
+    ) {
+        if depth >= self.limits.max_depth {
+            let reason = format!("archive nested deeper than {} levels; not opened", self.limits.max_depth);
+            notices.push(Notice::new(Severity::Error, path, reason));
+            return;
+        }
+        let mut archive = match zip::ZipArchive::new(reader) {
+            Ok(archive) => archive,
+            Err(err) => {
+                notices.push(Notice::new(Severity::Error, path, format!("not a readable zip archive: {err}")));
+                return;
+            }
+        };
+        if archive.len() > self.limits.max_entries {
+            let reason = format!(
+                "archive has {} entries, more than the limit of {}; only the first {} are read",
+                archive.len(),
+                self.limits.max_entries,
+                self.limits.max_entries
+            );
+            notices.push(Notice::new(Severity::Damaged, path, reason));
+        }
+        for index in 0..archive.len().min(self.limits.max_entries) {
+            self.unpack_entry(&mut archive, index, path, depth, inputs, notices);
+        }
+    }
+
+    fn unpack_entry<R: Read + Seek>(
+        &mut self,
+        archive: &mut zip::ZipArchive<R>,
+        index: usize,
+        path: &str,
+        depth: u8,
+        inputs: &mut Vec<Input>,
+        notices: &mut Vec<Notice>,
+    ) {
+        let entry = match archive.by_index(index) {
+            Ok(entry) => entry,
+            Err(err) => {
+                let place = format!("entry {index}");
+                notices.push(Notice::new(Severity::Error, path, format!("unreadable entry: {err}")).at(place));
+                return;
+            }
+        };
+        if entry.is_dir() {
+            return;
+        }
+        let entry_path = format!("{path}!{}", entry.name());
+        if let Err(reason) = check_entry_name(entry.name()) {
+            notices.push(Notice::new(Severity::Error, entry_path, reason));
+            return;
+        }
+        if entry.encrypted() {
+            notices.push(Notice::new(Severity::Error, entry_path, "entry is encrypted; not read"));
+            return;
+        }
+        let declared = entry.size();
+        if let Err(reason) = self.check_size(declared, entry.compressed_size()) {
+            notices.push(Notice::new(Severity::Error, entry_path, reason));
+            return;
+        }
+        let mut data = Vec::with_capacity(usize::try_from(declared).unwrap_or(0).min(1 << 26));
+        if let Err(err) = entry.take(declared.saturating_add(1)).read_to_end(&mut data) {
+            notices.push(Notice::new(Severity::Error, entry_path, format!("cannot unpack: {err}")));
+            return;
+        }
+        if data.len() as u64 > declared {
+            let reason = "entry holds more data than its header declares; refused as a possible zip bomb";
+            notices.push(Notice::new(Severity::Error, entry_path, reason));
+            return;
+        }
+        self.unpacked += data.len() as u64;
+        self.push(data, entry_path, depth, inputs, notices);
+    }
+
+    fn check_size(&self, declared: u64, compressed: u64) -> Result<(), String> {
+        if self.unpacked.saturating_add(declared) > self.limits.max_total_bytes {
+            return Err(format!(
+                "unpacking it would pass the limit of {} bytes unpacked from archives",
+                self.limits.max_total_bytes
+            ));
+        }
+        if declared > 1 << 20 && declared / compressed.max(1) > self.limits.max_ratio {
+            return Err(format!(
+                "compression ratio {}:1 is above the limit of {}:1; refused as a possible zip bomb",
+                declared / compressed.max(1),
+                self.limits.max_ratio
+            ));
+        }
+        Ok(())
+    }
+
+    fn push(&mut self, data: Vec<u8>, entry_path: String, depth: u8, inputs: &mut Vec<Input>, notices: &mut Vec<Notice>) {
+        if looks_like_zip(&data) {
+            let cursor = std::io::Cursor::new(data);
+            self.unpack(cursor, &entry_path, depth + 1, inputs, notices);
+            return;
+        }
+        let size = data.len() as u64;
+        inputs.push(Input {
+            path: Arc::from(entry_path),
+            content: Content::Memory(Arc::from(data)),
+            size,
+        });
+    }
+}
+
+/// Refuses entry names that climb out of the archive or are absolute.
+fn check_entry_name(name: &str) -> Result<(), &'static str> {
+    let unified = name.replace('\\', "/");
+    if unified.starts_with('/') || unified.as_bytes().get(1) == Some(&b':') {
+        return Err("entry name is an absolute path; refused");
+    }
+    if unified.split('/').any(|part| part == "..") {
+        return Err("entry name contains '..'; refused");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_entry_name;
+
+    #[test]
+    fn entry_names_that_escape_are_refused() {
+        let cases = [
+            ("logs/System.evtx", true),
+            ("CBS.log", true),
+            ("a..b/CBS.log", true),
+            ("../CBS.log", false),
+            ("logs/../../etc/passwd", false),
+            ("logs\\..\\x", false),
+            ("/etc/passwd", false),
+            ("\\Windows\\x", false),
+            ("C:/Windows/x", false),
+        ];
+        for (name, ok) in cases {
+            assert_eq!(check_entry_name(name).is_ok(), ok, "{name}");
+        }
+    }
+}

@@ -1,0 +1,76 @@
+//! Where an input's bytes live: a file on disk (memory-mapped or streamed when read) or a
+//! buffer unpacked from an archive. Inputs are opened read-only and never written.
+
+use std::fs::File;
+use std::io::{self, Read};
+use std::ops::Deref;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// The bytes behind one input.
+#[derive(Debug, Clone)]
+pub enum Content {
+    /// A file on disk, opened when it is read.
+    File(PathBuf),
+    /// Bytes unpacked from an archive.
+    Memory(Arc<[u8]>),
+}
+
+/// A read-only view of a whole input.
+#[derive(Debug)]
+pub enum Bytes {
+    /// A memory-mapped file.
+    Mapped(memmap2::Mmap),
+    /// A shared in-memory buffer.
+    Shared(Arc<[u8]>),
+    /// A zero-length file (which cannot be mapped).
+    Empty,
+}
+
+impl Deref for Bytes {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        match self {
+            Bytes::Mapped(map) => map,
+            Bytes::Shared(buf) => buf,
+            Bytes::Empty => &[],
+        }
+    }
+}
+
+impl Content {
+    /// The first `n` bytes (fewer if the input is shorter).
+    pub fn head(&self, n: usize) -> io::Result<Vec<u8>> {
+        match self {
+            Content::File(path) => {
+                let mut out = Vec::with_capacity(n);
+                File::open(path)?.take(n as u64).read_to_end(&mut out)?;
+                Ok(out)
+            }
+            Content::Memory(buf) => Ok(buf[..n.min(buf.len())].to_vec()),
+        }
+    }
+
+    /// The whole input, memory-mapped when it is a file.
+    pub fn bytes(&self) -> io::Result<Bytes> {
+        match self {
+            Content::File(path) => map_file(&File::open(path)?),
+            Content::Memory(buf) => Ok(Bytes::Shared(Arc::clone(buf))),
+        }
+    }
+}
+
+/// Maps a file read-only.
+#[allow(unsafe_code)]
+fn map_file(file: &File) -> io::Result<Bytes> {
+    if file.metadata()?.len() == 0 {
+        return Ok(Bytes::Empty);
+    }
+    // SAFETY: the map is read-only and private to this process. backupdiag reads collected
+    // copies of logs, not live files; if another process truncated the file while it is
+    // mapped, reads could fault, which is the documented risk of every mmap-based reader
+    // (ripgrep takes the same one). The map never outlives the `Bytes` that owns it.
+    let map = unsafe { memmap2::Mmap::map(file)? };
+    Ok(Bytes::Mapped(map))
+}

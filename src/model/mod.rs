@@ -1,0 +1,12 @@
+//! The data model every parser produces and every later stage reads: timed [`Event`]s on a
+//! UTC or local clock, untimed [`Fact`]s, and [`Notice`]s about the inputs themselves.
+
+mod event;
+mod fact;
+mod notice;
+mod time;
+
+pub use event::{Event, Field, Level, Location, Origin, SourceKind};
+pub use fact::{Fact, FactKind, MachineKey, ProviderInfo, VssListing, WriterState};
+pub use notice::{Notice, Severity};
+pub use time::{AnchorBasis, ClockAnchor, EventTime};

@@ -1,0 +1,106 @@
+//! Reads `.evtx` files through the `evtx` crate: every record rendered to XML and read by
+//! `event_xml`, damaged chunks and records reported with their place, the rest kept.
+
+use std::io::Cursor;
+use std::sync::Arc;
+
+use evtx::{EvtxParser, ParserSettings};
+
+use crate::input::{Content, Input};
+use crate::model::{Event, EventTime, Level, Location, Notice, Origin, Severity, SourceKind};
+
+use super::event_xml::{read_event_xml, XmlEvent};
+use super::ParsedFile;
+
+/// How many damaged places are named in a file's warning before the rest are only counted.
+const PLACES_NAMED: usize = 3;
+
+/// Reads every record of an evtx input that can be read.
+pub fn parse(input: &Input) -> ParsedFile {
+    let mut parsed = ParsedFile::new(input, Some(SourceKind::Evtx), None);
+    let settings = ParserSettings::new().num_threads(1).indent(false).validate_checksums(false);
+    let outcome = match &input.content {
+        Content::File(path) => EvtxParser::from_path(path).map(|p| read_records(p.with_configuration(settings), &input.path)),
+        Content::Memory(bytes) => EvtxParser::from_read_seek(Cursor::new(Arc::clone(bytes)))
+            .map(|p| read_records(p.with_configuration(settings), &input.path)),
+    };
+    match outcome {
+        Ok((events, errors)) => {
+            parsed.records = events.len();
+            parsed.events = events;
+            if let Some(notice) = damage_notice(&input.path, &errors, parsed.events.len()) {
+                parsed.notices.push(notice);
+            }
+        }
+        Err(err) => parsed
+            .notices
+            .push(Notice::new(Severity::Error, &*input.path, format!("not a readable event log: {}", error_chain(&err)))),
+    }
+    parsed
+}
+
+fn read_records<T: std::io::Read + std::io::Seek>(mut parser: EvtxParser<T>, path: &Arc<str>) -> (Vec<Event>, Vec<String>) {
+    let mut events = Vec::new();
+    let mut errors = Vec::new();
+    let file = Arc::clone(path);
+    let records = parser.serialized_records(|record| {
+        let record = record?;
+        let id = record.event_record_id;
+        let written = record.timestamp;
+        let xml = record.into_xml_bytes()?;
+        Ok((id, written, read_event_xml(&String::from_utf8_lossy(&xml.data))))
+    });
+    for record in records {
+        match record {
+            Ok((id, written, xml)) => events.push(to_event(&file, id, written, xml)),
+            Err(err) => errors.push(error_chain(&err)),
+        }
+    }
+    (events, errors)
+}
+
+fn to_event(file: &Arc<str>, record_id: u64, written: jiff::Timestamp, xml: XmlEvent) -> Event {
+    Event {
+        time: EventTime::Utc(xml.time_created.unwrap_or(written)),
+        origin: Origin {
+            file: Arc::clone(file),
+            location: Location::Record(xml.record_id.unwrap_or(record_id)),
+        },
+        source: SourceKind::Evtx,
+        provider: xml.provider.unwrap_or_default().into(),
+        event_id: xml.event_id,
+        level: xml.level.map_or(Level::Other, Level::from_evtx),
+        channel: xml.channel.map(Into::into),
+        computer: xml.computer.map(Into::into),
+        fields: xml.fields,
+        message: None,
+    }
+}
+
+fn damage_notice(path: &str, errors: &[String], read: usize) -> Option<Notice> {
+    let first = errors.first()?;
+    let mut reason = format!("{} damaged chunk(s) or record(s) skipped, {read} records read; {first}", errors.len());
+    for more in errors.iter().skip(1).take(PLACES_NAMED - 1) {
+        reason.push_str("; ");
+        reason.push_str(more);
+    }
+    if errors.len() > PLACES_NAMED {
+        reason.push_str(&format!("; and {} more", errors.len() - PLACES_NAMED));
+    }
+    Some(Notice::new(Severity::Damaged, path, reason))
+}
+
+/// An error and its causes on one line (`outer: inner: innermost`).
+pub fn error_chain(err: &dyn std::error::Error) -> String {
+    let mut out = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        if !out.contains(&text) {
+            out.push_str(": ");
+            out.push_str(&text);
+        }
+        source = cause.source();
+    }
+    out
+}

@@ -1,0 +1,149 @@
+//! Second stage: reads each input according to what it is. One module per source kind; each
+//! returns [`ParsedFile`]s (events, facts, clock anchors and notices), and nothing here knows
+//! about diagnosis or output formats.
+
+mod cab;
+pub mod event_xml;
+pub mod evtx;
+pub mod machine;
+pub mod servicing;
+pub mod vss;
+
+use std::sync::Arc;
+
+use crate::input::encoding::{self, Decoded, TextEncoding};
+use crate::input::sniff::{self, Sniffed, TextKind};
+use crate::input::{Content, Input};
+use crate::model::{ClockAnchor, Event, Fact, Notice, Severity, SourceKind};
+
+/// Everything read from one file.
+#[derive(Debug, Clone)]
+pub struct ParsedFile {
+    /// Display path.
+    pub path: Arc<str>,
+    /// What it was read as; `None` when skipped or unreadable.
+    pub kind: Option<SourceKind>,
+    /// Text encoding, for text files.
+    pub encoding: Option<TextEncoding>,
+    /// Size in bytes.
+    pub size: u64,
+    /// Timed events.
+    pub events: Vec<Event>,
+    /// Untimed facts.
+    pub facts: Vec<Fact>,
+    /// Records read: events for logs, writer or provider blocks for vssadmin output, values
+    /// for machine facts.
+    pub records: usize,
+    /// Where the log states its own UTC offset.
+    pub anchors: Vec<ClockAnchor>,
+    /// Warnings and errors about this file.
+    pub notices: Vec<Notice>,
+    /// Why the file was not read, when it is not a log backupdiag knows.
+    pub skipped: Option<String>,
+}
+
+impl ParsedFile {
+    /// An empty result for `input`.
+    pub fn new(input: &Input, kind: Option<SourceKind>, encoding: Option<TextEncoding>) -> ParsedFile {
+        ParsedFile {
+            path: Arc::clone(&input.path),
+            kind,
+            encoding,
+            size: input.size,
+            events: Vec::new(),
+            facts: Vec::new(),
+            records: 0,
+            anchors: Vec::new(),
+            notices: Vec::new(),
+            skipped: None,
+        }
+    }
+
+    /// An empty result for a decoded text file, with a note when bytes had to be replaced.
+    pub fn new_text(path: &Arc<str>, size: u64, kind: Option<SourceKind>, decoded: &Decoded<'_>) -> ParsedFile {
+        let mut parsed = ParsedFile::new(
+            &Input { path: Arc::clone(path), content: empty_content(), size },
+            kind,
+            Some(decoded.encoding),
+        );
+        if decoded.replaced > 0 {
+            let reason = format!("{} malformed {} byte sequence(s) replaced by U+FFFD", decoded.replaced, decoded.encoding);
+            parsed.notices.push(Notice::new(Severity::Note, &**path, reason));
+        }
+        parsed
+    }
+}
+
+/// A placeholder content for results that describe a member already read.
+fn empty_content() -> Content {
+    Content::Memory(Arc::from(Vec::new()))
+}
+
+/// Reads one input; cabinets give one result per member.
+pub fn parse_input(input: &Input) -> Vec<ParsedFile> {
+    let caught = std::panic::catch_unwind(|| parse_unguarded(input));
+    caught.unwrap_or_else(|_| {
+        let mut failed = ParsedFile::new(input, None, None);
+        let reason = "internal error while reading this file (a bug in backupdiag: please report it with the file)";
+        failed.notices.push(Notice::new(Severity::Error, &*input.path, reason));
+        vec![failed]
+    })
+}
+
+fn parse_unguarded(input: &Input) -> Vec<ParsedFile> {
+    let head = match input.content.head(sniff::SNIFF_BYTES) {
+        Ok(head) => head,
+        Err(err) => return vec![unreadable(input, &err)],
+    };
+    match sniff::sniff(&head) {
+        Sniffed::Evtx => vec![evtx::parse(input)],
+        Sniffed::Cab => cab::parse(input),
+        Sniffed::Text(kind, encoding) => vec![parse_text(input, kind, encoding)],
+        Sniffed::Skip(reason) => vec![skipped(input, reason)],
+    }
+}
+
+fn parse_text(input: &Input, kind: TextKind, encoding: TextEncoding) -> ParsedFile {
+    let bytes = match input.content.bytes() {
+        Ok(bytes) => bytes,
+        Err(err) => return unreadable(input, &err),
+    };
+    let decoded = encoding::decode_as(&bytes, encoding);
+    let path = &input.path;
+    match kind {
+        TextKind::Servicing => servicing::parse(path, input.size, &decoded),
+        TextKind::Vssadmin => {
+            let listing = vss::parse(path, &decoded.text);
+            let mut parsed = ParsedFile::new_text(path, input.size, Some(SourceKind::Vssadmin), &decoded);
+            parsed.records = listing.blocks;
+            parsed.facts = listing.facts;
+            parsed
+        }
+        TextKind::Bcdedit => with_facts(input, SourceKind::Bcdedit, &decoded, machine::parse_bcdedit(path, &decoded.text)),
+        TextKind::Msinfo32 => with_facts(input, SourceKind::Msinfo32, &decoded, machine::parse_msinfo32(path, &decoded.text)),
+    }
+}
+
+fn with_facts(input: &Input, kind: SourceKind, decoded: &Decoded<'_>, facts: Vec<Fact>) -> ParsedFile {
+    let mut parsed = ParsedFile::new_text(&input.path, input.size, Some(kind), decoded);
+    parsed.records = facts.len();
+    parsed.facts = facts;
+    parsed
+}
+
+fn unreadable(input: &Input, err: &std::io::Error) -> ParsedFile {
+    let mut parsed = ParsedFile::new(input, None, None);
+    parsed.notices.push(Notice::new(Severity::Error, &*input.path, format!("cannot read: {err}")));
+    parsed
+}
+
+fn skipped(input: &Input, reason: String) -> ParsedFile {
+    let mut parsed = ParsedFile::new(input, None, None);
+    let named_like_log = [".evtx", ".log", ".cab"].iter().any(|ext| input.path.to_ascii_lowercase().ends_with(ext));
+    parsed.skipped = Some(if named_like_log {
+        format!("{reason} (its name looks like a log, but its content is not one)")
+    } else {
+        reason
+    });
+    parsed
+}

@@ -1,0 +1,196 @@
+//! The grammar of one CBS / DISM / Panther log line:
+//! `YYYY-MM-DD HH:MM:SS, <Level padded to 22><Source padded to 7><message>`, where WinPE's
+//! Panther logs put a `[0x0601c1]` message id inside the level column, and dism.log sometimes
+//! leaves the source column empty. Lines that do not start with a timestamp continue the
+//! previous entry.
+
+use jiff::civil::DateTime;
+use nom::bytes::complete::{tag, take_while_m_n};
+use nom::character::complete::char;
+use nom::combinator::map_res;
+use nom::{IResult, Parser};
+
+/// The head of a timestamped line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineHead<'a> {
+    /// Local wall-clock time as written.
+    pub local: DateTime,
+    /// Level column (`Info`, `Error`, `Warning`, ...).
+    pub level: &'a str,
+    /// Panther message id (`0x0601c1`), when present.
+    pub message_id: Option<&'a str>,
+    /// Source column (`CBS`, `CSI`, `DISM`, `MOUPG`, ...); empty when the column is blank.
+    pub source: &'a str,
+    /// The rest of the line.
+    pub message: &'a str,
+}
+
+/// Width of the level column, counted from the character after `, `.
+const LEVEL_WIDTH: usize = 22;
+/// Width of the source column.
+const SOURCE_WIDTH: usize = 7;
+
+/// Parses a line that starts with a timestamp; `None` for a continuation line.
+pub fn parse_line(line: &str) -> Option<LineHead<'_>> {
+    let (rest, local) = timestamp(line).ok()?;
+    let (rest, _) = tag::<_, _, nom::error::Error<&str>>(", ").parse(rest).ok()?;
+    let (level, message_id, source, message) = columns(rest).or_else(|| words(rest))?;
+    Some(LineHead {
+        local,
+        level,
+        message_id,
+        source,
+        message,
+    })
+}
+
+fn number<'a, T: std::str::FromStr>(width: usize) -> impl Parser<&'a str, Output = T, Error = nom::error::Error<&'a str>> {
+    map_res(take_while_m_n(width, width, |c: char| c.is_ascii_digit()), str::parse::<T>)
+}
+
+fn timestamp(input: &str) -> IResult<&str, DateTime> {
+    let (rest, (year, _, month, _, day, _, hour, _, minute, _, second)) = (
+        number::<i16>(4),
+        char('-'),
+        number::<i8>(2),
+        char('-'),
+        number::<i8>(2),
+        char(' '),
+        number::<i8>(2),
+        char(':'),
+        number::<i8>(2),
+        char(':'),
+        number::<i8>(2),
+    )
+        .parse(input)?;
+    let local = DateTime::new(year, month, day, hour, minute, second, 0)
+        .map_err(|_| nom::Err::Error(nom::error::Error::new(input, nom::error::ErrorKind::Verify)))?;
+    Ok((rest, local))
+}
+
+type Columns<'a> = (&'a str, Option<&'a str>, &'a str, &'a str);
+
+/// The fixed-width layout every real CBS/DISM/Panther line uses.
+fn columns(rest: &str) -> Option<Columns<'_>> {
+    let bytes = rest.as_bytes();
+    if bytes.len() < LEVEL_WIDTH + 1 || bytes[LEVEL_WIDTH - 1] != b' ' || !rest.is_char_boundary(LEVEL_WIDTH) {
+        return None;
+    }
+    let (level, message_id) = level_and_id(&rest[..LEVEL_WIDTH])?;
+    let after = &rest[LEVEL_WIDTH..];
+    let column_end = LEVEL_WIDTH + SOURCE_WIDTH;
+    if bytes.len() >= column_end && bytes[column_end - 1] == b' ' && rest.is_char_boundary(column_end) {
+        return Some((level, message_id, rest[LEVEL_WIDTH..column_end].trim(), &rest[column_end..]));
+    }
+    let source = after.split(' ').next().unwrap_or_default();
+    let message = after[source.len()..].strip_prefix(' ').unwrap_or(&after[source.len()..]);
+    Some((level, message_id, source.trim(), message))
+}
+
+fn level_and_id(column: &str) -> Option<(&str, Option<&str>)> {
+    let mut parts = column.split_whitespace();
+    let level = parts.next()?;
+    if !level.chars().all(|c| c.is_ascii_alphabetic()) {
+        return None;
+    }
+    match parts.next() {
+        None => Some((level, None)),
+        Some(id) if id.starts_with("[0x") && id.ends_with(']') => Some((level, Some(&id[1..id.len() - 1]))),
+        Some(_) => None,
+    }
+}
+
+/// Fallback for lines whose columns are not padded: `Level [id] Source message`.
+fn words(rest: &str) -> Option<Columns<'_>> {
+    let rest = rest.trim_start();
+    let (level, mut after) = rest.split_once(' ').unwrap_or((rest, ""));
+    if level.is_empty() || !level.chars().all(|c| c.is_ascii_alphabetic()) {
+        return None;
+    }
+    after = after.trim_start();
+    let mut message_id = None;
+    if after.starts_with("[0x") {
+        if let Some((id, tail)) = after.split_once(']') {
+            message_id = Some(&id[1..]);
+            after = tail.trim_start();
+        }
+    }
+    let (source, message) = after.split_once(' ').unwrap_or((after, ""));
+    Some((level, message_id, source, message.trim_start()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_line;
+
+    #[test]
+    fn parses_every_column_layout_seen_in_real_logs() {
+        // (line, level, message id, source, message)
+        let cases = [
+            (
+                "2023-05-17 08:44:05, Info                  CBS    Exec: Session processing started.",
+                "Info",
+                None,
+                "CBS",
+                "Exec: Session processing started.",
+            ),
+            (
+                "2023-05-17 08:44:12, Error                 CSI    00000008@2023/5/17:15:44:12.956 (F) x",
+                "Error",
+                None,
+                "CSI",
+                "00000008@2023/5/17:15:44:12.956 (F) x",
+            ),
+            (
+                "2019-03-29 00:25:29, Info       [0x0601c1] IBS    InstallWindows:Install Path = X:\\Sources",
+                "Info",
+                Some("0x0601c1"),
+                "IBS",
+                "InstallWindows:Install Path = X:\\Sources",
+            ),
+            (
+                "2020-05-11 10:00:00, Error                        EnumeratePathEx: FindFirstFile failed",
+                "Error",
+                None,
+                "",
+                "EnumeratePathEx: FindFirstFile failed",
+            ),
+            (
+                "2022-07-06 08:08:29, Info                  MOUPG  SetupHost::Initialize",
+                "Info",
+                None,
+                "MOUPG",
+                "SetupHost::Initialize",
+            ),
+            (
+                "2022-07-06 08:08:29, Warning               SetupHost Long source name",
+                "Warning",
+                None,
+                "SetupHost",
+                "Long source name",
+            ),
+            ("2021-01-02 03:04:05, Info CBS unpadded", "Info", None, "CBS", "unpadded"),
+        ];
+        for (line, level, id, source, message) in cases {
+            let head = parse_line(line).unwrap_or_else(|| panic!("no parse: {line}"));
+            assert_eq!((head.level, head.message_id, head.source, head.message), (level, id, source, message), "{line}");
+        }
+    }
+
+    #[test]
+    fn continuation_and_invalid_lines_are_not_heads() {
+        for line in [
+            " Expected: {l:32 ml:33 b:a9b5}",
+            "[gle=0x80004005]",
+            "",
+            "2023-13-17 08:44:05, Info                  CBS    month 13",
+            "2023-05-17 08:44:05 Info no comma",
+            "2023-05-17 08:44:05, ",
+            "2023-05-17 08:44:05, Info",
+        ] {
+            assert!(parse_line(line).is_none() || line.ends_with("Info"), "{line}");
+        }
+        let bare = parse_line("2023-05-17 08:44:05, Info").map(|h| h.message);
+        assert_eq!(bare, Some(""));
+    }
+}

@@ -1,0 +1,380 @@
+//! Pulls structure out of a CBS / DISM / Panther entry's message: CSI counters and their UTC
+//! stamps, HRESULTs in their several spellings, `[SR]` results, the CheckSur summary counts,
+//! DISM session markers and command lines, CBS session clients, and the firmware type that
+//! Windows Setup detected. Facts and sources: `windows-knowledge.md` sections 1 and 2.
+
+use jiff::civil::DateTime;
+
+use crate::model::Field;
+
+/// What one entry's message says beyond its text.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Structure {
+    /// Named values found in the message.
+    pub fields: Vec<Field>,
+    /// The UTC time the message states for itself (CSI `@` stamp, `Universal Time is:`).
+    pub utc: Option<DateTime>,
+}
+
+impl Structure {
+    fn push(&mut self, name: &str, value: impl Into<Box<str>>) {
+        let value = value.into();
+        if !self.fields.iter().any(|f| &*f.name == name && f.value == value) {
+            self.fields.push(Field::new(name, value));
+        }
+    }
+}
+
+/// Extracts the structure of one entry (its message including continuation lines).
+pub fn extract(source: &str, message: &str) -> Structure {
+    let mut found = Structure::default();
+    let body = if source == "CSI" { csi_counter(message, &mut found) } else { message };
+    for line in body.split('\n') {
+        extract_line(line.trim_end_matches('\r'), &mut found);
+    }
+    found
+}
+
+fn extract_line(line: &str, found: &mut Structure) {
+    hresults(line, found);
+    if line.contains("[SR]") || line.contains("Hashes for file member") {
+        sfc_result(line, found);
+    }
+    checksur(line, found);
+    dism(line, found);
+    cbs_session(line, found);
+    if let Some(rest) = after(line, "Universal Time is: ") {
+        found.utc = parse_dotted_utc(rest);
+    }
+    if let Some(rest) = after(line, "Callback_BootEnvironmentDetect:FirmwareType ") {
+        let code = rest.trim_end_matches('.').trim();
+        found.push("firmware_type", code);
+        match code {
+            "1" => found.push("firmware", "BIOS"),
+            "2" => found.push("firmware", "UEFI"),
+            _ => {}
+        }
+    }
+}
+
+fn after<'a>(line: &'a str, marker: &str) -> Option<&'a str> {
+    line.find(marker).map(|at| &line[at + marker.len()..])
+}
+
+/// `0000001a@2023/5/17:15:45:59.599 rest` -> counter and UTC stamp; returns the rest.
+fn csi_counter<'a>(message: &'a str, found: &mut Structure) -> &'a str {
+    let counter = message.get(..8).filter(|c| c.bytes().all(|b| b.is_ascii_hexdigit()));
+    let Some(counter) = counter else {
+        return message;
+    };
+    found.push("csi_counter", counter);
+    let rest = &message[8..];
+    if let Some(stamp) = rest.strip_prefix('@') {
+        let end = stamp.find(' ').unwrap_or(stamp.len());
+        found.utc = parse_csi_stamp(&stamp[..end]);
+        return stamp[end..].trim_start();
+    }
+    rest.trim_start()
+}
+
+/// `2023/5/17:15:45:59.599` (not zero padded).
+fn parse_csi_stamp(stamp: &str) -> Option<DateTime> {
+    let (date, time) = stamp.split_once(':')?;
+    let mut date_parts = date.split('/');
+    let year = date_parts.next()?.parse().ok()?;
+    let month = date_parts.next()?.parse().ok()?;
+    let day = date_parts.next()?.parse().ok()?;
+    let (hms, millis) = time.split_once('.').unwrap_or((time, "0"));
+    let mut time_parts = hms.split(':');
+    let hour = time_parts.next()?.parse().ok()?;
+    let minute = time_parts.next()?.parse().ok()?;
+    let second = time_parts.next()?.parse().ok()?;
+    let millis: i32 = millis.get(..3.min(millis.len()))?.parse().ok()?;
+    DateTime::new(year, month, day, hour, minute, second, millis * 1_000_000).ok()
+}
+
+/// `2022-06-18 16:31:54.029`.
+fn parse_dotted_utc(text: &str) -> Option<DateTime> {
+    let text = text.trim();
+    let (whole, millis) = text.split_once('.').unwrap_or((text, "0"));
+    let base: DateTime = whole.replace(' ', "T").parse().ok()?;
+    let millis: i64 = millis.get(..3.min(millis.len()))?.parse().ok()?;
+    base.checked_add(jiff::SignedDuration::from_millis(millis)).ok()
+}
+
+/// Every HRESULT spelling of CBS and DISM lines, normalized to `0x` + 8 lower-case digits.
+fn hresults(line: &str, found: &mut Structure) {
+    if let Some(rest) = after(line, "[HRESULT = ") {
+        let (code, name) = rest.split_once(']').map_or((rest, None), |(inside, _)| match inside.split_once(" - ") {
+            Some((code, name)) => (code, Some(name)),
+            None => (inside, None),
+        });
+        if let Some(code) = normalize_hresult(code) {
+            found.push("hresult", code);
+            if let Some(name) = name {
+                found.push("hresult_name", name.trim());
+            }
+        }
+    }
+    for marker in ["(hr:", "HRESULT=", "hr=", "hrStatus: "] {
+        let mut rest = line;
+        while let Some(tail) = after(rest, marker) {
+            let code: String = tail.chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
+            if let Some(code) = normalize_hresult(&code) {
+                let name = if marker == "hrStatus: " { "checksur_status" } else { "hresult" };
+                found.push(name, code);
+            }
+            rest = tail;
+        }
+    }
+}
+
+/// `0x800f081f`, `0X800F081F`, `800f081f` (DISM's "HRESULT=80070307"), `0x0`.
+pub fn normalize_hresult(text: &str) -> Option<String> {
+    let text = text.trim();
+    let digits = text.strip_prefix("0x").or_else(|| text.strip_prefix("0X")).unwrap_or(text);
+    let bare = digits.len() == text.len();
+    if digits.is_empty() || digits.len() > 8 || (bare && digits.len() != 8) {
+        return None;
+    }
+    u32::from_str_radix(digits, 16).ok().map(|v| format!("{v:#010x}"))
+}
+
+/// `[SR]` results (KB 928228) and the CSI hash-mismatch lines that precede them.
+fn sfc_result(line: &str, found: &mut Structure) {
+    const RESULTS: &[(&str, &str)] = &[
+        ("Cannot repair member file", "cannot-repair"),
+        ("Could not reproject corrupted file", "cannot-reproject"),
+        ("Unable to repair", "unable-to-repair"),
+        ("A reboot is required to complete this operation", "reboot-required"),
+        ("have been successfully repaired", "transaction-repaired"),
+        ("Repaired file", "repaired"),
+        ("Repairing file", "repairing"),
+        ("Repairing corrupted file", "repairing"),
+        ("This component was referenced by", "referenced-by"),
+        ("Beginning Verify and Repair transaction", "verify-begin"),
+        ("Verify complete", "verify-complete"),
+        ("Repair complete", "repair-complete"),
+        ("Hashes for file member", "hash-mismatch"),
+    ];
+    let Some((_, result)) = RESULTS.iter().find(|(needle, _)| line.contains(needle)) else {
+        return;
+    };
+    found.push("sr", *result);
+    if let Some(name) = quoted_member(line) {
+        let key = if *result == "referenced-by" { "sr_package" } else { "sr_file" };
+        found.push(key, name);
+    }
+    if let Some(component) = after(line, "' of ").and_then(|rest| rest.split(',').next()) {
+        found.push("sr_component", component.trim());
+    }
+    if matches!(*result, "cannot-reproject" | "repairing") {
+        if let Some(path) = after(line, " file ").and_then(|rest| rest.split(';').next()) {
+            let path = path.trim_end_matches(" from store").trim();
+            found.push("sr_path", path);
+        }
+    }
+}
+
+/// The name in `[l:10]'dnsapi.dll'` (or `"..."` in older logs).
+fn quoted_member(line: &str) -> Option<&str> {
+    let at = line.find("[l:")?;
+    let rest = &line[at..];
+    let close = rest.find(']')?;
+    let rest = &rest[close + 1..];
+    let quote = rest.chars().next().filter(|c| *c == '\'' || *c == '"')?;
+    let inner = &rest[1..];
+    inner.find(quote).map(|end| &inner[..end])
+}
+
+/// The DISM /ScanHealth and /RestoreHealth summary ("CheckSur") block.
+fn checksur(line: &str, found: &mut Structure) {
+    const KEYS: &[(&str, &str)] = &[
+        ("Operation: ", "checksur_operation"),
+        ("Operation result: ", "checksur_result"),
+        ("Last Successful Step: ", "checksur_last_step"),
+        ("Total Detected Corruption:", "checksur_detected"),
+        ("CBS Manifest Corruption:", "checksur_cbs_manifest_corruption"),
+        ("CBS Metadata Corruption:", "checksur_cbs_metadata_corruption"),
+        ("CSI Manifest Corruption:", "checksur_csi_manifest_corruption"),
+        ("CSI Metadata Corruption:", "checksur_csi_metadata_corruption"),
+        ("CSI Payload Corruption:", "checksur_csi_payload_corruption"),
+        ("Total Repaired Corruption:", "checksur_repaired"),
+        ("CBS Manifest Repaired:", "checksur_cbs_manifest_repaired"),
+        ("CSI Manifest Repaired:", "checksur_csi_manifest_repaired"),
+        ("CSI Payload Repaired:", "checksur_csi_payload_repaired"),
+        ("Total Operation Time: ", "checksur_seconds"),
+        ("Repair failed: ", "checksur_repair_failed"),
+    ];
+    let trimmed = line.trim();
+    if trimmed == "Checking System Update Readiness." {
+        found.push("checksur", "begin");
+        return;
+    }
+    if let Some((key, name)) = KEYS.iter().find(|(key, _)| trimmed.starts_with(key)) {
+        let value = trimmed[key.len()..].trim();
+        let value = if *name == "checksur_seconds" { value.trim_end_matches(" seconds.") } else { value };
+        let value = if *name == "checksur_result" { normalize_hresult(value).unwrap_or_else(|| value.to_string()) } else { value.to_string() };
+        found.push(name, value);
+        return;
+    }
+    if let Some(item) = trimmed.strip_prefix("(p)").or_else(|| trimmed.strip_prefix("(f)")) {
+        let parts: Vec<&str> = item.split('\t').map(str::trim).filter(|p| !p.is_empty()).collect();
+        if let (Some(kind), Some(path)) = (parts.first(), parts.last()) {
+            found.push("checksur_item", format!("{kind}: {path}"));
+        }
+    }
+}
+
+/// DISM session markers, command lines, host and image versions, component and PID.
+fn dism(line: &str, found: &mut Structure) {
+    if line.contains("<----- Starting Dism.exe session ----->") {
+        found.push("dism_session", "start");
+    } else if line.contains("<----- Ending Dism.exe session ----->") {
+        found.push("dism_session", "end");
+    }
+    if let Some(command) = after(line, "Executing command line: ") {
+        found.push("command_line", command.trim());
+    }
+    if let Some(info) = after(line, "Host machine information: OS Version=") {
+        found.push("host_os_version", info.split(',').next().unwrap_or_default().trim());
+    }
+    if let Some(info) = after(line, "Target image information: OS Version=") {
+        found.push("image_os_version", info.split(',').next().unwrap_or_default().trim());
+    }
+    if let Some(flag) = after(line, "Reboot required=") {
+        found.push("reboot_required", flag.trim_end_matches('.').trim());
+    }
+    if let Some(at) = line.find("PID=") {
+        let component = line[..at].trim().trim_end_matches(':').trim();
+        if !component.is_empty() && component.len() < 40 {
+            found.push("dism_component", component);
+        }
+        let pid: String = line[at + 4..].chars().take_while(char::is_ascii_digit).collect();
+        if !pid.is_empty() {
+            found.push("pid", pid);
+        }
+    }
+}
+
+/// `Session: 30994543_1234 initialized by client WindowsUpdateAgent[, external staging ...]`.
+fn cbs_session(line: &str, found: &mut Structure) {
+    let Some(rest) = after(line, "Session: ") else {
+        return;
+    };
+    let Some((id, client)) = rest.split_once(" initialized by client ") else {
+        return;
+    };
+    found.push("cbs_session", id.trim());
+    let client = client.split(", external").next().unwrap_or_default().trim_end_matches('.');
+    found.push("cbs_client", client.trim());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{extract, normalize_hresult};
+
+    fn fields(source: &str, message: &str) -> Vec<(String, String)> {
+        extract(source, message)
+            .fields
+            .into_iter()
+            .map(|f| (f.name.to_string(), f.value.to_string()))
+            .collect()
+    }
+
+    fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        list.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
+    }
+
+    #[test]
+    fn extracts_structure_from_real_message_shapes() {
+        let cases: Vec<(&str, &str, Vec<(String, String)>)> = vec![
+            (
+                "CBS",
+                "Failed to internally open package. [HRESULT = 0x800f0805 - CBS_E_INVALID_PACKAGE]",
+                pairs(&[("hresult", "0x800f0805"), ("hresult_name", "CBS_E_INVALID_PACKAGE")]),
+            ),
+            ("CBS", "Failed to OpenPackage using worker session [HRESULT = 0x800f0805]", pairs(&[("hresult", "0x800f0805")])),
+            (
+                "DISM",
+                "DISM Package Manager: PID=5372 TID=12244 Failed to restore the image health. - CPackageManagerCLIHandler::ProcessCmdLine_CleanupImage(hr:0x800f081f)",
+                pairs(&[("hresult", "0x800f081f"), ("dism_component", "DISM Package Manager"), ("pid", "5372")]),
+            ),
+            ("DISM", "DISM Package Manager processed the command line but failed. HRESULT=80070307", pairs(&[("hresult", "0x80070307")])),
+            (
+                "CSI",
+                "00000072 [SR] Cannot repair member file [l:10]'dnsapi.dll' of Microsoft-Windows-DNS-Client-MinWin, version 10.0.22621.1485, arch amd64, nonSxS, pkt {l:8 b:31bf3856ad364e35} in the store, hash mismatch",
+                pairs(&[
+                    ("csi_counter", "00000072"),
+                    ("sr", "cannot-repair"),
+                    ("sr_file", "dnsapi.dll"),
+                    ("sr_component", "Microsoft-Windows-DNS-Client-MinWin"),
+                ]),
+            ),
+            (
+                "CSI",
+                "0000008a [SR] Could not reproject corrupted file \\??\\C:\\Windows\\Fonts\\\\YuGothB.ttc; source file in store is also corrupted",
+                pairs(&[("csi_counter", "0000008a"), ("sr", "cannot-reproject"), ("sr_path", "\\??\\C:\\Windows\\Fonts\\\\YuGothB.ttc")]),
+            ),
+            (
+                "CSI",
+                "00000150 [SR] Unable to complete Verify and Repair transaction because some of the files that need to be repaired are in use. A reboot is required to complete this operation.",
+                pairs(&[("csi_counter", "00000150"), ("sr", "reboot-required")]),
+            ),
+            ("CBS", "Total Detected Corruption:\t8", pairs(&[("checksur_detected", "8")])),
+            ("CBS", "Operation result: 0x800f081f", pairs(&[("checksur_result", "0x800f081f")])),
+            (
+                "CBS",
+                "CheckSur: hrStatus: 0x800f0906 [CBS_E_DOWNLOAD_FAILURE], download Result: 0x80240438 [Unknown Error]",
+                pairs(&[("checksur_status", "0x800f0906")]),
+            ),
+            (
+                "CBS",
+                "(p)\tCSI Payload Corrupt\t(n)\t\t\tamd64_microsoft-windows-dns-client-minwin_x\\dnsapi.dll",
+                pairs(&[("checksur_item", "CSI Payload Corrupt: amd64_microsoft-windows-dns-client-minwin_x\\dnsapi.dll")]),
+            ),
+            ("DISM", "DISM.EXE: <----- Starting Dism.exe session ----->", pairs(&[("dism_session", "start")])),
+            (
+                "DISM",
+                "DISM.EXE: Executing command line: dism  /online /cleanup-image /restorehealth",
+                pairs(&[("command_line", "dism  /online /cleanup-image /restorehealth")]),
+            ),
+            (
+                "CBS",
+                "Session: 31039523_2271340958 initialized by client DISM Package Manager Provider, external staging directory: (null)",
+                pairs(&[("cbs_session", "31039523_2271340958"), ("cbs_client", "DISM Package Manager Provider")]),
+            ),
+            ("IBS", "Callback_BootEnvironmentDetect:FirmwareType 1.", pairs(&[("firmware_type", "1"), ("firmware", "BIOS")])),
+        ];
+        for (source, message, expected) in cases {
+            assert_eq!(fields(source, message), expected, "{message}");
+        }
+    }
+
+    #[test]
+    fn untimed_checksur_continuation_lines_are_read() {
+        let message = "Checking System Update Readiness.\n\nSummary:\nOperation: Detect and Repair \r\nOperation result: 0x800f081f\nTotal Detected Corruption:\t3\nRepair failed: Missing replacement payload.";
+        let found = fields("CBS", message);
+        assert!(found.contains(&("checksur".into(), "begin".into())));
+        assert!(found.contains(&("checksur_operation".into(), "Detect and Repair".into())));
+        assert!(found.contains(&("checksur_detected".into(), "3".into())));
+        assert!(found.contains(&("checksur_repair_failed".into(), "Missing replacement payload.".into())));
+    }
+
+    #[test]
+    fn utc_stamps_are_read() {
+        let csi = extract("CSI", "00000001@2022/6/18:16:31:54.076 WcpInitialize");
+        assert_eq!(csi.utc.map(|t| t.to_string()).as_deref(), Some("2022-06-18T16:31:54.076"));
+        let cbs = extract("CBS", "Universal Time is: 2015-02-24 02:47:28.286");
+        assert_eq!(cbs.utc.map(|t| t.to_string()).as_deref(), Some("2015-02-24T02:47:28.286"));
+    }
+
+    #[test]
+    fn hresults_normalize() {
+        assert_eq!(normalize_hresult("0x0").as_deref(), Some("0x00000000"));
+        assert_eq!(normalize_hresult("0X800F081F").as_deref(), Some("0x800f081f"));
+        assert_eq!(normalize_hresult("80070307").as_deref(), Some("0x80070307"));
+        assert_eq!(normalize_hresult("1234"), None);
+        assert_eq!(normalize_hresult("0x1234567890"), None);
+    }
+}

@@ -1,0 +1,181 @@
+//! The `inputs` report: one entry per file found, with its kind, encoding, size, records read,
+//! time range, clock basis and notices.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use crate::case::{Case, ClockBasis, FileSummary};
+use crate::model::{Fact, FactKind, Notice, Severity};
+
+use super::times;
+
+/// What happened to a file, in one word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    /// Read completely.
+    Read,
+    /// Read in part; the rest was lost.
+    Damaged,
+    /// Nothing could be read.
+    Failed,
+    /// Not a log backupdiag reads.
+    Skipped,
+}
+
+impl Status {
+    fn of(file: &FileSummary) -> Status {
+        if file.skipped.is_some() {
+            Status::Skipped
+        } else if file.kind.is_none() || file.notices.iter().any(|n| n.severity == Severity::Error) {
+            Status::Failed
+        } else if file.notices.iter().any(|n| n.severity == Severity::Damaged) {
+            Status::Damaged
+        } else {
+            Status::Read
+        }
+    }
+
+    fn as_str(self) -> &'static str {
+        match self {
+            Status::Read => "read",
+            Status::Damaged => "damaged",
+            Status::Failed => "failed",
+            Status::Skipped => "skipped",
+        }
+    }
+}
+
+/// Renders the table.
+pub fn write_table(case: &Case, zone: Option<&jiff::tz::TimeZone>, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out, "{:<8} {:<8} {:<13} {:>10} {:>8}  {:<25} {:<25} PATH", "STATUS", "KIND", "ENCODING", "BYTES", "RECORDS", "FIRST", "LAST")?;
+    for file in &case.files {
+        let (first, last) = file
+            .span
+            .map_or(("-".to_string(), "-".to_string()), |(a, b)| (times::for_table(&a, zone), times::for_table(&b, zone)));
+        writeln!(
+            out,
+            "{:<8} {:<8} {:<13} {:>10} {:>8}  {:<25} {:<25} {}",
+            Status::of(file).as_str(),
+            file.kind.map_or("-", |k| k.as_str()),
+            file.encoding.map_or("-", |e| e.as_str()),
+            file.size,
+            file.records,
+            first,
+            last,
+            file.path
+        )?;
+        write_details(file, case, out)?;
+    }
+    for notice in &case.notices {
+        writeln!(out, "{:<8} {notice}", "-")?;
+    }
+    writeln!(out)?;
+    writeln!(out, "{}", summary(case))
+}
+
+fn write_details(file: &FileSummary, case: &Case, out: &mut dyn Write) -> io::Result<()> {
+    let pad = " ".repeat(9);
+    if !matches!(file.clock, ClockBasis::Utc) {
+        writeln!(out, "{pad}clock: {}", file.clock.describe())?;
+    }
+    if let Some(reason) = &file.skipped {
+        writeln!(out, "{pad}skipped: {reason}")?;
+    }
+    for fact in case.facts.iter().filter(|f| f.origin.file == file.path) {
+        if let Some(line) = fact_line(fact) {
+            writeln!(out, "{pad}{line}")?;
+        }
+    }
+    for notice in &file.notices {
+        let place = notice.place.as_deref().map(|p| format!(" ({p})")).unwrap_or_default();
+        writeln!(out, "{pad}{}{place}: {}", notice.severity.as_str(), notice.reason)?;
+    }
+    Ok(())
+}
+
+/// The facts worth a line in the table: listing outcomes, failed writers, machine values.
+fn fact_line(fact: &Fact) -> Option<String> {
+    match &fact.kind {
+        FactKind::VssListing(listing) => Some(format!("vssadmin: {}", serde_json::to_string(listing).unwrap_or_default())),
+        FactKind::VssWriter(w) if w.state != 1 => Some(format!("writer '{}': [{}] {} / {}", w.name, w.state, w.state_text, w.last_error)),
+        FactKind::Machine { key, value, inferred } => {
+            Some(format!("{}: {value}{}", key.as_str(), if *inferred { " (inferred)" } else { "" }))
+        }
+        _ => None,
+    }
+}
+
+fn summary(case: &Case) -> String {
+    let count = |status: Status| case.files.iter().filter(|f| Status::of(f) == status).count();
+    let writers = case.facts.iter().filter(|f| matches!(f.kind, FactKind::VssWriter(_))).count();
+    format!(
+        "{} files: {} read, {} damaged, {} failed, {} skipped; {} events, {} VSS writer states, {} other facts",
+        case.files.len(),
+        count(Status::Read),
+        count(Status::Damaged),
+        count(Status::Failed),
+        count(Status::Skipped),
+        case.events.len(),
+        writers,
+        case.facts.len() - writers
+    )
+}
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    files: Vec<JsonFile<'a>>,
+    notices: &'a [Notice],
+    events: usize,
+}
+
+#[derive(Serialize)]
+struct JsonFile<'a> {
+    path: &'a str,
+    status: Status,
+    kind: Option<&'static str>,
+    encoding: Option<&'static str>,
+    bytes: u64,
+    records: usize,
+    first: Option<String>,
+    last: Option<String>,
+    clock: &'a ClockBasis,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    skipped: Option<&'a str>,
+    facts: Vec<&'a FactKind>,
+    notices: &'a [Notice],
+}
+
+/// Renders one JSON document.
+pub fn write_json(case: &Case, out: &mut dyn Write) -> io::Result<()> {
+    let files = case
+        .files
+        .iter()
+        .map(|file| JsonFile {
+            path: &file.path,
+            status: Status::of(file),
+            kind: file.kind.map(|k| k.as_str()),
+            encoding: file.encoding.map(|e| e.as_str()),
+            bytes: file.size,
+            records: file.records,
+            first: file.span.map(|(a, _)| json_time(&a)),
+            last: file.span.map(|(_, b)| json_time(&b)),
+            clock: &file.clock,
+            skipped: file.skipped.as_deref(),
+            facts: case.facts.iter().filter(|f| f.origin.file == file.path).map(|f| &f.kind).collect(),
+            notices: &file.notices,
+        })
+        .collect();
+    let report = JsonReport { files, notices: &case.notices, events: case.events.len() };
+    serde_json::to_writer_pretty(&mut *out, &report)?;
+    writeln!(out)
+}
+
+fn json_time(time: &crate::model::EventTime) -> String {
+    match (time.utc(), time.local()) {
+        (Some(utc), _) => times::for_json(utc),
+        (None, Some(local)) => local.to_string(),
+        (None, None) => String::new(),
+    }
+}

@@ -1,0 +1,122 @@
+//! The `timeline` report: one line per event, as an aligned table or as JSON Lines.
+
+use std::io::{self, Write};
+
+use jiff::tz::TimeZone;
+use serde::ser::{SerializeMap, Serializer};
+use serde::Serialize;
+
+use crate::model::{Event, Field, Location};
+
+use super::times;
+
+/// Longest summary shown in a table row.
+const SUMMARY_CHARS: usize = 160;
+
+/// Writes one aligned line per event.
+pub fn write_table<'a>(events: impl Iterator<Item = &'a Event>, zone: Option<&TimeZone>, out: &mut dyn Write) -> io::Result<()> {
+    for event in events {
+        let id = event.event_id.map(|id| id.to_string()).unwrap_or_default();
+        let channel = event.channel.as_deref().unwrap_or(event.source.as_str());
+        writeln!(
+            out,
+            "{:<25} {:<8} {:<12} {:<32} {:>5}  {}  [{}]",
+            times::for_table(&event.time, zone),
+            event.level.as_str(),
+            truncate(channel, 12),
+            truncate(&event.provider, 32),
+            id,
+            summary(event),
+            event.origin
+        )?;
+    }
+    Ok(())
+}
+
+fn truncate(text: &str, chars: usize) -> String {
+    if text.chars().count() <= chars {
+        text.to_string()
+    } else {
+        let mut cut: String = text.chars().take(chars.saturating_sub(1)).collect();
+        cut.push('…');
+        cut
+    }
+}
+
+/// The message's first line, or the fields as `name=value`.
+fn summary(event: &Event) -> String {
+    let text = match &event.message {
+        Some(message) => message.lines().next().unwrap_or_default().trim().to_string(),
+        None => event
+            .fields
+            .iter()
+            .filter(|f| !f.value.is_empty() && &*f.name != "Binary")
+            .map(|f| format!("{}={}", f.name, f.value.replace(['\r', '\n'], " ")))
+            .collect::<Vec<_>>()
+            .join(" "),
+    };
+    truncate(&text, SUMMARY_CHARS)
+}
+
+/// Writes one JSON object per event, one per line.
+pub fn write_jsonl<'a>(events: impl Iterator<Item = &'a Event>, out: &mut dyn Write) -> io::Result<()> {
+    for event in events {
+        serde_json::to_writer(&mut *out, &JsonEvent(event))?;
+        out.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
+/// The JSON form of an event (see README "Timeline JSON Lines").
+struct JsonEvent<'a>(&'a Event);
+
+impl Serialize for JsonEvent<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let e = self.0;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("time", &e.time.utc().map(times::for_json))?;
+        if let Some(local) = e.time.local() {
+            map.serialize_entry("local_time", &local.to_string())?;
+        }
+        let clock = match (e.time.local(), e.time.is_unanchored()) {
+            (None, _) => "utc",
+            (Some(_), false) => "local-anchored",
+            (Some(_), true) => "local-unanchored",
+        };
+        map.serialize_entry("clock", clock)?;
+        map.serialize_entry("source", e.source.as_str())?;
+        map.serialize_entry("file", &*e.origin.file)?;
+        match e.origin.location {
+            Location::Record(id) => map.serialize_entry("record", &id)?,
+            Location::Line(line) => map.serialize_entry("line", &line)?,
+        }
+        map.serialize_entry("provider", &*e.provider)?;
+        map.serialize_entry("event_id", &e.event_id)?;
+        map.serialize_entry("level", e.level.as_str())?;
+        map.serialize_entry("channel", &e.channel.as_deref())?;
+        map.serialize_entry("computer", &e.computer.as_deref())?;
+        map.serialize_entry("fields", &FieldMap(&e.fields))?;
+        map.serialize_entry("message", &e.message.as_deref())?;
+        map.end()
+    }
+}
+
+/// Fields as a JSON object in source order; a repeated name holds an array of its values.
+struct FieldMap<'a>(&'a [Field]);
+
+impl Serialize for FieldMap<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        for (index, field) in self.0.iter().enumerate() {
+            if self.0[..index].iter().any(|f| f.name == field.name) {
+                continue;
+            }
+            let values: Vec<&str> = self.0[index..].iter().filter(|f| f.name == field.name).map(|f| &*f.value).collect();
+            match values.as_slice() {
+                [one] => map.serialize_entry(&*field.name, one)?,
+                many => map.serialize_entry(&*field.name, many)?,
+            }
+        }
+        map.end()
+    }
+}
