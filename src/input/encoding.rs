@@ -152,7 +152,7 @@ fn detect_bomless_utf16(bytes: &[u8]) -> Option<TextEncoding> {
     }
 }
 
-/// Valid UTF-8, or UTF-8 with a few stray bytes among real multi-byte sequences (a log that
+/// Valid UTF-8, or UTF-8 with fewer stray bytes than real multi-byte sequences (a log that
 /// once had an ANSI byte written into it stays a UTF-8 log).
 fn mostly_utf8(bytes: &[u8]) -> bool {
     if std::str::from_utf8(bytes).is_ok() {
@@ -161,7 +161,7 @@ fn mostly_utf8(bytes: &[u8]) -> bool {
     let lossy = String::from_utf8_lossy(bytes);
     let invalid = lossy.matches('\u{FFFD}').count();
     let multibyte = lossy.chars().filter(|c| c.len_utf8() > 1 && *c != '\u{FFFD}').count();
-    multibyte > 0 && invalid * 100 <= multibyte
+    multibyte > 0 && invalid <= multibyte
 }
 
 /// Shift_JIS bytes that decode cleanly into text with full-width kana: Japanese text writes

@@ -34,12 +34,42 @@ pub struct XmlEvent {
     pub error: Option<String>,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Section {
+/// The elements the reader cares about; everything else is `Other`.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Tag {
     System,
     EventData,
     UserData,
+    Provider,
+    EventId,
+    Level,
+    TimeCreated,
+    RecordId,
+    Channel,
+    Computer,
+    Data,
+    Binary,
     Other,
+}
+
+impl Tag {
+    fn of(name: &[u8]) -> Tag {
+        match name {
+            b"System" => Tag::System,
+            b"EventData" => Tag::EventData,
+            b"UserData" => Tag::UserData,
+            b"Provider" => Tag::Provider,
+            b"EventID" => Tag::EventId,
+            b"Level" => Tag::Level,
+            b"TimeCreated" => Tag::TimeCreated,
+            b"EventRecordID" => Tag::RecordId,
+            b"Channel" => Tag::Channel,
+            b"Computer" => Tag::Computer,
+            b"Data" => Tag::Data,
+            b"Binary" => Tag::Binary,
+            _ => Tag::Other,
+        }
+    }
 }
 
 /// Reads an event's XML. Never fails: malformed or cut-off XML yields what could be read and
@@ -52,9 +82,12 @@ pub fn read_event_xml(xml: &str) -> XmlEvent {
             Ok(XmlToken::Start(tag)) => state.open(&tag, false),
             Ok(XmlToken::Empty(tag)) => state.open(&tag, true),
             Ok(XmlToken::End(_)) => state.close(),
-            Ok(XmlToken::Text(text)) => state.text(&text.xml10_content().unwrap_or_default()),
-            Ok(XmlToken::CData(data)) => state.text(&String::from_utf8_lossy(&data)),
-            Ok(XmlToken::GeneralRef(reference)) => state.text(&resolve_reference(&reference)),
+            Ok(XmlToken::Text(text)) if state.wants_text() => match text.xml10_content() {
+                Ok(content) => state.text.push_str(&content),
+                Err(_) => state.text.push_str(&String::from_utf8_lossy(&text)),
+            },
+            Ok(XmlToken::CData(data)) if state.wants_text() => state.text.push_str(&String::from_utf8_lossy(&data)),
+            Ok(XmlToken::GeneralRef(reference)) if state.wants_text() => state.text.push_str(&resolve_reference(&reference)),
             Ok(XmlToken::Eof) => break,
             Ok(_) => {}
             Err(err) => {
@@ -64,7 +97,8 @@ pub fn read_event_xml(xml: &str) -> XmlEvent {
         }
     }
     if state.event.error.is_none() && !state.stack.is_empty() {
-        state.event.error = Some(format!("XML ends inside <{}>", state.stack.join("><")));
+        let open: Vec<String> = state.stack.iter().map(|(tag, _)| format!("{tag:?}")).collect();
+        state.event.error = Some(format!("XML ends inside <{}>", open.join("><")));
     }
     state.event
 }
@@ -84,37 +118,41 @@ fn resolve_reference(reference: &quick_xml::events::BytesRef<'_>) -> String {
     }
 }
 
+/// Reading state: the open elements (with the UserData leaf name where one is needed), the
+/// text of the innermost element, and the event so far.
 #[derive(Default)]
 struct State {
     event: XmlEvent,
-    stack: Vec<String>,
+    stack: Vec<(Tag, Option<Box<str>>)>,
     text: String,
-    data_name: Option<String>,
+    data_name: Option<Box<str>>,
     positional: usize,
 }
 
 impl State {
-    fn section(&self) -> Section {
-        match self.stack.get(1).map(String::as_str) {
-            Some("System") => Section::System,
-            Some("EventData") => Section::EventData,
-            Some("UserData") => Section::UserData,
-            _ => Section::Other,
-        }
+    /// The section (second level) the reader is in.
+    fn section(&self) -> Tag {
+        self.stack.get(1).map_or(Tag::Other, |(tag, _)| *tag)
     }
 
-    fn open(&mut self, tag: &BytesStart<'_>, empty: bool) {
-        let name = String::from_utf8_lossy(tag.local_name().as_ref()).into_owned();
+    fn wants_text(&self) -> bool {
+        matches!(self.section(), Tag::System | Tag::EventData | Tag::UserData)
+    }
+
+    fn open(&mut self, start: &BytesStart<'_>, empty: bool) {
+        let local = start.local_name();
+        let tag = Tag::of(local.as_ref());
         self.text.clear();
-        self.stack.push(name);
-        let section = self.section();
-        let name = self.stack.last().map(String::as_str).unwrap_or_default();
-        match (section, name) {
-            (Section::System, "Provider") => self.event.provider = attribute(tag, b"Name").map(Cow::into_owned),
-            (Section::System, "TimeCreated") => {
-                self.event.time_created = attribute(tag, b"SystemTime").and_then(|t| t.parse().ok());
+        let section = if self.stack.len() == 1 { tag } else { self.section() };
+        let leaf_name = (section == Tag::UserData && self.stack.len() >= 3)
+            .then(|| String::from_utf8_lossy(local.as_ref()).into());
+        self.stack.push((tag, leaf_name));
+        match (section, tag) {
+            (Tag::System, Tag::Provider) => self.event.provider = attribute(start, b"Name"),
+            (Tag::System, Tag::TimeCreated) => {
+                self.event.time_created = attribute(start, b"SystemTime").and_then(|t| t.parse().ok());
             }
-            (Section::EventData, "Data") => self.data_name = attribute(tag, b"Name").map(Cow::into_owned),
+            (Tag::EventData, Tag::Data) => self.data_name = attribute(start, b"Name").map(Into::into),
             _ => {}
         }
         if empty {
@@ -122,52 +160,56 @@ impl State {
         }
     }
 
-    fn text(&mut self, text: &str) {
-        self.text.push_str(text);
-    }
-
     fn close(&mut self) {
         let section = self.section();
-        let depth = self.stack.len();
-        let Some(name) = self.stack.pop() else {
+        let Some((tag, leaf_name)) = self.stack.pop() else {
             return;
         };
-        let text = std::mem::take(&mut self.text);
         match section {
-            Section::System => self.close_system(&name, text.trim()),
-            Section::EventData => self.close_event_data(&name, text),
-            Section::UserData if depth > 3 => self.event.fields.push(Field::new(name, text)),
-            _ => {}
-        }
-    }
-
-    fn close_system(&mut self, name: &str, text: &str) {
-        match name {
-            "EventID" => self.event.event_id = text.parse().ok(),
-            "Level" => self.event.level = text.parse().ok(),
-            "EventRecordID" => self.event.record_id = text.parse().ok(),
-            "Channel" if !text.is_empty() => self.event.channel = Some(text.to_string()),
-            "Computer" if !text.is_empty() => self.event.computer = Some(text.to_string()),
-            _ => {}
-        }
-    }
-
-    fn close_event_data(&mut self, name: &str, text: String) {
-        match name {
-            "Data" => {
-                self.positional += 1;
-                let field_name = self.data_name.take().unwrap_or_else(|| format!("%{}", self.positional));
-                self.event.fields.push(Field::new(field_name, text));
+            Tag::System => self.close_system(tag),
+            Tag::EventData => self.close_event_data(tag),
+            Tag::UserData => {
+                if let Some(name) = leaf_name {
+                    self.event.fields.push(Field::new(name, self.text.as_str()));
+                }
             }
-            "Binary" => self.event.fields.push(Field::new("Binary", text)),
+            _ => {}
+        }
+        self.text.clear();
+    }
+
+    fn close_system(&mut self, tag: Tag) {
+        let text = self.text.trim();
+        match tag {
+            Tag::EventId => self.event.event_id = text.parse().ok(),
+            Tag::Level => self.event.level = text.parse().ok(),
+            Tag::RecordId => self.event.record_id = text.parse().ok(),
+            Tag::Channel if !text.is_empty() => self.event.channel = Some(text.to_string()),
+            Tag::Computer if !text.is_empty() => self.event.computer = Some(text.to_string()),
+            _ => {}
+        }
+    }
+
+    fn close_event_data(&mut self, tag: Tag) {
+        match tag {
+            Tag::Data => {
+                self.positional += 1;
+                let name = self.data_name.take().unwrap_or_else(|| positional_name(self.positional));
+                self.event.fields.push(Field::new(name, self.text.as_str()));
+            }
+            Tag::Binary => self.event.fields.push(Field::new("Binary", self.text.as_str())),
             _ => {}
         }
     }
 }
 
-fn attribute<'a>(tag: &'a BytesStart<'_>, key: &[u8]) -> Option<Cow<'a, str>> {
+fn positional_name(index: usize) -> Box<str> {
+    format!("%{index}").into()
+}
+
+fn attribute(tag: &BytesStart<'_>, key: &[u8]) -> Option<String> {
     let attr = tag.try_get_attribute(key).ok().flatten()?;
-    attr.normalized_value(quick_xml::XmlVersion::Implicit1_0).ok().map(|v| Cow::Owned(v.into_owned()))
+    attr.normalized_value(quick_xml::XmlVersion::Implicit1_0).ok().map(Cow::into_owned)
 }
 
 #[cfg(test)]

@@ -48,7 +48,11 @@ fn read_records<T: std::io::Read + std::io::Seek>(mut parser: EvtxParser<T>, pat
         let id = record.event_record_id;
         let written = record.timestamp;
         let xml = record.into_xml_bytes()?;
-        Ok((id, written, read_event_xml(&String::from_utf8_lossy(&xml.data))))
+        let text = match std::str::from_utf8(&xml.data) {
+            Ok(text) => read_event_xml(text),
+            Err(_) => read_event_xml(&String::from_utf8_lossy(&xml.data)),
+        };
+        Ok((id, written, text))
     });
     for record in records {
         match record {
