@@ -65,10 +65,10 @@ pub fn run(config: &Config, out: &mut dyn Write, err: &mut dyn Write) -> io::Res
         Command::Inputs { format: InputsFormat::Table } => report::inputs::write_table(&case, zone, out)?,
         Command::Inputs { format: InputsFormat::Json } => report::inputs::write_json(&case, out)?,
         Command::Timeline { format, since, until } => {
-            let events = case::filter_time(&case.events, *since, *until);
+            let events: Vec<&model::Event> = case::filter_time(&case.events, *since, *until).collect();
             match format {
-                TimelineFormat::Table => report::timeline::write_table(events, zone, out)?,
-                TimelineFormat::Jsonl => report::timeline::write_jsonl(events, out)?,
+                TimelineFormat::Table => report::timeline::write_table(&events, zone, out)?,
+                TimelineFormat::Jsonl => report::timeline::write_jsonl(&events, out)?,
             }
         }
     }

@@ -144,23 +144,101 @@ impl fmt::Display for Origin {
     }
 }
 
-/// One named value of an event: an evtx `<Data Name=..>`, a positional `<Data>` (named `%1`,
-/// `%2`, ... like the insertion strings of its message), or a value pulled out of a log line.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Field {
-    /// Field name.
-    pub name: Box<str>,
-    /// Field value as text.
-    pub value: Box<str>,
+/// The named values of an event: evtx `<Data Name=..>`, positional `<Data>` (named `%1`,
+/// `%2`, ... like the insertion strings of its message), or values pulled out of a log line.
+///
+/// All names and values of one event share one buffer: a timeline holds millions of events,
+/// and two allocations per event instead of two per value keep parsing and memory in check.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Fields {
+    text: String,
+    /// For each field, where its name ends and where its value ends in `text`.
+    ends: Vec<(u32, u32)>,
 }
 
-impl Field {
-    /// A field from a name and a value.
-    pub fn new(name: impl Into<Box<str>>, value: impl Into<Box<str>>) -> Field {
-        Field {
-            name: name.into(),
-            value: value.into(),
+impl Fields {
+    /// No fields.
+    pub fn new() -> Fields {
+        Fields::default()
+    }
+
+    /// Appends a field (a field that would not fit in 4 GiB of text is dropped).
+    pub fn push(&mut self, name: &str, value: &str) {
+        let name_end = self.text.len() + name.len();
+        let value_end = name_end + value.len();
+        let (Ok(name_end), Ok(value_end)) = (u32::try_from(name_end), u32::try_from(value_end)) else {
+            return;
+        };
+        self.text.push_str(name);
+        self.text.push_str(value);
+        self.ends.push((name_end, value_end));
+    }
+
+    /// Appends a field unless the same name and value are already there.
+    pub fn push_unique(&mut self, name: &str, value: &str) {
+        if !self.iter().any(|(n, v)| n == name && v == value) {
+            self.push(name, value);
         }
+    }
+
+    /// The value of the first field called `name`.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.iter().find(|(n, _)| *n == name).map(|(_, v)| v)
+    }
+
+    /// Every value of the fields called `name`, in order.
+    pub fn get_all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.iter().filter(move |(n, _)| *n == name).map(|(_, v)| v)
+    }
+
+    /// `(name, value)` pairs in the order they were added.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
+        let mut start = 0usize;
+        self.ends.iter().map(move |&(name_end, value_end)| {
+            let (name_end, value_end) = (name_end as usize, value_end as usize);
+            let pair = (&self.text[start..name_end], &self.text[name_end..value_end]);
+            start = value_end;
+            pair
+        })
+    }
+
+    /// Number of fields.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// True when there are no fields.
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+}
+
+impl<'a> FromIterator<(&'a str, &'a str)> for Fields {
+    fn from_iter<I: IntoIterator<Item = (&'a str, &'a str)>>(pairs: I) -> Fields {
+        let mut fields = Fields::new();
+        for (name, value) in pairs {
+            fields.push(name, value);
+        }
+        fields
+    }
+}
+
+/// Shares the repeated strings of a file (provider, channel and computer names) so that each
+/// event holds a pointer instead of its own copy.
+#[derive(Debug, Default)]
+pub struct Interner {
+    strings: std::collections::HashSet<Arc<str>>,
+}
+
+impl Interner {
+    /// The shared copy of `text`.
+    pub fn get(&mut self, text: &str) -> Arc<str> {
+        if let Some(shared) = self.strings.get(text) {
+            return Arc::clone(shared);
+        }
+        let shared: Arc<str> = Arc::from(text);
+        self.strings.insert(Arc::clone(&shared));
+        shared
     }
 }
 
@@ -174,17 +252,17 @@ pub struct Event {
     /// Which kind of file it came from.
     pub source: SourceKind,
     /// Provider name (evtx) or source column (`CBS`, `CSI`, `DISM`, ...).
-    pub provider: Box<str>,
+    pub provider: Arc<str>,
     /// Event id (evtx only).
     pub event_id: Option<u32>,
     /// Severity.
     pub level: Level,
     /// evtx channel (`System`, `Application`, ...).
-    pub channel: Option<Box<str>>,
+    pub channel: Option<Arc<str>>,
     /// Computer name, where the source says it.
-    pub computer: Option<Box<str>>,
+    pub computer: Option<Arc<str>>,
     /// Named values, in the order the source gave them.
-    pub fields: Vec<Field>,
+    pub fields: Fields,
     /// Message text (text logs), with continuation lines joined by `\n`.
     pub message: Option<Box<str>>,
 }
@@ -192,9 +270,38 @@ pub struct Event {
 impl Event {
     /// The value of the first field called `name`.
     pub fn field(&self, name: &str) -> Option<&str> {
-        self.fields
-            .iter()
-            .find(|f| &*f.name == name)
-            .map(|f| &*f.value)
+        self.fields.get(name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Fields, Interner};
+
+    #[test]
+    fn fields_keep_order_duplicates_and_empty_values() {
+        let mut fields = Fields::new();
+        fields.push("param1", "Volume Shadow Copy");
+        fields.push("%2", "");
+        fields.push("hresult", "0x80070422");
+        fields.push_unique("hresult", "0x80070422");
+        fields.push_unique("hresult", "0x8007045d");
+        let pairs: Vec<_> = fields.iter().collect();
+        assert_eq!(
+            pairs,
+            [("param1", "Volume Shadow Copy"), ("%2", ""), ("hresult", "0x80070422"), ("hresult", "0x8007045d")]
+        );
+        assert_eq!(fields.get("hresult"), Some("0x80070422"));
+        assert_eq!(fields.get_all("hresult").count(), 2);
+        assert_eq!(fields.get("missing"), None);
+        assert_eq!(fields.len(), 4);
+    }
+
+    #[test]
+    fn interner_shares_one_copy() {
+        let mut interner = Interner::default();
+        let a = interner.get("Service Control Manager");
+        let b = interner.get("Service Control Manager");
+        assert!(std::sync::Arc::ptr_eq(&a, &b));
     }
 }

@@ -8,13 +8,15 @@ use jiff::Timestamp;
 use quick_xml::events::{BytesStart, Event as XmlToken};
 use quick_xml::Reader;
 
-use crate::model::Field;
+use std::sync::Arc;
+
+use crate::model::{Fields, Interner};
 
 /// The parts of one event's XML.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct XmlEvent {
     /// `Provider/@Name`.
-    pub provider: Option<String>,
+    pub provider: Option<Arc<str>>,
     /// `EventID` text.
     pub event_id: Option<u32>,
     /// `Level` text.
@@ -24,12 +26,12 @@ pub struct XmlEvent {
     /// `EventRecordID` text.
     pub record_id: Option<u64>,
     /// `Channel` text.
-    pub channel: Option<String>,
+    pub channel: Option<Arc<str>>,
     /// `Computer` text.
-    pub computer: Option<String>,
+    pub computer: Option<Arc<str>>,
     /// `EventData/Data` (named, or `%1`, `%2`... by position), `EventData/Binary`, and the leaf
     /// elements of `UserData`.
-    pub fields: Vec<Field>,
+    pub fields: Fields,
     /// Set when the XML ended early or was malformed; what came before is kept.
     pub error: Option<String>,
 }
@@ -74,9 +76,16 @@ impl Tag {
 
 /// Reads an event's XML. Never fails: malformed or cut-off XML yields what could be read and
 /// an `error` saying where it stopped.
-pub fn read_event_xml(xml: &str) -> XmlEvent {
+pub fn read_event_xml(xml: &str, interner: &mut Interner) -> XmlEvent {
     let mut reader = Reader::from_str(xml);
-    let mut state = State::default();
+    let mut state = State {
+        interner,
+        event: XmlEvent::default(),
+        stack: Vec::with_capacity(8),
+        text: String::new(),
+        data_name: None,
+        positional: 0,
+    };
     loop {
         match reader.read_event() {
             Ok(XmlToken::Start(tag)) => state.open(&tag, false),
@@ -120,16 +129,16 @@ fn resolve_reference(reference: &quick_xml::events::BytesRef<'_>) -> String {
 
 /// Reading state: the open elements (with the UserData leaf name where one is needed), the
 /// text of the innermost element, and the event so far.
-#[derive(Default)]
-struct State {
+struct State<'i> {
+    interner: &'i mut Interner,
     event: XmlEvent,
     stack: Vec<(Tag, Option<Box<str>>)>,
     text: String,
-    data_name: Option<Box<str>>,
+    data_name: Option<String>,
     positional: usize,
 }
 
-impl State {
+impl State<'_> {
     /// The section (second level) the reader is in.
     fn section(&self) -> Tag {
         self.stack.get(1).map_or(Tag::Other, |(tag, _)| *tag)
@@ -148,11 +157,14 @@ impl State {
             .then(|| String::from_utf8_lossy(local.as_ref()).into());
         self.stack.push((tag, leaf_name));
         match (section, tag) {
-            (Tag::System, Tag::Provider) => self.event.provider = attribute(start, b"Name"),
-            (Tag::System, Tag::TimeCreated) => {
-                self.event.time_created = attribute(start, b"SystemTime").and_then(|t| t.parse().ok());
+            (Tag::System, Tag::Provider) => {
+                let interner = &mut *self.interner;
+                self.event.provider = with_attribute(start, b"Name", |name| interner.get(name));
             }
-            (Tag::EventData, Tag::Data) => self.data_name = attribute(start, b"Name").map(Into::into),
+            (Tag::System, Tag::TimeCreated) => {
+                self.event.time_created = with_attribute(start, b"SystemTime", |t| t.parse().ok()).flatten();
+            }
+            (Tag::EventData, Tag::Data) => self.data_name = with_attribute(start, b"Name", str::to_string),
             _ => {}
         }
         if empty {
@@ -170,7 +182,7 @@ impl State {
             Tag::EventData => self.close_event_data(tag),
             Tag::UserData => {
                 if let Some(name) = leaf_name {
-                    self.event.fields.push(Field::new(name, self.text.as_str()));
+                    self.event.fields.push(&name, &self.text);
                 }
             }
             _ => {}
@@ -184,8 +196,8 @@ impl State {
             Tag::EventId => self.event.event_id = text.parse().ok(),
             Tag::Level => self.event.level = text.parse().ok(),
             Tag::RecordId => self.event.record_id = text.parse().ok(),
-            Tag::Channel if !text.is_empty() => self.event.channel = Some(text.to_string()),
-            Tag::Computer if !text.is_empty() => self.event.computer = Some(text.to_string()),
+            Tag::Channel if !text.is_empty() => self.event.channel = Some(self.interner.get(text)),
+            Tag::Computer if !text.is_empty() => self.event.computer = Some(self.interner.get(text)),
             _ => {}
         }
     }
@@ -194,34 +206,42 @@ impl State {
         match tag {
             Tag::Data => {
                 self.positional += 1;
-                let name = self.data_name.take().unwrap_or_else(|| positional_name(self.positional));
-                self.event.fields.push(Field::new(name, self.text.as_str()));
+                match self.data_name.take() {
+                    Some(name) => self.event.fields.push(&name, &self.text),
+                    None => self.event.fields.push(&positional_name(self.positional), &self.text),
+                }
             }
-            Tag::Binary => self.event.fields.push(Field::new("Binary", self.text.as_str())),
+            Tag::Binary => self.event.fields.push("Binary", &self.text),
             _ => {}
         }
     }
 }
 
-fn positional_name(index: usize) -> Box<str> {
-    format!("%{index}").into()
+/// `%1`, `%2`, ... without allocating for the common counts.
+fn positional_name(index: usize) -> Cow<'static, str> {
+    const NAMES: [&str; 16] = ["%0", "%1", "%2", "%3", "%4", "%5", "%6", "%7", "%8", "%9", "%10", "%11", "%12", "%13", "%14", "%15"];
+    NAMES.get(index).map_or_else(|| Cow::Owned(format!("%{index}")), |n| Cow::Borrowed(*n))
 }
 
-fn attribute(tag: &BytesStart<'_>, key: &[u8]) -> Option<String> {
+/// Calls `f` with the unescaped value of attribute `key`, when the tag has it.
+fn with_attribute<R>(tag: &BytesStart<'_>, key: &[u8], f: impl FnOnce(&str) -> R) -> Option<R> {
     let attr = tag.try_get_attribute(key).ok().flatten()?;
-    attr.normalized_value(quick_xml::XmlVersion::Implicit1_0).ok().map(Cow::into_owned)
+    let value = attr.normalized_value(quick_xml::XmlVersion::Implicit1_0).ok()?;
+    Some(f(&value))
 }
 
 #[cfg(test)]
 mod tests {
     use super::read_event_xml;
-    use crate::model::Field;
+    use std::sync::Arc;
+
+use crate::model::{Fields, Interner};
 
     const SCM_7040: &str = r#"<Event xmlns="http://schemas.microsoft.com/win/2004/08/events/event"><System><Provider Name="Service Control Manager" Guid="{555908d1-a6d7-4695-8e1e-26931d2012f4}" EventSourceName="Service Control Manager"/><EventID Qualifiers="16384">7040</EventID><Version>0</Version><Level>4</Level><Task>0</Task><Opcode>0</Opcode><Keywords>0x8080000000000000</Keywords><TimeCreated SystemTime="2012-10-21T03:04:05.1234567Z"/><EventRecordID>4242</EventRecordID><Correlation/><Execution ProcessID="500" ThreadID="504"/><Channel>System</Channel><Computer>PC01</Computer><Security UserID="S-1-5-18"/></System><EventData><Data Name="param1">Block Level Backup Engine Service</Data><Data Name="param2">demand start</Data><Data Name="param3">disabled</Data><Data Name="param4">wbengine</Data></EventData></Event>"#;
 
     #[test]
     fn reads_system_and_named_data() {
-        let event = read_event_xml(SCM_7040);
+        let event = read(SCM_7040);
         assert_eq!(event.provider.as_deref(), Some("Service Control Manager"));
         assert_eq!(event.event_id, Some(7040));
         assert_eq!(event.level, Some(4));
@@ -229,21 +249,21 @@ mod tests {
         assert_eq!(event.channel.as_deref(), Some("System"));
         assert_eq!(event.computer.as_deref(), Some("PC01"));
         assert_eq!(event.time_created.map(|t| t.to_string()).as_deref(), Some("2012-10-21T03:04:05.1234567Z"));
-        assert_eq!(event.fields[3], Field::new("param4", "wbengine"));
+        assert_eq!(pairs(&event)[3], ("param4", "wbengine"));
         assert_eq!(event.error, None);
     }
 
     #[test]
     fn unnamed_data_is_positional_and_entities_are_resolved() {
         let xml = r#"<Event><System><Provider Name="VSS"/><EventID Qualifiers="49152">8193</EventID><Level>2</Level></System><EventData><Data>Error calling a routine on a Shadow Copy Provider &amp; more</Data><Data/><Data>0x80070422, &#x30A8;</Data><Binary>2D20436F64</Binary></EventData></Event>"#;
-        let event = read_event_xml(xml);
+        let event = read(xml);
         assert_eq!(
-            event.fields,
-            vec![
-                Field::new("%1", "Error calling a routine on a Shadow Copy Provider & more"),
-                Field::new("%2", ""),
-                Field::new("%3", "0x80070422, エ"),
-                Field::new("Binary", "2D20436F64"),
+            pairs(&event),
+            [
+                ("%1", "Error calling a routine on a Shadow Copy Provider & more"),
+                ("%2", ""),
+                ("%3", "0x80070422, エ"),
+                ("Binary", "2D20436F64"),
             ]
         );
     }
@@ -251,14 +271,14 @@ mod tests {
     #[test]
     fn user_data_leaves_become_fields() {
         let xml = r#"<Event><System><Provider Name="Microsoft-Windows-Eventlog"/><EventID>104</EventID></System><UserData><LogFileCleared xmlns="x"><SubjectUserName>admin</SubjectUserName><Channel>System</Channel></LogFileCleared></UserData></Event>"#;
-        let event = read_event_xml(xml);
-        assert_eq!(event.fields, vec![Field::new("SubjectUserName", "admin"), Field::new("Channel", "System")]);
+        let event = read(xml);
+        assert_eq!(pairs(&event), [("SubjectUserName", "admin"), ("Channel", "System")]);
     }
 
     #[test]
     fn cut_off_xml_keeps_what_came_before() {
         let cut = &SCM_7040[..SCM_7040.find("<Data Name=\"param3\"").expect("marker")];
-        let event = read_event_xml(cut);
+        let event = read(cut);
         assert_eq!(event.event_id, Some(7040));
         assert_eq!(event.fields.len(), 2);
         assert!(event.error.as_deref().is_some_and(|e| e.contains("ends inside")));

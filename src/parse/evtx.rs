@@ -7,7 +7,7 @@ use std::sync::Arc;
 use evtx::{EvtxParser, ParserSettings};
 
 use crate::input::{Content, Input};
-use crate::model::{Event, EventTime, Level, Location, Notice, Origin, Severity, SourceKind};
+use crate::model::{Event, EventTime, Interner, Level, Location, Notice, Origin, Severity, SourceKind};
 
 use super::event_xml::{read_event_xml, XmlEvent};
 use super::ParsedFile;
@@ -45,18 +45,18 @@ fn read_records<T: std::io::Read + std::io::Seek>(mut parser: EvtxParser<T>, pat
     let file = Arc::clone(path);
     let records = parser.serialized_records(|record| {
         let record = record?;
-        let id = record.event_record_id;
-        let written = record.timestamp;
-        let xml = record.into_xml_bytes()?;
-        let text = match std::str::from_utf8(&xml.data) {
-            Ok(text) => read_event_xml(text),
-            Err(_) => read_event_xml(&String::from_utf8_lossy(&xml.data)),
-        };
-        Ok((id, written, text))
+        Ok((record.event_record_id, record.timestamp, record.into_xml_bytes()?.data))
     });
+    let mut interner = Interner::default();
     for record in records {
         match record {
-            Ok((id, written, xml)) => events.push(to_event(&file, id, written, xml)),
+            Ok((id, written, xml)) => {
+                let xml = match std::str::from_utf8(&xml) {
+                    Ok(text) => read_event_xml(text, &mut interner),
+                    Err(_) => read_event_xml(&String::from_utf8_lossy(&xml), &mut interner),
+                };
+                events.push(to_event(&file, id, written, xml));
+            }
             Err(err) => errors.push(error_chain(&err)),
         }
     }
@@ -71,11 +71,11 @@ fn to_event(file: &Arc<str>, record_id: u64, written: jiff::Timestamp, xml: XmlE
             location: Location::Record(xml.record_id.unwrap_or(record_id)),
         },
         source: SourceKind::Evtx,
-        provider: xml.provider.unwrap_or_default().into(),
+        provider: xml.provider.unwrap_or_else(|| Arc::from("")),
         event_id: xml.event_id,
         level: xml.level.map_or(Level::Other, Level::from_evtx),
-        channel: xml.channel.map(Into::into),
-        computer: xml.computer.map(Into::into),
+        channel: xml.channel,
+        computer: xml.computer,
         fields: xml.fields,
         message: None,
     }

@@ -3,18 +3,45 @@
 use std::io::{self, Write};
 
 use jiff::tz::TimeZone;
+use rayon::prelude::{ParallelIterator, ParallelSlice};
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 
-use crate::model::{Event, Field, Location};
+use crate::model::{Event, Fields, Location};
 
 use super::times;
 
 /// Longest summary shown in a table row.
 const SUMMARY_CHARS: usize = 160;
 
+/// Events rendered per parallel task.
+const RENDER_CHUNK: usize = 4096;
+
+/// Renders events on all cores in order-preserving chunks and writes them in timeline order,
+/// a bounded batch at a time so the output is never held in memory whole.
+fn write_parallel(events: &[&Event], out: &mut dyn Write, render: impl Fn(&[&Event], &mut Vec<u8>) -> io::Result<()> + Sync) -> io::Result<()> {
+    let batch = RENDER_CHUNK * rayon::current_num_threads().max(1) * 4;
+    for events in events.chunks(batch) {
+        let rendered: Vec<io::Result<Vec<u8>>> = events
+            .par_chunks(RENDER_CHUNK)
+            .map(|chunk| {
+                let mut buf = Vec::with_capacity(chunk.len() * 512);
+                render(chunk, &mut buf).map(|()| buf)
+            })
+            .collect();
+        for buf in rendered {
+            out.write_all(&buf?)?;
+        }
+    }
+    Ok(())
+}
+
 /// Writes one aligned line per event.
-pub fn write_table<'a>(events: impl Iterator<Item = &'a Event>, zone: Option<&TimeZone>, out: &mut dyn Write) -> io::Result<()> {
+pub fn write_table(events: &[&Event], zone: Option<&TimeZone>, out: &mut dyn Write) -> io::Result<()> {
+    write_parallel(events, out, |chunk, buf| table_rows(chunk, zone, buf))
+}
+
+fn table_rows(events: &[&Event], zone: Option<&TimeZone>, out: &mut Vec<u8>) -> io::Result<()> {
     for event in events {
         let id = event.event_id.map(|id| id.to_string()).unwrap_or_default();
         let channel = event.channel.as_deref().unwrap_or(event.source.as_str());
@@ -50,8 +77,8 @@ fn summary(event: &Event) -> String {
         None => event
             .fields
             .iter()
-            .filter(|f| !f.value.is_empty() && &*f.name != "Binary")
-            .map(|f| format!("{}={}", f.name, f.value.replace(['\r', '\n'], " ")))
+            .filter(|(name, value)| !value.is_empty() && *name != "Binary")
+            .map(|(name, value)| format!("{name}={}", value.replace(['\r', '\n'], " ")))
             .collect::<Vec<_>>()
             .join(" "),
     };
@@ -59,12 +86,14 @@ fn summary(event: &Event) -> String {
 }
 
 /// Writes one JSON object per event, one per line.
-pub fn write_jsonl<'a>(events: impl Iterator<Item = &'a Event>, out: &mut dyn Write) -> io::Result<()> {
-    for event in events {
-        serde_json::to_writer(&mut *out, &JsonEvent(event))?;
-        out.write_all(b"\n")?;
-    }
-    Ok(())
+pub fn write_jsonl(events: &[&Event], out: &mut dyn Write) -> io::Result<()> {
+    write_parallel(events, out, |chunk, buf| {
+        for event in chunk {
+            serde_json::to_writer(&mut *buf, &JsonEvent(event))?;
+            buf.push(b'\n');
+        }
+        Ok(())
+    })
 }
 
 /// The JSON form of an event (see README "Timeline JSON Lines").
@@ -102,19 +131,19 @@ impl Serialize for JsonEvent<'_> {
 }
 
 /// Fields as a JSON object in source order; a repeated name holds an array of its values.
-struct FieldMap<'a>(&'a [Field]);
+struct FieldMap<'a>(&'a Fields);
 
 impl Serialize for FieldMap<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(None)?;
-        for (index, field) in self.0.iter().enumerate() {
-            if self.0[..index].iter().any(|f| f.name == field.name) {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (index, (name, value)) in self.0.iter().enumerate() {
+            if self.0.iter().take(index).any(|(earlier, _)| earlier == name) {
                 continue;
             }
-            let values: Vec<&str> = self.0[index..].iter().filter(|f| f.name == field.name).map(|f| &*f.value).collect();
-            match values.as_slice() {
-                [one] => map.serialize_entry(&*field.name, one)?,
-                many => map.serialize_entry(&*field.name, many)?,
+            if self.0.get_all(name).nth(1).is_some() {
+                map.serialize_entry(name, &self.0.get_all(name).collect::<Vec<_>>())?;
+            } else {
+                map.serialize_entry(name, value)?;
             }
         }
         map.end()

@@ -9,7 +9,7 @@ pub mod structure;
 use std::sync::Arc;
 
 use crate::input::encoding::Decoded;
-use crate::model::{AnchorBasis, ClockAnchor, Event, EventTime, Field, Level, Location, Notice, Origin, Severity, SourceKind};
+use crate::model::{AnchorBasis, ClockAnchor, Event, EventTime, Fields, Interner, Level, Location, Notice, Origin, Severity, SourceKind};
 
 use super::ParsedFile;
 
@@ -68,6 +68,7 @@ struct EntryReader<'a> {
     anchors: Vec<ClockAnchor>,
     sources: SourceCounts,
     preamble: usize,
+    interner: Interner,
 }
 
 impl<'a> EntryReader<'a> {
@@ -79,6 +80,7 @@ impl<'a> EntryReader<'a> {
             anchors: Vec::new(),
             sources: SourceCounts::default(),
             preamble: 0,
+            interner: Interner::default(),
         }
     }
 
@@ -120,25 +122,25 @@ impl<'a> EntryReader<'a> {
             }
             joined
         };
-        let found = structure::extract(head.source, &message);
+        let mut fields = Fields::new();
+        if let Some(id) = head.message_id {
+            fields.push("message_id", id);
+        }
+        let found = structure::extract(head.source, &message, fields);
         if let Some(utc) = found.utc {
             let basis = if head.source == "CSI" { AnchorBasis::CsiUtcStamp } else { AnchorBasis::UniversalTimeLine };
             self.add_anchor(ClockAnchor::from_readings(pending.line, head.local, utc, basis));
-        }
-        let mut fields = found.fields;
-        if let Some(id) = head.message_id {
-            fields.insert(0, Field::new("message_id", id));
         }
         self.events.push(Event {
             time: EventTime::Local { local: head.local, utc: None },
             origin: Origin { file: Arc::clone(&self.file), location: Location::Line(pending.line) },
             source: SourceKind::Cbs,
-            provider: head.source.into(),
+            provider: self.interner.get(head.source),
             event_id: None,
             level: Level::from_text(head.level),
             channel: None,
             computer: None,
-            fields,
+            fields: found.fields,
             message: Some(message.into()),
         });
     }

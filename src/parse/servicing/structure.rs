@@ -5,29 +5,27 @@
 
 use jiff::civil::DateTime;
 
-use crate::model::Field;
+use crate::model::Fields;
 
 /// What one entry's message says beyond its text.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Structure {
     /// Named values found in the message.
-    pub fields: Vec<Field>,
+    pub fields: Fields,
     /// The UTC time the message states for itself (CSI `@` stamp, `Universal Time is:`).
     pub utc: Option<DateTime>,
 }
 
 impl Structure {
-    fn push(&mut self, name: &str, value: impl Into<Box<str>>) {
-        let value = value.into();
-        if !self.fields.iter().any(|f| &*f.name == name && f.value == value) {
-            self.fields.push(Field::new(name, value));
-        }
+    fn push(&mut self, name: &str, value: impl AsRef<str>) {
+        self.fields.push_unique(name, value.as_ref());
     }
 }
 
-/// Extracts the structure of one entry (its message including continuation lines).
-pub fn extract(source: &str, message: &str) -> Structure {
-    let mut found = Structure::default();
+/// Extracts the structure of one entry (its message including continuation lines), adding to
+/// `fields` (which may already hold values of the line's head).
+pub fn extract(source: &str, message: &str, fields: Fields) -> Structure {
+    let mut found = Structure { fields, utc: None };
     let body = if source == "CSI" { csi_counter(message, &mut found) } else { message };
     for line in body.split('\n') {
         extract_line(line.trim_end_matches('\r'), &mut found);
@@ -275,10 +273,10 @@ mod tests {
     use super::{extract, normalize_hresult};
 
     fn fields(source: &str, message: &str) -> Vec<(String, String)> {
-        extract(source, message)
+        extract(source, message, super::Fields::new())
             .fields
-            .into_iter()
-            .map(|f| (f.name.to_string(), f.value.to_string()))
+            .iter()
+            .map(|(name, value)| (name.to_string(), value.to_string()))
             .collect()
     }
 
@@ -363,9 +361,9 @@ mod tests {
 
     #[test]
     fn utc_stamps_are_read() {
-        let csi = extract("CSI", "00000001@2022/6/18:16:31:54.076 WcpInitialize");
+        let csi = extract("CSI", "00000001@2022/6/18:16:31:54.076 WcpInitialize", super::Fields::new());
         assert_eq!(csi.utc.map(|t| t.to_string()).as_deref(), Some("2022-06-18T16:31:54.076"));
-        let cbs = extract("CBS", "Universal Time is: 2015-02-24 02:47:28.286");
+        let cbs = extract("CBS", "Universal Time is: 2015-02-24 02:47:28.286", super::Fields::new());
         assert_eq!(cbs.utc.map(|t| t.to_string()).as_deref(), Some("2015-02-24T02:47:28.286"));
     }
 
