@@ -31,9 +31,14 @@ fn reference(files: &[PathBuf]) -> (usize, usize) {
         .par_iter()
         .map(|path| {
             let settings = evtx::ParserSettings::new().num_threads(1).indent(false);
-            let Ok(parser) = evtx::EvtxParser::from_path(path) else { return (0, 0) };
+            let Ok(parser) = evtx::EvtxParser::from_path(path) else {
+                return (0, 0);
+            };
             let mut parser = parser.with_configuration(settings);
-            parser.records_json().filter_map(Result::ok).fold((0, 0), |(n, b), r| (n + 1, b + r.data.len()))
+            parser
+                .records_json()
+                .filter_map(Result::ok)
+                .fold((0, 0), |(n, b), r| (n + 1, b + r.data.len()))
         })
         .reduce(|| (0, 0), |a, b| (a.0 + b.0, a.1 + b.1))
 }
@@ -41,7 +46,11 @@ fn reference(files: &[PathBuf]) -> (usize, usize) {
 /// Ours: the whole `timeline --format jsonl` run into a buffer.
 fn ours(corpus: &Path) -> (usize, usize) {
     let config = Config {
-        command: Command::Timeline { format: TimelineFormat::Jsonl, since: None, until: None },
+        command: Command::Timeline {
+            format: TimelineFormat::Jsonl,
+            since: None,
+            until: None,
+        },
         paths: vec![corpus.to_path_buf()],
         zone: None,
         limits: ArchiveLimits::default(),
@@ -94,7 +103,17 @@ fn main() {
     }
     let (r, o) = (median(ref_times), median(our_times));
     println!("files: {}", files.len());
-    println!("evtx records_json (reference): {:>8.1} ms  {} records, {} bytes", r.as_secs_f64() * 1e3, ref_counts.0, ref_counts.1);
-    println!("backupdiag timeline jsonl:     {:>8.1} ms  {} events, {} bytes", o.as_secs_f64() * 1e3, our_counts.0, our_counts.1);
+    println!(
+        "evtx records_json (reference): {:>8.1} ms  {} records, {} bytes",
+        r.as_secs_f64() * 1e3,
+        ref_counts.0,
+        ref_counts.1
+    );
+    println!(
+        "backupdiag timeline jsonl:     {:>8.1} ms  {} events, {} bytes",
+        o.as_secs_f64() * 1e3,
+        our_counts.0,
+        our_counts.1
+    );
     println!("ratio (ours / reference): {:.2}", o.as_secs_f64() / r.as_secs_f64());
 }

@@ -83,14 +83,23 @@ impl Cli {
                 };
                 (common, Command::Inputs { format })
             }
-            CliCommand::Timeline { common, format, since, until } => {
+            CliCommand::Timeline {
+                common,
+                format,
+                since,
+                until,
+            } => {
                 let zone = common.tz.as_deref().map(Zone::parse).transpose()?;
                 let bound = |t: Option<String>| t.map(|t| config::parse_time_bound(&t, zone.as_ref())).transpose();
                 let format = match format {
                     TimelineFormatArg::Table => TimelineFormat::Table,
                     TimelineFormatArg::Jsonl => TimelineFormat::Jsonl,
                 };
-                let command = Command::Timeline { format, since: bound(since)?, until: bound(until)? };
+                let command = Command::Timeline {
+                    format,
+                    since: bound(since)?,
+                    until: bound(until)?,
+                };
                 (common, command)
             }
         };

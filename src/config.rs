@@ -70,9 +70,18 @@ pub fn parse_time_bound(text: &str, zone: Option<&Zone>) -> Result<Timestamp, St
     let normalized = text.trim().replace(' ', "T");
     let civil = normalized
         .parse::<jiff::civil::DateTime>()
-        .or_else(|_| normalized.parse::<jiff::civil::Date>().map(|d| d.to_datetime(jiff::civil::Time::midnight())))
-        .map_err(|_| format!("'{text}' is not a time (use 2012-10-21, '2012-10-21 08:00' or 2012-10-21T08:00:00+09:00)"))?;
-    civil.to_zoned(tz).map(|z| z.timestamp()).map_err(|e| format!("'{text}': {e}"))
+        .or_else(|_| {
+            normalized
+                .parse::<jiff::civil::Date>()
+                .map(|d| d.to_datetime(jiff::civil::Time::midnight()))
+        })
+        .map_err(|_| {
+            format!("'{text}' is not a time (use 2012-10-21, '2012-10-21 08:00' or 2012-10-21T08:00:00+09:00)")
+        })?;
+    civil
+        .to_zoned(tz)
+        .map(|z| z.timestamp())
+        .map_err(|e| format!("'{text}': {e}"))
 }
 
 #[cfg(test)]
@@ -90,7 +99,11 @@ mod tests {
             ("2012-10-21 08:00", Some(&tokyo), "2012-10-20T23:00:00Z"),
         ];
         for (text, zone, expected) in cases {
-            assert_eq!(parse_time_bound(text, zone).map(|t| t.to_string()), Ok(expected.to_string()), "{text}");
+            assert_eq!(
+                parse_time_bound(text, zone).map(|t| t.to_string()),
+                Ok(expected.to_string()),
+                "{text}"
+            );
         }
         assert!(parse_time_bound("yesterday", None).is_err());
     }

@@ -45,7 +45,11 @@ pub fn read_case(config: &Config) -> Case {
         })
         .collect();
     progress.finish();
-    Case::build(parsed.into_iter().flatten().collect(), collected.notices, config.zone.as_ref())
+    Case::build(
+        parsed.into_iter().flatten().collect(),
+        collected.notices,
+        config.zone.as_ref(),
+    )
 }
 
 /// Runs one command: report on `out`, notices on `err`.
@@ -55,15 +59,24 @@ pub fn run(config: &Config, out: &mut dyn Write, err: &mut dyn Write) -> io::Res
         writeln!(err, "backupdiag: {notice}")?;
     }
     for file in case.files.iter().filter(|f| f.skipped.is_some()) {
-        writeln!(err, "backupdiag: skipped: {}: {}", file.path, file.skipped.as_deref().unwrap_or_default())?;
+        writeln!(
+            err,
+            "backupdiag: skipped: {}: {}",
+            file.path,
+            file.skipped.as_deref().unwrap_or_default()
+        )?;
     }
     if !case.anything_read() {
         writeln!(err, "backupdiag: no readable log found under the given paths")?;
     }
     let zone = config.zone.as_ref().map(|z| &z.tz);
     match &config.command {
-        Command::Inputs { format: InputsFormat::Table } => report::inputs::write_table(&case, zone, out)?,
-        Command::Inputs { format: InputsFormat::Json } => report::inputs::write_json(&case, out)?,
+        Command::Inputs {
+            format: InputsFormat::Table,
+        } => report::inputs::write_table(&case, zone, out)?,
+        Command::Inputs {
+            format: InputsFormat::Json,
+        } => report::inputs::write_json(&case, out)?,
         Command::Timeline { format, since, until } => {
             let events: Vec<&model::Event> = case::filter_time(&case.events, *since, *until).collect();
             match format {

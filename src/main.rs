@@ -13,7 +13,11 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(err) => {
             let _ = err.print();
-            return if err.use_stderr() { code(ExitStatus::Failure) } else { ExitCode::SUCCESS };
+            return if err.use_stderr() {
+                code(ExitStatus::Failure)
+            } else {
+                ExitCode::SUCCESS
+            };
         }
     };
     let config = match cli.into_config() {

@@ -31,9 +31,13 @@ impl Zone {
         } else if spec.starts_with(['+', '-']) {
             TimeZone::fixed(parse_offset(spec).ok_or_else(|| format!("'{spec}' is not a UTC offset like +09:00"))?)
         } else {
-            TimeZone::get(spec).map_err(|_| format!("'{spec}' is neither a UTC offset like +09:00 nor a known IANA zone name"))?
+            TimeZone::get(spec)
+                .map_err(|_| format!("'{spec}' is neither a UTC offset like +09:00 nor a known IANA zone name"))?
         };
-        Ok(Zone { name: spec.to_string(), tz })
+        Ok(Zone {
+            name: spec.to_string(),
+            tz,
+        })
     }
 }
 
@@ -44,7 +48,10 @@ fn parse_offset(spec: &str) -> Option<Offset> {
         return None;
     }
     let hours: i32 = digits[..2].parse().ok()?;
-    let minutes: i32 = digits.get(2..).filter(|m| !m.is_empty()).map_or(Some(0), |m| m.parse().ok())?;
+    let minutes: i32 = digits
+        .get(2..)
+        .filter(|m| !m.is_empty())
+        .map_or(Some(0), |m| m.parse().ok())?;
     if hours > 14 || minutes > 59 {
         return None;
     }
@@ -93,7 +100,9 @@ impl ClockBasis {
     pub fn describe(&self) -> String {
         match self {
             ClockBasis::Utc => "UTC".to_string(),
-            ClockBasis::Log { offsets, how } => format!("local, UTC{} from {}", offsets.join(" then UTC"), how.describe()),
+            ClockBasis::Log { offsets, how } => {
+                format!("local, UTC{} from {}", offsets.join(" then UTC"), how.describe())
+            }
             ClockBasis::Zone { zone } => format!("local, converted with --tz {zone}"),
             ClockBasis::Borrowed { offset, from } => format!("local, UTC{offset} as stated by {from}"),
             ClockBasis::Unanchored => "local, unanchored (no offset known: give --tz)".to_string(),
@@ -114,15 +123,23 @@ pub fn anchor(files: &mut [ParsedFile], zone: Option<&Zone>) -> Vec<ClockBasis> 
             if !file.anchors.is_empty() {
                 apply_anchors(&mut file.events, &file.anchors);
                 let offsets = file.anchors.iter().map(|a| offset_text(a.offset)).collect();
-                return ClockBasis::Log { offsets, how: file.anchors[0].basis };
+                return ClockBasis::Log {
+                    offsets,
+                    how: file.anchors[0].basis,
+                };
             }
             if let Some(zone) = zone {
                 apply_zone(&mut file.events, &zone.tz);
-                return ClockBasis::Zone { zone: zone.name.clone() };
+                return ClockBasis::Zone {
+                    zone: zone.name.clone(),
+                };
             }
             if let Some((offset, from)) = &borrowed {
                 apply_zone(&mut file.events, &TimeZone::fixed(*offset));
-                return ClockBasis::Borrowed { offset: offset_text(*offset), from: from.clone() };
+                return ClockBasis::Borrowed {
+                    offset: offset_text(*offset),
+                    from: from.clone(),
+                };
             }
             ClockBasis::Unanchored
         })
@@ -134,7 +151,9 @@ fn case_offset(files: &[ParsedFile]) -> Option<(Offset, String)> {
     let mut counts: BTreeMap<i32, (usize, usize, String)> = BTreeMap::new();
     for (order, file) in files.iter().enumerate() {
         for anchor in &file.anchors {
-            let entry = counts.entry(anchor.offset.seconds()).or_insert((0, order, file.path.to_string()));
+            let entry = counts
+                .entry(anchor.offset.seconds())
+                .or_insert((0, order, file.path.to_string()));
             entry.0 += 1;
         }
     }
@@ -175,7 +194,16 @@ mod tests {
 
     #[test]
     fn zones_parse_as_offsets_or_iana_names() {
-        for (spec, ok) in [("+09:00", true), ("-0500", true), ("UTC", true), ("Asia/Tokyo", true), ("Europe/Berlin", true), ("+25:00", false), ("Mars/Base", false), ("+9", false)] {
+        for (spec, ok) in [
+            ("+09:00", true),
+            ("-0500", true),
+            ("UTC", true),
+            ("Asia/Tokyo", true),
+            ("Europe/Berlin", true),
+            ("+25:00", false),
+            ("Mars/Base", false),
+            ("+9", false),
+        ] {
             assert_eq!(Zone::parse(spec).is_ok(), ok, "{spec}");
         }
         let tokyo = Zone::parse("Asia/Tokyo").expect("zone");

@@ -54,7 +54,10 @@ impl Case {
     /// Builds the case from parsed files (in input order) and collection notices.
     pub fn build(mut parsed: Vec<ParsedFile>, notices: Vec<Notice>, zone: Option<&Zone>) -> Case {
         let clocks = clock::anchor(&mut parsed, zone);
-        let mut case = Case { notices, ..Case::default() };
+        let mut case = Case {
+            notices,
+            ..Case::default()
+        };
         for (file, clock) in parsed.into_iter().zip(clocks) {
             case.files.push(FileSummary {
                 span: span(&file.events),
@@ -76,7 +79,9 @@ impl Case {
 
     /// Every notice: collection notices first, then each file's in input order.
     pub fn all_notices(&self) -> impl Iterator<Item = &Notice> {
-        self.notices.iter().chain(self.files.iter().flat_map(|f| f.notices.iter()))
+        self.notices
+            .iter()
+            .chain(self.files.iter().flat_map(|f| f.notices.iter()))
     }
 
     /// True when at least one input was read as a known kind.
@@ -103,7 +108,11 @@ fn sort_timeline(events: &mut [Event]) {
 }
 
 /// Keeps the events whose time lies within `[since, until]`.
-pub fn filter_time(events: &[Event], since: Option<Timestamp>, until: Option<Timestamp>) -> impl Iterator<Item = &Event> {
+pub fn filter_time(
+    events: &[Event],
+    since: Option<Timestamp>,
+    until: Option<Timestamp>,
+) -> impl Iterator<Item = &Event> {
     events.iter().filter(move |e| {
         let t = e.time.sort_key();
         since.is_none_or(|s| t >= s) && until.is_none_or(|u| t <= u)

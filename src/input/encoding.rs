@@ -123,15 +123,27 @@ fn decode_utf8(bytes: &[u8], encoding: TextEncoding) -> Decoded<'_> {
         Err(_) => {
             let text = String::from_utf8_lossy(bytes);
             let replaced = text.matches('\u{FFFD}').count();
-            Decoded { text, encoding, replaced }
+            Decoded {
+                text,
+                encoding,
+                replaced,
+            }
         }
     }
 }
 
 fn with<'a>(bytes: &'a [u8], codec: &'static Encoding, encoding: TextEncoding) -> Decoded<'a> {
     let (text, had_errors) = codec.decode_without_bom_handling(bytes);
-    let replaced = if had_errors { text.matches('\u{FFFD}').count() } else { 0 };
-    Decoded { text, encoding, replaced }
+    let replaced = if had_errors {
+        text.matches('\u{FFFD}').count()
+    } else {
+        0
+    };
+    Decoded {
+        text,
+        encoding,
+        replaced,
+    }
 }
 
 /// UTF-16 without BOM shows as many zero bytes on one parity (ASCII text) and few on the other.
@@ -196,13 +208,30 @@ mod tests {
     #[test]
     fn detects_and_decodes_every_supported_encoding() {
         let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode(JAPANESE);
-        let (cp1252, _, _) = encoding_rs::WINDOWS_1252.encode("Nom du rédacteur : 'Task Scheduler Writer'\r\n   État : [1] Stable\r\n");
+        let (cp1252, _, _) =
+            encoding_rs::WINDOWS_1252.encode("Nom du rédacteur : 'Task Scheduler Writer'\r\n   État : [1] Stable\r\n");
         let cases: Vec<(Vec<u8>, TextEncoding, &str)> = vec![
-            (b"Writer name: 'System Writer'\n".to_vec(), TextEncoding::Utf8, "Writer name"),
-            (b"\xEF\xBB\xBF2023-05-17 08:44:05, Info".to_vec(), TextEncoding::Utf8Bom, "2023-05-17"),
+            (
+                b"Writer name: 'System Writer'\n".to_vec(),
+                TextEncoding::Utf8,
+                "Writer name",
+            ),
+            (
+                b"\xEF\xBB\xBF2023-05-17 08:44:05, Info".to_vec(),
+                TextEncoding::Utf8Bom,
+                "2023-05-17",
+            ),
             (utf16le(JAPANESE, true), TextEncoding::Utf16LeBom, "ライター名"),
-            (utf16le("Writer name: 'System Writer'\r\n", false), TextEncoding::Utf16Le, "Writer name"),
-            (utf16be("Writer name: 'ASR Writer'\r\n"), TextEncoding::Utf16BeBom, "ASR Writer"),
+            (
+                utf16le("Writer name: 'System Writer'\r\n", false),
+                TextEncoding::Utf16Le,
+                "Writer name",
+            ),
+            (
+                utf16be("Writer name: 'ASR Writer'\r\n"),
+                TextEncoding::Utf16BeBom,
+                "ASR Writer",
+            ),
             (sjis.into_owned(), TextEncoding::Cp932, "最後のエラー"),
             (cp1252.into_owned(), TextEncoding::Cp1252, "rédacteur"),
         ];
@@ -217,7 +246,9 @@ mod tests {
 
     #[test]
     fn a_stray_byte_in_a_utf8_log_keeps_it_utf8() {
-        let mut bytes = "2022-07-06 08:08:29, Info  MOUPG  Größe ✓ Ä ö ü ß é".as_bytes().to_vec();
+        let mut bytes = "2022-07-06 08:08:29, Info  MOUPG  Größe ✓ Ä ö ü ß é"
+            .as_bytes()
+            .to_vec();
         bytes.push(0x97);
         bytes.extend_from_slice(" tail".as_bytes());
         let decoded = decode(&bytes);

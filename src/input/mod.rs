@@ -57,14 +57,18 @@ fn add_file(path: PathBuf, unpacker: &mut archive::Unpacker, collected: &mut Col
     let head = match content.head(8) {
         Ok(head) => head,
         Err(err) => {
-            collected.notices.push(Notice::new(Severity::Error, shown, walk::describe_io(&err)));
+            collected
+                .notices
+                .push(Notice::new(Severity::Error, shown, walk::describe_io(&err)));
             return;
         }
     };
     if archive::looks_like_zip(&head) {
         match File::open(&path) {
             Ok(file) => unpacker.unpack(file, &shown, 0, &mut collected.inputs, &mut collected.notices),
-            Err(err) => collected.notices.push(Notice::new(Severity::Error, shown, walk::describe_io(&err))),
+            Err(err) => collected
+                .notices
+                .push(Notice::new(Severity::Error, shown, walk::describe_io(&err))),
         }
         return;
     }

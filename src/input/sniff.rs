@@ -46,8 +46,10 @@ pub fn sniff(head: &[u8]) -> Sniffed {
     let encoding = encoding::detect(head);
     let decoded = encoding::decode_as(head, encoding);
     let text = &decoded.text;
-    if !matches!(encoding, TextEncoding::Utf16Le | TextEncoding::Utf16LeBom | TextEncoding::Utf16Be | TextEncoding::Utf16BeBom)
-        && head.contains(&0)
+    if !matches!(
+        encoding,
+        TextEncoding::Utf16Le | TextEncoding::Utf16LeBom | TextEncoding::Utf16Be | TextEncoding::Utf16BeBom
+    ) && head.contains(&0)
     {
         return Sniffed::Skip("binary file of a format backupdiag does not read".to_string());
     }
@@ -102,7 +104,12 @@ fn looks_servicing(text: &str) -> bool {
 }
 
 fn looks_vssadmin(text: &str) -> bool {
-    let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).take(400).collect();
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .take(400)
+        .collect();
     lines.iter().any(|l| l.starts_with("vssadmin 1.1 - "))
         || lines.windows(4).any(|w| is_writer_block(w) || is_provider_block(w))
 }
@@ -119,7 +126,9 @@ fn is_provider_block(w: &[&str]) -> bool {
         && !has_guid(w[1])
         && has_guid(w[2])
         && version.split('.').count() >= 2
-        && version.split('.').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+        && version
+            .split('.')
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
 }
 
 fn bracketed_number(line: &str) -> bool {
@@ -135,9 +144,16 @@ pub fn has_quoted_name(line: &str) -> bool {
     quoted(line).is_some()
 }
 
-/// The text between the first and last single quote of `line` (ASCII or typographic).
+/// The text between the first and last quote of `line`: ASCII single quotes (English,
+/// Japanese, French output), double quotes (German output writes `Verfassername: "..."`), or
+/// the typographic quotes a blog or forum turns them into.
 pub fn quoted(line: &str) -> Option<&str> {
-    let is_quote = |c: char| c == '\'' || c == '\u{2018}' || c == '\u{2019}';
+    let is_quote = |c: char| {
+        matches!(
+            c,
+            '\'' | '"' | '\u{2018}' | '\u{2019}' | '\u{201C}' | '\u{201D}' | '\u{201E}'
+        )
+    };
     let start = line.find(is_quote)?;
     let end = line.rfind(is_quote)?;
     let first_len = line[start..].chars().next().map_or(1, char::len_utf8);
@@ -171,15 +187,25 @@ pub fn find_guid(line: &str) -> Option<&str> {
     None
 }
 
+/// bcdedit keeps its element names English in Japanese output (`identifier`, `path`), but
+/// German output says `Bezeichner`; a boot loader path is decisive in any language.
 fn looks_bcdedit(text: &str) -> bool {
     text.lines().take(400).any(|line| {
         let mut words = line.split_whitespace();
-        words.next() == Some("identifier") && words.next().is_some_and(|w| w.starts_with('{'))
+        let key = words.next();
+        let value = words.next().unwrap_or_default();
+        let lower = value.to_ascii_lowercase();
+        (matches!(key, Some("identifier" | "Bezeichner")) && value.starts_with('{'))
+            || lower.ends_with("\\winload.exe")
+            || lower.ends_with("\\winload.efi")
     })
 }
 
+/// The `[System Summary]` section (Japanese `[システムの要約]`) with its `Item<TAB>Value`
+/// header, or the English first line.
 fn looks_msinfo32(text: &str) -> bool {
-    text.contains("[System Summary]") || text.contains("System Information report written at") || text.contains("[システムの要約]")
+    text.contains("System Information report written at")
+        || ((text.contains("[System Summary]") || text.contains("[システムの要約]")) && text.contains('\t'))
 }
 
 #[cfg(test)]
@@ -194,10 +220,22 @@ mod tests {
         let cases: Vec<(&[u8], Sniffed)> = vec![
             (b"ElfFile\0rest", Sniffed::Evtx),
             (b"MSCF\0\0\0\0", Sniffed::Cab),
-            (cbs.as_bytes(), Sniffed::Text(TextKind::Servicing, super::TextEncoding::Utf8)),
-            (vss.as_bytes(), Sniffed::Text(TextKind::Vssadmin, super::TextEncoding::Utf8)),
-            (bcd.as_bytes(), Sniffed::Text(TextKind::Bcdedit, super::TextEncoding::Utf8)),
-            (b"[System Summary]\n\nItem\tValue\nBIOS Mode\tUEFI\n", Sniffed::Text(TextKind::Msinfo32, super::TextEncoding::Utf8)),
+            (
+                cbs.as_bytes(),
+                Sniffed::Text(TextKind::Servicing, super::TextEncoding::Utf8),
+            ),
+            (
+                vss.as_bytes(),
+                Sniffed::Text(TextKind::Vssadmin, super::TextEncoding::Utf8),
+            ),
+            (
+                bcd.as_bytes(),
+                Sniffed::Text(TextKind::Bcdedit, super::TextEncoding::Utf8),
+            ),
+            (
+                b"[System Summary]\n\nItem\tValue\nBIOS Mode\tUEFI\n",
+                Sniffed::Text(TextKind::Msinfo32, super::TextEncoding::Utf8),
+            ),
         ];
         for (bytes, expected) in cases {
             assert_eq!(sniff(bytes), expected);
@@ -217,7 +255,10 @@ mod tests {
         );
         assert_eq!(find_guid("{not a guid} {bootmgr}"), None);
         assert_eq!(quoted("Writer name: 'System Writer'"), Some("System Writer"));
-        assert_eq!(quoted("Nom du rédacteur : \u{2018}Task Scheduler Writer\u{2019}"), Some("Task Scheduler Writer"));
+        assert_eq!(
+            quoted("Nom du rédacteur : \u{2018}Task Scheduler Writer\u{2019}"),
+            Some("Task Scheduler Writer")
+        );
         assert_eq!(quoted("no quotes"), None);
     }
 }

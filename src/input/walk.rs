@@ -38,7 +38,9 @@ impl Walker {
         let meta = match fs::metadata(path) {
             Ok(meta) => meta,
             Err(err) => {
-                self.found.notices.push(Notice::new(Severity::Error, shown, describe_io(&err)));
+                self.found
+                    .notices
+                    .push(Notice::new(Severity::Error, shown, describe_io(&err)));
                 return;
             }
         };
@@ -56,14 +58,18 @@ impl Walker {
     fn visit_dir(&mut self, path: &Path, canonical: PathBuf) {
         if self.open_dirs.contains(&canonical) {
             let reason = format!("symbolic link loop back to {}; not followed", canonical.display());
-            self.found.notices.push(Notice::new(Severity::Note, path.display().to_string(), reason));
+            self.found
+                .notices
+                .push(Notice::new(Severity::Note, path.display().to_string(), reason));
             return;
         }
         let mut entries = match fs::read_dir(path) {
             Ok(read) => read.filter_map(Result::ok).map(|e| e.path()).collect::<Vec<_>>(),
             Err(err) => {
                 let shown = path.display().to_string();
-                self.found.notices.push(Notice::new(Severity::Error, shown, describe_io(&err)));
+                self.found
+                    .notices
+                    .push(Notice::new(Severity::Error, shown, describe_io(&err)));
                 return;
             }
         };
@@ -101,7 +107,12 @@ mod tests {
         let names: Vec<_> = found
             .files
             .iter()
-            .map(|p| p.strip_prefix(dir.path()).expect("prefix").to_string_lossy().replace('\\', "/"))
+            .map(|p| {
+                p.strip_prefix(dir.path())
+                    .expect("prefix")
+                    .to_string_lossy()
+                    .replace('\\', "/")
+            })
             .collect();
         assert_eq!(names, ["a.log", "b.log", "sub/c.log"]);
         assert_eq!(found.notices.len(), 1);

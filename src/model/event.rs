@@ -289,7 +289,12 @@ mod tests {
         let pairs: Vec<_> = fields.iter().collect();
         assert_eq!(
             pairs,
-            [("param1", "Volume Shadow Copy"), ("%2", ""), ("hresult", "0x80070422"), ("hresult", "0x8007045d")]
+            [
+                ("param1", "Volume Shadow Copy"),
+                ("%2", ""),
+                ("hresult", "0x80070422"),
+                ("hresult", "0x8007045d")
+            ]
         );
         assert_eq!(fields.get("hresult"), Some("0x80070422"));
         assert_eq!(fields.get_all("hresult").count(), 2);

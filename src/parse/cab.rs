@@ -29,7 +29,12 @@ fn read_members(input: &Input) -> Result<Vec<ParsedFile>, String> {
     let mut cabinet = cab::Cabinet::new(Cursor::new(&bytes[..])).map_err(|e| format!("not a readable cabinet: {e}"))?;
     let names: Vec<(String, u64)> = cabinet
         .folder_entries()
-        .flat_map(|folder| folder.file_entries().map(|f| (f.name().to_string(), u64::from(f.uncompressed_size()))).collect::<Vec<_>>())
+        .flat_map(|folder| {
+            folder
+                .file_entries()
+                .map(|f| (f.name().to_string(), u64::from(f.uncompressed_size())))
+                .collect::<Vec<_>>()
+        })
         .collect();
     let mut files = Vec::with_capacity(names.len());
     for (name, declared) in names {
@@ -39,18 +44,31 @@ fn read_members(input: &Input) -> Result<Vec<ParsedFile>, String> {
     Ok(files)
 }
 
-fn read_member<R: Read + std::io::Seek>(cabinet: &mut cab::Cabinet<R>, name: &str, declared: u64, path: Arc<str>) -> ParsedFile {
-    let member = Input { path: Arc::clone(&path), content: super::empty_content(), size: declared };
+fn read_member<R: Read + std::io::Seek>(
+    cabinet: &mut cab::Cabinet<R>,
+    name: &str,
+    declared: u64,
+    path: Arc<str>,
+) -> ParsedFile {
+    let member = Input {
+        path: Arc::clone(&path),
+        content: super::empty_content(),
+        size: declared,
+    };
     let failed = |reason: String| {
         let mut parsed = ParsedFile::new(&member, None, None);
         parsed.notices.push(Notice::new(Severity::Error, &*path, reason));
         parsed
     };
     if declared > MAX_MEMBER_BYTES {
-        return failed(format!("member of {declared} bytes is larger than the {MAX_MEMBER_BYTES}-byte limit"));
+        return failed(format!(
+            "member of {declared} bytes is larger than the {MAX_MEMBER_BYTES}-byte limit"
+        ));
     }
     let mut data = Vec::with_capacity(usize::try_from(declared).unwrap_or(0));
-    let read = cabinet.read_file(name).and_then(|reader| reader.take(declared).read_to_end(&mut data));
+    let read = cabinet
+        .read_file(name)
+        .and_then(|reader| reader.take(declared).read_to_end(&mut data));
     if let Err(err) = read {
         return failed(format!("cannot unpack cabinet member: {err}"));
     }

@@ -96,7 +96,9 @@ pub fn read_event_xml(xml: &str, interner: &mut Interner) -> XmlEvent {
                 Err(_) => state.text.push_str(&String::from_utf8_lossy(&text)),
             },
             Ok(XmlToken::CData(data)) if state.wants_text() => state.text.push_str(&String::from_utf8_lossy(&data)),
-            Ok(XmlToken::GeneralRef(reference)) if state.wants_text() => state.text.push_str(&resolve_reference(&reference)),
+            Ok(XmlToken::GeneralRef(reference)) if state.wants_text() => {
+                state.text.push_str(&resolve_reference(&reference))
+            }
             Ok(XmlToken::Eof) => break,
             Ok(_) => {}
             Err(err) => {
@@ -153,8 +155,8 @@ impl State<'_> {
         let tag = Tag::of(local.as_ref());
         self.text.clear();
         let section = if self.stack.len() == 1 { tag } else { self.section() };
-        let leaf_name = (section == Tag::UserData && self.stack.len() >= 3)
-            .then(|| String::from_utf8_lossy(local.as_ref()).into());
+        let leaf_name =
+            (section == Tag::UserData && self.stack.len() >= 3).then(|| String::from_utf8_lossy(local.as_ref()).into());
         self.stack.push((tag, leaf_name));
         match (section, tag) {
             (Tag::System, Tag::Provider) => {
@@ -219,8 +221,12 @@ impl State<'_> {
 
 /// `%1`, `%2`, ... without allocating for the common counts.
 fn positional_name(index: usize) -> Cow<'static, str> {
-    const NAMES: [&str; 16] = ["%0", "%1", "%2", "%3", "%4", "%5", "%6", "%7", "%8", "%9", "%10", "%11", "%12", "%13", "%14", "%15"];
-    NAMES.get(index).map_or_else(|| Cow::Owned(format!("%{index}")), |n| Cow::Borrowed(*n))
+    const NAMES: [&str; 16] = [
+        "%0", "%1", "%2", "%3", "%4", "%5", "%6", "%7", "%8", "%9", "%10", "%11", "%12", "%13", "%14", "%15",
+    ];
+    NAMES
+        .get(index)
+        .map_or_else(|| Cow::Owned(format!("%{index}")), |n| Cow::Borrowed(*n))
 }
 
 /// Calls `f` with the unescaped value of attribute `key`, when the tag has it.
@@ -232,10 +238,16 @@ fn with_attribute<R>(tag: &BytesStart<'_>, key: &[u8], f: impl FnOnce(&str) -> R
 
 #[cfg(test)]
 mod tests {
-    use super::read_event_xml;
-    use std::sync::Arc;
+    use super::{read_event_xml, XmlEvent};
+    use crate::model::Interner;
 
-use crate::model::{Fields, Interner};
+    fn read(xml: &str) -> XmlEvent {
+        read_event_xml(xml, &mut Interner::default())
+    }
+
+    fn pairs(event: &XmlEvent) -> Vec<(&str, &str)> {
+        event.fields.iter().collect()
+    }
 
     const SCM_7040: &str = r#"<Event xmlns="http://schemas.microsoft.com/win/2004/08/events/event"><System><Provider Name="Service Control Manager" Guid="{555908d1-a6d7-4695-8e1e-26931d2012f4}" EventSourceName="Service Control Manager"/><EventID Qualifiers="16384">7040</EventID><Version>0</Version><Level>4</Level><Task>0</Task><Opcode>0</Opcode><Keywords>0x8080000000000000</Keywords><TimeCreated SystemTime="2012-10-21T03:04:05.1234567Z"/><EventRecordID>4242</EventRecordID><Correlation/><Execution ProcessID="500" ThreadID="504"/><Channel>System</Channel><Computer>PC01</Computer><Security UserID="S-1-5-18"/></System><EventData><Data Name="param1">Block Level Backup Engine Service</Data><Data Name="param2">demand start</Data><Data Name="param3">disabled</Data><Data Name="param4">wbengine</Data></EventData></Event>"#;
 
@@ -248,7 +260,10 @@ use crate::model::{Fields, Interner};
         assert_eq!(event.record_id, Some(4242));
         assert_eq!(event.channel.as_deref(), Some("System"));
         assert_eq!(event.computer.as_deref(), Some("PC01"));
-        assert_eq!(event.time_created.map(|t| t.to_string()).as_deref(), Some("2012-10-21T03:04:05.1234567Z"));
+        assert_eq!(
+            event.time_created.map(|t| t.to_string()).as_deref(),
+            Some("2012-10-21T03:04:05.1234567Z")
+        );
         assert_eq!(pairs(&event)[3], ("param4", "wbengine"));
         assert_eq!(event.error, None);
     }

@@ -18,9 +18,14 @@ const PLACES_NAMED: usize = 3;
 /// Reads every record of an evtx input that can be read.
 pub fn parse(input: &Input) -> ParsedFile {
     let mut parsed = ParsedFile::new(input, Some(SourceKind::Evtx), None);
-    let settings = ParserSettings::new().num_threads(1).indent(false).validate_checksums(false);
+    let settings = ParserSettings::new()
+        .num_threads(1)
+        .indent(false)
+        .validate_checksums(false);
     let outcome = match &input.content {
-        Content::File(path) => EvtxParser::from_path(path).map(|p| read_records(p.with_configuration(settings), &input.path)),
+        Content::File(path) => {
+            EvtxParser::from_path(path).map(|p| read_records(p.with_configuration(settings), &input.path))
+        }
         Content::Memory(bytes) => EvtxParser::from_read_seek(Cursor::new(Arc::clone(bytes)))
             .map(|p| read_records(p.with_configuration(settings), &input.path)),
     };
@@ -32,14 +37,19 @@ pub fn parse(input: &Input) -> ParsedFile {
                 parsed.notices.push(notice);
             }
         }
-        Err(err) => parsed
-            .notices
-            .push(Notice::new(Severity::Error, &*input.path, format!("not a readable event log: {}", error_chain(&err)))),
+        Err(err) => parsed.notices.push(Notice::new(
+            Severity::Error,
+            &*input.path,
+            format!("not a readable event log: {}", error_chain(&err)),
+        )),
     }
     parsed
 }
 
-fn read_records<T: std::io::Read + std::io::Seek>(mut parser: EvtxParser<T>, path: &Arc<str>) -> (Vec<Event>, Vec<String>) {
+fn read_records<T: std::io::Read + std::io::Seek>(
+    mut parser: EvtxParser<T>,
+    path: &Arc<str>,
+) -> (Vec<Event>, Vec<String>) {
     let mut events = Vec::new();
     let mut errors = Vec::new();
     let file = Arc::clone(path);
@@ -83,7 +93,10 @@ fn to_event(file: &Arc<str>, record_id: u64, written: jiff::Timestamp, xml: XmlE
 
 fn damage_notice(path: &str, errors: &[String], read: usize) -> Option<Notice> {
     let first = errors.first()?;
-    let mut reason = format!("{} damaged chunk(s) or record(s) skipped, {read} records read; {first}", errors.len());
+    let mut reason = format!(
+        "{} damaged chunk(s) or record(s) skipped, {read} records read; {first}",
+        errors.len()
+    );
     for more in errors.iter().skip(1).take(PLACES_NAMED - 1) {
         reason.push_str("; ");
         reason.push_str(more);

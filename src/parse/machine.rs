@@ -25,7 +25,9 @@ pub fn parse_bcdedit(path: &Arc<str>, text: &str) -> Vec<Fact> {
                 let value = line[line.find(first).unwrap_or(0)..].trim().to_string();
                 let lower = value.to_ascii_lowercase();
                 if lower.ends_with("winload.efi") || lower.ends_with("winload.exe") {
-                    let better = loader.as_ref().is_none_or(|(_, _, current)| !current && block_is_current);
+                    let better = loader
+                        .as_ref()
+                        .is_none_or(|(_, _, current)| !current && block_is_current);
                     if better {
                         loader = Some((number, value, block_is_current));
                     }
@@ -37,7 +39,11 @@ pub fn parse_bcdedit(path: &Arc<str>, text: &str) -> Vec<Fact> {
         }
     }
     if let Some((number, value, _)) = loader {
-        let mode = if value.to_ascii_lowercase().ends_with(".efi") { "UEFI" } else { "BIOS" };
+        let mode = if value.to_ascii_lowercase().ends_with(".efi") {
+            "UEFI"
+        } else {
+            "BIOS"
+        };
         facts.push(machine(path, number, MachineKey::BootLoaderPath, value, false));
         facts.push(machine(path, number, MachineKey::FirmwareMode, mode.to_string(), true));
     }
@@ -79,10 +85,17 @@ pub fn parse_msinfo32(path: &Arc<str>, text: &str) -> Vec<Fact> {
         let Some((_, key)) = MSINFO_ITEMS.iter().find(|(label, _)| *label == item.trim()) else {
             continue;
         };
-        if facts.iter().any(|f| matches!(&f.kind, FactKind::Machine { key: k, .. } if k == key)) {
+        if facts
+            .iter()
+            .any(|f| matches!(&f.kind, FactKind::Machine { key: k, .. } if k == key))
+        {
             continue;
         }
-        let value = if *key == MachineKey::FirmwareMode { firmware_word(value) } else { value.to_string() };
+        let value = if *key == MachineKey::FirmwareMode {
+            firmware_word(value)
+        } else {
+            value.to_string()
+        };
         facts.push(machine(path, number, *key, value, false));
     }
     facts
@@ -100,12 +113,17 @@ fn firmware_word(value: &str) -> String {
 }
 
 fn numbered(text: &str) -> impl Iterator<Item = (u64, &str)> {
-    text.split('\n').enumerate().map(|(i, l)| (i as u64 + 1, l.trim_end_matches('\r').trim_start_matches('\u{FEFF}')))
+    text.split('\n')
+        .enumerate()
+        .map(|(i, l)| (i as u64 + 1, l.trim_end_matches('\r').trim_start_matches('\u{FEFF}')))
 }
 
 fn machine(path: &Arc<str>, line: u64, key: MachineKey, value: String, inferred: bool) -> Fact {
     Fact {
-        origin: Origin { file: Arc::clone(path), location: Location::Line(line) },
+        origin: Origin {
+            file: Arc::clone(path),
+            location: Location::Line(line),
+        },
         kind: FactKind::Machine { key, value, inferred },
     }
 }
@@ -131,7 +149,10 @@ mod tests {
         let facts = values(&parse_bcdedit(&"bcd.txt".into(), uefi));
         assert!(facts.contains(&(MachineKey::FirmwareMode, "UEFI".into())));
         assert!(facts.contains(&(MachineKey::BootLoaderPath, "\\WINDOWS\\system32\\winload.efi".into())));
-        assert!(facts.contains(&(MachineKey::BootManagerPath, "\\EFI\\Microsoft\\Boot\\bootmgfw.efi".into())));
+        assert!(facts.contains(&(
+            MachineKey::BootManagerPath,
+            "\\EFI\\Microsoft\\Boot\\bootmgfw.efi".into()
+        )));
 
         let bios = "Windows Boot Loader\n-------------------\nidentifier              {6b0a1e1c-1234-11e1-9f5a-806e6f6e6963}\npath                    \\Windows\\system32\\winload.exe\n\nWindows Boot Loader\n-------------------\nidentifier              {current}\npath                    \\Windows\\system32\\winload.exe\n";
         let facts = parse_bcdedit(&"bcd.txt".into(), bios);
@@ -153,6 +174,12 @@ mod tests {
         );
         let japanese = "[システムの要約]\n項目\t値\nBIOS モード\tUEFI\nセキュア ブートの状態\t有効\n";
         let facts = values(&parse_msinfo32(&"m.txt".into(), japanese));
-        assert_eq!(facts, vec![(MachineKey::FirmwareMode, "UEFI".into()), (MachineKey::SecureBootState, "有効".into())]);
+        assert_eq!(
+            facts,
+            vec![
+                (MachineKey::FirmwareMode, "UEFI".into()),
+                (MachineKey::SecureBootState, "有効".into())
+            ]
+        );
     }
 }

@@ -62,12 +62,19 @@ impl ParsedFile {
     /// An empty result for a decoded text file, with a note when bytes had to be replaced.
     pub fn new_text(path: &Arc<str>, size: u64, kind: Option<SourceKind>, decoded: &Decoded<'_>) -> ParsedFile {
         let mut parsed = ParsedFile::new(
-            &Input { path: Arc::clone(path), content: empty_content(), size },
+            &Input {
+                path: Arc::clone(path),
+                content: empty_content(),
+                size,
+            },
             kind,
             Some(decoded.encoding),
         );
         if decoded.replaced > 0 {
-            let reason = format!("{} malformed {} byte sequence(s) replaced by U+FFFD", decoded.replaced, decoded.encoding);
+            let reason = format!(
+                "{} malformed {} byte sequence(s) replaced by U+FFFD",
+                decoded.replaced, decoded.encoding
+            );
             parsed.notices.push(Notice::new(Severity::Note, &**path, reason));
         }
         parsed
@@ -119,8 +126,18 @@ fn parse_text(input: &Input, kind: TextKind, encoding: TextEncoding) -> ParsedFi
             parsed.facts = listing.facts;
             parsed
         }
-        TextKind::Bcdedit => with_facts(input, SourceKind::Bcdedit, &decoded, machine::parse_bcdedit(path, &decoded.text)),
-        TextKind::Msinfo32 => with_facts(input, SourceKind::Msinfo32, &decoded, machine::parse_msinfo32(path, &decoded.text)),
+        TextKind::Bcdedit => with_facts(
+            input,
+            SourceKind::Bcdedit,
+            &decoded,
+            machine::parse_bcdedit(path, &decoded.text),
+        ),
+        TextKind::Msinfo32 => with_facts(
+            input,
+            SourceKind::Msinfo32,
+            &decoded,
+            machine::parse_msinfo32(path, &decoded.text),
+        ),
     }
 }
 
@@ -133,13 +150,19 @@ fn with_facts(input: &Input, kind: SourceKind, decoded: &Decoded<'_>, facts: Vec
 
 fn unreadable(input: &Input, err: &std::io::Error) -> ParsedFile {
     let mut parsed = ParsedFile::new(input, None, None);
-    parsed.notices.push(Notice::new(Severity::Error, &*input.path, format!("cannot read: {err}")));
+    parsed.notices.push(Notice::new(
+        Severity::Error,
+        &*input.path,
+        format!("cannot read: {err}"),
+    ));
     parsed
 }
 
 fn skipped(input: &Input, reason: String) -> ParsedFile {
     let mut parsed = ParsedFile::new(input, None, None);
-    let named_like_log = [".evtx", ".log", ".cab"].iter().any(|ext| input.path.to_ascii_lowercase().ends_with(ext));
+    let named_like_log = [".evtx", ".log", ".cab"]
+        .iter()
+        .any(|ext| input.path.to_ascii_lowercase().ends_with(ext));
     parsed.skipped = Some(if named_like_log {
         format!("{reason} (its name looks like a log, but its content is not one)")
     } else {

@@ -28,18 +28,27 @@ pub fn parse(path: &Arc<str>, text: &str) -> Listing {
         .map(|(i, l)| (i as u64 + 1, l.trim_end_matches('\r').trim()))
         .filter(|(_, l)| !l.is_empty())
         .collect();
-    let origin = |line: u64| Origin { file: Arc::clone(path), location: Location::Line(line) };
+    let origin = |line: u64| Origin {
+        file: Arc::clone(path),
+        location: Location::Line(line),
+    };
     let mut listing = Listing::default();
     let (mut writers, mut providers) = (0, 0);
     let mut i = 0;
     while i < lines.len() {
         let window = &lines[i..];
         if let Some(writer) = writer_block(window) {
-            listing.facts.push(Fact { origin: origin(window[0].0), kind: FactKind::VssWriter(writer) });
+            listing.facts.push(Fact {
+                origin: origin(window[0].0),
+                kind: FactKind::VssWriter(writer),
+            });
             writers += 1;
             i += 5;
         } else if let Some(provider) = provider_block(window) {
-            listing.facts.push(Fact { origin: origin(window[0].0), kind: FactKind::VssProvider(provider) });
+            listing.facts.push(Fact {
+                origin: origin(window[0].0),
+                kind: FactKind::VssProvider(provider),
+            });
             providers += 1;
             i += 4;
         } else {
@@ -55,7 +64,10 @@ pub fn parse(path: &Arc<str>, text: &str) -> Listing {
     } else {
         error_or_empty(&lines)
     };
-    listing.facts.push(Fact { origin: origin(first_line), kind: FactKind::VssListing(outcome) });
+    listing.facts.push(Fact {
+        origin: origin(first_line),
+        kind: FactKind::VssListing(outcome),
+    });
     listing
 }
 
@@ -123,7 +135,11 @@ fn error_or_empty(lines: &[(u64, &str)]) -> VssListing {
         .filter(|l| !l.starts_with("vssadmin ") && !l.starts_with("(C)"))
         .filter(|l| {
             let lower = l.to_lowercase();
-            lower.contains("error") || lower.contains("erreur") || lower.contains("fehler") || l.contains("エラー") || hex_code(l).is_some()
+            lower.contains("error")
+                || lower.contains("erreur")
+                || lower.contains("fehler")
+                || l.contains("エラー")
+                || hex_code(l).is_some()
         })
         .collect();
     if error_lines.is_empty() {
@@ -173,16 +189,25 @@ mod tests {
         let english = writers(ENGLISH);
         assert_eq!(english.len(), 2);
         assert_eq!(english[0].instance_id, "{b1c47cec-0e12-4ac6-b84b-9c1d8292a9f3}");
-        assert_eq!((english[1].state, english[1].last_error.as_str()), (8, "Inconsistent shadow copy"));
+        assert_eq!(
+            (english[1].state, english[1].last_error.as_str()),
+            (8, "Inconsistent shadow copy")
+        );
         assert!(english[1].is_failed() && !english[0].is_failed());
 
         let french = "Nom du rédacteur : 'Task Scheduler Writer'\n   ID du rédacteur : {d61d61c8-d73a-4eee-8cdd-f6f9786b7124}\n   ID de l’instance du rédacteur : {1bddd48e-5052-49db-9b07-b96f96727e6b}\n   État : [1] Stable\n   Dernière erreur : Aucune erreur\n";
         let french = writers(french);
-        assert_eq!((french[0].name.as_str(), french[0].state, french[0].last_error.as_str()), ("Task Scheduler Writer", 1, "Aucune erreur"));
+        assert_eq!(
+            (french[0].name.as_str(), french[0].state, french[0].last_error.as_str()),
+            ("Task Scheduler Writer", 1, "Aucune erreur")
+        );
 
         let japanese = "ライター名: 'System Writer'\n   ライター Id: {e8132975-6f93-4464-a53e-1050253ae220}\n   ライター インスタンス Id: {b1c47cec-0e12-4ac6-b84b-9c1d8292a9f3}\n   状態: [1] 安定\n   最後のエラー: エラーなし\n";
         let japanese = writers(japanese);
-        assert_eq!((japanese[0].state_text.as_str(), japanese[0].last_error.as_str()), ("安定", "エラーなし"));
+        assert_eq!(
+            (japanese[0].state_text.as_str(), japanese[0].last_error.as_str()),
+            ("安定", "エラーなし")
+        );
     }
 
     #[test]
@@ -191,7 +216,13 @@ mod tests {
         let banner = "vssadmin 1.1 - Volume Shadow Copy Service administrative command-line tool\n(C) Copyright 2001-2013 Microsoft Corp.\n\nWaiting for responses.\nThese may be delayed if a shadow copy is being prepared.\n";
         assert_eq!(outcome(banner), VssListing::NoWriters);
         let error = "vssadmin 1.1 - Volume Shadow Copy Service administrative command-line tool\n(C) Copyright 2001-2013 Microsoft Corp.\n\nError: 0x8004230f\n";
-        assert_eq!(outcome(error), VssListing::Error { message: "Error: 0x8004230f".into(), code: Some(0x8004_230f) });
+        assert_eq!(
+            outcome(error),
+            VssListing::Error {
+                message: "Error: 0x8004230f".into(),
+                code: Some(0x8004_230f)
+            }
+        );
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use crate::case::{Case, ClockBasis, FileSummary};
-use crate::model::{Fact, FactKind, Notice, Severity};
+use crate::model::{Fact, FactKind, Notice, Severity, VssListing};
 
 use super::times;
 
@@ -49,11 +49,15 @@ impl Status {
 
 /// Renders the table.
 pub fn write_table(case: &Case, zone: Option<&jiff::tz::TimeZone>, out: &mut dyn Write) -> io::Result<()> {
-    writeln!(out, "{:<8} {:<8} {:<13} {:>10} {:>8}  {:<25} {:<25} PATH", "STATUS", "KIND", "ENCODING", "BYTES", "RECORDS", "FIRST", "LAST")?;
+    writeln!(
+        out,
+        "{:<8} {:<8} {:<13} {:>10} {:>8}  {:<25} {:<25} PATH",
+        "STATUS", "KIND", "ENCODING", "BYTES", "RECORDS", "FIRST", "LAST"
+    )?;
     for file in &case.files {
-        let (first, last) = file
-            .span
-            .map_or(("-".to_string(), "-".to_string()), |(a, b)| (times::for_table(&a, zone), times::for_table(&b, zone)));
+        let (first, last) = file.span.map_or(("-".to_string(), "-".to_string()), |(a, b)| {
+            (times::for_table(&a, zone), times::for_table(&b, zone))
+        });
         writeln!(
             out,
             "{:<8} {:<8} {:<13} {:>10} {:>8}  {:<25} {:<25} {}",
@@ -98,18 +102,42 @@ fn write_details(file: &FileSummary, case: &Case, out: &mut dyn Write) -> io::Re
 /// The facts worth a line in the table: listing outcomes, failed writers, machine values.
 fn fact_line(fact: &Fact) -> Option<String> {
     match &fact.kind {
-        FactKind::VssListing(listing) => Some(format!("vssadmin: {}", serde_json::to_string(listing).unwrap_or_default())),
-        FactKind::VssWriter(w) if w.state != 1 => Some(format!("writer '{}': [{}] {} / {}", w.name, w.state, w.state_text, w.last_error)),
-        FactKind::Machine { key, value, inferred } => {
-            Some(format!("{}: {value}{}", key.as_str(), if *inferred { " (inferred)" } else { "" }))
-        }
+        FactKind::VssListing(listing) => Some(format!("vssadmin: {}", describe_listing(listing))),
+        FactKind::VssWriter(w) if w.state != 1 => Some(format!(
+            "writer '{}': [{}] {} / {}",
+            w.name, w.state, w.state_text, w.last_error
+        )),
+        FactKind::Machine { key, value, inferred } => Some(format!(
+            "{}: {value}{}",
+            key.as_str(),
+            if *inferred { " (inferred)" } else { "" }
+        )),
         _ => None,
+    }
+}
+
+fn describe_listing(listing: &VssListing) -> String {
+    match listing {
+        VssListing::Writers { count } => format!("{count} writer(s) listed"),
+        VssListing::Providers { count } => format!("{count} provider(s) listed"),
+        VssListing::NoWriters => {
+            "no writer listed at all (a finding: writers vanish when VSS or the COM+ Event System is damaged)"
+                .to_string()
+        }
+        VssListing::Error { message, .. } => format!(
+            "printed an error instead of a listing: {}",
+            message.replace('\n', " / ")
+        ),
     }
 }
 
 fn summary(case: &Case) -> String {
     let count = |status: Status| case.files.iter().filter(|f| Status::of(f) == status).count();
-    let writers = case.facts.iter().filter(|f| matches!(f.kind, FactKind::VssWriter(_))).count();
+    let writers = case
+        .facts
+        .iter()
+        .filter(|f| matches!(f.kind, FactKind::VssWriter(_)))
+        .count();
     format!(
         "{} files: {} read, {} damaged, {} failed, {} skipped; {} events, {} VSS writer states, {} other facts",
         case.files.len(),
@@ -163,11 +191,20 @@ pub fn write_json(case: &Case, out: &mut dyn Write) -> io::Result<()> {
             last: file.span.map(|(_, b)| json_time(&b)),
             clock: &file.clock,
             skipped: file.skipped.as_deref(),
-            facts: case.facts.iter().filter(|f| f.origin.file == file.path).map(|f| &f.kind).collect(),
+            facts: case
+                .facts
+                .iter()
+                .filter(|f| f.origin.file == file.path)
+                .map(|f| &f.kind)
+                .collect(),
             notices: &file.notices,
         })
         .collect();
-    let report = JsonReport { files, notices: &case.notices, events: case.events.len() };
+    let report = JsonReport {
+        files,
+        notices: &case.notices,
+        events: case.events.len(),
+    };
     serde_json::to_writer_pretty(&mut *out, &report)?;
     writeln!(out)
 }

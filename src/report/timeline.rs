@@ -19,7 +19,11 @@ const RENDER_CHUNK: usize = 4096;
 
 /// Renders events on all cores in order-preserving chunks and writes them in timeline order,
 /// a bounded batch at a time so the output is never held in memory whole.
-fn write_parallel(events: &[&Event], out: &mut dyn Write, render: impl Fn(&[&Event], &mut Vec<u8>) -> io::Result<()> + Sync) -> io::Result<()> {
+fn write_parallel(
+    events: &[&Event],
+    out: &mut dyn Write,
+    render: impl Fn(&[&Event], &mut Vec<u8>) -> io::Result<()> + Sync,
+) -> io::Result<()> {
     let batch = RENDER_CHUNK * rayon::current_num_threads().max(1) * 4;
     for events in events.chunks(batch) {
         let rendered: Vec<io::Result<Vec<u8>>> = events
@@ -73,7 +77,7 @@ fn truncate(text: &str, chars: usize) -> String {
 /// The message's first line, or the fields as `name=value`.
 fn summary(event: &Event) -> String {
     let text = match &event.message {
-        Some(message) => message.lines().next().unwrap_or_default().trim().to_string(),
+        Some(message) => message.lines().next().unwrap_or_default().trim().replace('\t', " "),
         None => event
             .fields
             .iter()

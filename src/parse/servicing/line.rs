@@ -44,8 +44,13 @@ pub fn parse_line(line: &str) -> Option<LineHead<'_>> {
     })
 }
 
-fn number<'a, T: std::str::FromStr>(width: usize) -> impl Parser<&'a str, Output = T, Error = nom::error::Error<&'a str>> {
-    map_res(take_while_m_n(width, width, |c: char| c.is_ascii_digit()), str::parse::<T>)
+fn number<'a, T: std::str::FromStr>(
+    width: usize,
+) -> impl Parser<&'a str, Output = T, Error = nom::error::Error<&'a str>> {
+    map_res(
+        take_while_m_n(width, width, |c: char| c.is_ascii_digit()),
+        str::parse::<T>,
+    )
 }
 
 fn timestamp(input: &str) -> IResult<&str, DateTime> {
@@ -80,10 +85,17 @@ fn columns(rest: &str) -> Option<Columns<'_>> {
     let after = &rest[LEVEL_WIDTH..];
     let column_end = LEVEL_WIDTH + SOURCE_WIDTH;
     if bytes.len() >= column_end && bytes[column_end - 1] == b' ' && rest.is_char_boundary(column_end) {
-        return Some((level, message_id, rest[LEVEL_WIDTH..column_end].trim(), &rest[column_end..]));
+        return Some((
+            level,
+            message_id,
+            rest[LEVEL_WIDTH..column_end].trim(),
+            &rest[column_end..],
+        ));
     }
     let source = after.split(' ').next().unwrap_or_default();
-    let message = after[source.len()..].strip_prefix(' ').unwrap_or(&after[source.len()..]);
+    let message = after[source.len()..]
+        .strip_prefix(' ')
+        .unwrap_or(&after[source.len()..]);
     Some((level, message_id, source.trim(), message))
 }
 
@@ -169,11 +181,21 @@ mod tests {
                 "SetupHost",
                 "Long source name",
             ),
-            ("2021-01-02 03:04:05, Info CBS unpadded", "Info", None, "CBS", "unpadded"),
+            (
+                "2021-01-02 03:04:05, Info CBS unpadded",
+                "Info",
+                None,
+                "CBS",
+                "unpadded",
+            ),
         ];
         for (line, level, id, source, message) in cases {
             let head = parse_line(line).unwrap_or_else(|| panic!("no parse: {line}"));
-            assert_eq!((head.level, head.message_id, head.source, head.message), (level, id, source, message), "{line}");
+            assert_eq!(
+                (head.level, head.message_id, head.source, head.message),
+                (level, id, source, message),
+                "{line}"
+            );
         }
     }
 

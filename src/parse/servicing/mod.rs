@@ -9,7 +9,9 @@ pub mod structure;
 use std::sync::Arc;
 
 use crate::input::encoding::Decoded;
-use crate::model::{AnchorBasis, ClockAnchor, Event, EventTime, Fields, Interner, Level, Location, Notice, Origin, Severity, SourceKind};
+use crate::model::{
+    AnchorBasis, ClockAnchor, Event, EventTime, Fields, Interner, Level, Location, Notice, Origin, Severity, SourceKind,
+};
 
 use super::ParsedFile;
 
@@ -24,8 +26,13 @@ pub fn parse(path: &Arc<str>, size: u64, decoded: &Decoded<'_>) -> ParsedFile {
     reader.finish();
     let mut parsed = ParsedFile::new_text(path, size, Some(kind_of(&reader.sources)), decoded);
     if reader.preamble > 0 {
-        let reason = format!("{} text line(s) before the first timestamped line are not on the timeline", reader.preamble);
-        parsed.notices.push(Notice::new(Severity::Note, &**path, reason).at("line 1"));
+        let reason = format!(
+            "{} text line(s) before the first timestamped line are not on the timeline",
+            reader.preamble
+        );
+        parsed
+            .notices
+            .push(Notice::new(Severity::Note, &**path, reason).at("line 1"));
     }
     for event in &mut reader.events {
         event.source = parsed.kind.unwrap_or(SourceKind::Cbs);
@@ -85,11 +92,19 @@ impl<'a> EntryReader<'a> {
     }
 
     fn line(&mut self, number: u64, text: &'a str) {
-        let text = if number == 1 { text.trim_start_matches('\u{FEFF}') } else { text };
+        let text = if number == 1 {
+            text.trim_start_matches('\u{FEFF}')
+        } else {
+            text
+        };
         match parse_line(text) {
             Some(head) => {
                 self.flush();
-                self.pending = Some(Pending { line: number, head, continuation: Vec::new() });
+                self.pending = Some(Pending {
+                    line: number,
+                    head,
+                    continuation: Vec::new(),
+                });
             }
             None => match &mut self.pending {
                 Some(pending) => pending.continuation.push(text),
@@ -128,12 +143,22 @@ impl<'a> EntryReader<'a> {
         }
         let found = structure::extract(head.source, &message, fields);
         if let Some(utc) = found.utc {
-            let basis = if head.source == "CSI" { AnchorBasis::CsiUtcStamp } else { AnchorBasis::UniversalTimeLine };
+            let basis = if head.source == "CSI" {
+                AnchorBasis::CsiUtcStamp
+            } else {
+                AnchorBasis::UniversalTimeLine
+            };
             self.add_anchor(ClockAnchor::from_readings(pending.line, head.local, utc, basis));
         }
         self.events.push(Event {
-            time: EventTime::Local { local: head.local, utc: None },
-            origin: Origin { file: Arc::clone(&self.file), location: Location::Line(pending.line) },
+            time: EventTime::Local {
+                local: head.local,
+                utc: None,
+            },
+            origin: Origin {
+                file: Arc::clone(&self.file),
+                location: Location::Line(pending.line),
+            },
             source: SourceKind::Cbs,
             provider: self.interner.get(head.source),
             event_id: None,

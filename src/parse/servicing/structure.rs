@@ -26,7 +26,11 @@ impl Structure {
 /// `fields` (which may already hold values of the line's head).
 pub fn extract(source: &str, message: &str, fields: Fields) -> Structure {
     let mut found = Structure { fields, utc: None };
-    let body = if source == "CSI" { csi_counter(message, &mut found) } else { message };
+    let body = if source == "CSI" {
+        csi_counter(message, &mut found)
+    } else {
+        message
+    };
     for line in body.split('\n') {
         extract_line(line.trim_end_matches('\r'), &mut found);
     }
@@ -103,10 +107,12 @@ fn parse_dotted_utc(text: &str) -> Option<DateTime> {
 /// Every HRESULT spelling of CBS and DISM lines, normalized to `0x` + 8 lower-case digits.
 fn hresults(line: &str, found: &mut Structure) {
     if let Some(rest) = after(line, "[HRESULT = ") {
-        let (code, name) = rest.split_once(']').map_or((rest, None), |(inside, _)| match inside.split_once(" - ") {
-            Some((code, name)) => (code, Some(name)),
-            None => (inside, None),
-        });
+        let (code, name) = rest
+            .split_once(']')
+            .map_or((rest, None), |(inside, _)| match inside.split_once(" - ") {
+                Some((code, name)) => (code, Some(name)),
+                None => (inside, None),
+            });
         if let Some(code) = normalize_hresult(code) {
             found.push("hresult", code);
             if let Some(name) = name {
@@ -119,7 +125,11 @@ fn hresults(line: &str, found: &mut Structure) {
         while let Some(tail) = after(rest, marker) {
             let code: String = tail.chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
             if let Some(code) = normalize_hresult(&code) {
-                let name = if marker == "hrStatus: " { "checksur_status" } else { "hresult" };
+                let name = if marker == "hrStatus: " {
+                    "checksur_status"
+                } else {
+                    "hresult"
+                };
                 found.push(name, code);
             }
             rest = tail;
@@ -130,7 +140,10 @@ fn hresults(line: &str, found: &mut Structure) {
 /// `0x800f081f`, `0X800F081F`, `800f081f` (DISM's "HRESULT=80070307"), `0x0`.
 pub fn normalize_hresult(text: &str) -> Option<String> {
     let text = text.trim();
-    let digits = text.strip_prefix("0x").or_else(|| text.strip_prefix("0X")).unwrap_or(text);
+    let digits = text
+        .strip_prefix("0x")
+        .or_else(|| text.strip_prefix("0X"))
+        .unwrap_or(text);
     let bare = digits.len() == text.len();
     if digits.is_empty() || digits.len() > 8 || (bare && digits.len() != 8) {
         return None;
@@ -160,7 +173,11 @@ fn sfc_result(line: &str, found: &mut Structure) {
     };
     found.push("sr", *result);
     if let Some(name) = quoted_member(line) {
-        let key = if *result == "referenced-by" { "sr_package" } else { "sr_file" };
+        let key = if *result == "referenced-by" {
+            "sr_package"
+        } else {
+            "sr_file"
+        };
         found.push(key, name);
     }
     if let Some(component) = after(line, "' of ").and_then(|rest| rest.split(',').next()) {
@@ -211,8 +228,16 @@ fn checksur(line: &str, found: &mut Structure) {
     }
     if let Some((key, name)) = KEYS.iter().find(|(key, _)| trimmed.starts_with(key)) {
         let value = trimmed[key.len()..].trim();
-        let value = if *name == "checksur_seconds" { value.trim_end_matches(" seconds.") } else { value };
-        let value = if *name == "checksur_result" { normalize_hresult(value).unwrap_or_else(|| value.to_string()) } else { value.to_string() };
+        let value = if *name == "checksur_seconds" {
+            value.trim_end_matches(" seconds.")
+        } else {
+            value
+        };
+        let value = if *name == "checksur_result" {
+            normalize_hresult(value).unwrap_or_else(|| value.to_string())
+        } else {
+            value.to_string()
+        };
         found.push(name, value);
         return;
     }
@@ -264,7 +289,11 @@ fn cbs_session(line: &str, found: &mut Structure) {
         return;
     };
     found.push("cbs_session", id.trim());
-    let client = client.split(", external").next().unwrap_or_default().trim_end_matches('.');
+    let client = client
+        .split(", external")
+        .next()
+        .unwrap_or_default()
+        .trim_end_matches('.');
     found.push("cbs_client", client.trim());
 }
 
@@ -286,7 +315,8 @@ mod tests {
 
     #[test]
     fn extracts_structure_from_real_message_shapes() {
-        let cases: Vec<(&str, &str, Vec<(String, String)>)> = vec![
+        type Case<'a> = (&'a str, &'a str, Vec<(String, String)>);
+        let cases: Vec<Case> = vec![
             (
                 "CBS",
                 "Failed to internally open package. [HRESULT = 0x800f0805 - CBS_E_INVALID_PACKAGE]",
@@ -361,10 +391,24 @@ mod tests {
 
     #[test]
     fn utc_stamps_are_read() {
-        let csi = extract("CSI", "00000001@2022/6/18:16:31:54.076 WcpInitialize", super::Fields::new());
-        assert_eq!(csi.utc.map(|t| t.to_string()).as_deref(), Some("2022-06-18T16:31:54.076"));
-        let cbs = extract("CBS", "Universal Time is: 2015-02-24 02:47:28.286", super::Fields::new());
-        assert_eq!(cbs.utc.map(|t| t.to_string()).as_deref(), Some("2015-02-24T02:47:28.286"));
+        let csi = extract(
+            "CSI",
+            "00000001@2022/6/18:16:31:54.076 WcpInitialize",
+            super::Fields::new(),
+        );
+        assert_eq!(
+            csi.utc.map(|t| t.to_string()).as_deref(),
+            Some("2022-06-18T16:31:54.076")
+        );
+        let cbs = extract(
+            "CBS",
+            "Universal Time is: 2015-02-24 02:47:28.286",
+            super::Fields::new(),
+        );
+        assert_eq!(
+            cbs.utc.map(|t| t.to_string()).as_deref(),
+            Some("2015-02-24T02:47:28.286")
+        );
     }
 
     #[test]

@@ -1,0 +1,24 @@
+//! The bundled demo case, pinned with snapshots (read and checked by hand).
+
+use crate::util::run;
+
+#[test]
+fn demo_inputs_report() {
+    let out = run(&["inputs", "demo"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    insta::assert_snapshot!(out.stdout);
+}
+
+#[test]
+fn demo_timeline_in_tokyo_time() {
+    let out = run(&["timeline", "--tz", "Asia/Tokyo", "demo"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    insta::assert_snapshot!(out.stdout);
+}
+
+#[test]
+fn demo_timeline_jsonl_first_events() {
+    let out = run(&["timeline", "--format", "jsonl", "demo"]);
+    let first: Vec<&str> = out.stdout.lines().take(3).collect();
+    insta::assert_snapshot!(first.join("\n"));
+}

@@ -1,0 +1,10 @@
+//! End-to-end tests of the `backupdiag` binary: real corpus files, archives, encodings, the
+//! timeline contract, exit codes and the demo case. One test binary; helpers in `util`.
+
+mod archives;
+mod corpus;
+mod demo;
+mod encodings;
+mod exit_codes;
+mod timeline;
+mod util;
