@@ -23,16 +23,15 @@ pub fn parse(input: &Input) -> ParsedFile {
         .indent(false)
         .validate_checksums(false);
     let outcome = match &input.content {
-        Content::File(path) => {
-            EvtxParser::from_path(path).map(|p| read_records(p.with_configuration(settings), &input.path))
-        }
+        Content::File(path) => EvtxParser::from_path(path).map(|p| read_file(p.with_configuration(settings), input)),
         Content::Memory(bytes) => EvtxParser::from_read_seek(Cursor::new(Arc::clone(bytes)))
-            .map(|p| read_records(p.with_configuration(settings), &input.path)),
+            .map(|p| read_file(p.with_configuration(settings), input)),
     };
     match outcome {
-        Ok((events, errors)) => {
+        Ok(((events, errors), header_notices)) => {
             parsed.records = events.len();
             parsed.events = events;
+            parsed.notices.extend(header_notices);
             if let Some(notice) = damage_notice(&input.path, &errors, parsed.events.len()) {
                 parsed.notices.push(notice);
             }
@@ -44,6 +43,15 @@ pub fn parse(input: &Input) -> ParsedFile {
         )),
     }
     parsed
+}
+
+/// Header checks, then every record.
+fn read_file<T: std::io::Read + std::io::Seek>(
+    parser: EvtxParser<T>,
+    input: &Input,
+) -> ((Vec<Event>, Vec<String>), Vec<Notice>) {
+    let notices = header_notices(parser.header(), input);
+    (read_records(parser, &input.path), notices)
 }
 
 fn read_records<T: std::io::Read + std::io::Seek>(
@@ -89,6 +97,43 @@ fn to_event(file: &Arc<str>, record_id: u64, written: jiff::Timestamp, xml: XmlE
         fields: xml.fields,
         message: None,
     }
+}
+
+/// Size of the file header block and of one chunk.
+const HEADER_BYTES: u64 = 4096;
+const CHUNK_BYTES: u64 = 65536;
+
+/// What the file header says about the file's completeness: a cut-off file loses records
+/// silently in the parser, so the sizes are checked here.
+fn header_notices(header: &evtx::EvtxFileHeader, input: &Input) -> Vec<Notice> {
+    let mut notices = Vec::new();
+    let path = &*input.path;
+    let body = input.size.saturating_sub(HEADER_BYTES);
+    let whole_chunks = body / CHUNK_BYTES;
+    if body % CHUNK_BYTES != 0 {
+        let reason = format!(
+            "file is truncated: it ends {} bytes into chunk {whole_chunks}, whose records are lost",
+            body % CHUNK_BYTES
+        );
+        notices.push(Notice::new(Severity::Damaged, path, reason).at(format!("offset {:#x}", input.size)));
+    } else if u64::from(header.chunk_count) > whole_chunks {
+        let reason = format!(
+            "file is truncated: its header announces {} chunks but the file holds {whole_chunks}",
+            header.chunk_count
+        );
+        notices.push(Notice::new(Severity::Damaged, path, reason).at(format!("offset {:#x}", input.size)));
+    }
+    if !header.validate_checksum() {
+        notices.push(
+            Notice::new(
+                Severity::Note,
+                path,
+                "file header checksum does not match; chunks were read at their fixed offsets",
+            )
+            .at("offset 0x0"),
+        );
+    }
+    notices
 }
 
 fn damage_notice(path: &str, errors: &[String], read: usize) -> Option<Notice> {

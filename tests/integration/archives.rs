@@ -4,7 +4,18 @@ use std::io::{Cursor, Write};
 
 use crate::util::{servicing_line, utf16le_bom, TempCase, JAPANESE_WRITERS};
 
-fn cbs_log(lines: usize) -> String {
+/// A cabinet holding one MSZIP-compressed member, as CBS writes its rotated logs.
+pub fn mszip_cabinet(member: &str, bytes: &[u8]) -> Vec<u8> {
+    let mut builder = cab::CabinetBuilder::new();
+    builder.add_folder(cab::CompressionType::MsZip).add_file(member);
+    let mut writer = builder.build(Cursor::new(Vec::new())).expect("cab");
+    while let Some(mut file) = writer.next_file().expect("next file") {
+        file.write_all(bytes).expect("write member");
+    }
+    writer.finish().expect("finish").into_inner()
+}
+
+pub fn cbs_log(lines: usize) -> String {
     let mut text = String::from("\u{feff}");
     for i in 0..lines {
         let message = format!("Exec: line {i}");

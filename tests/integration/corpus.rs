@@ -173,3 +173,29 @@ fn cbs_logs_anchor_their_own_clock() {
     assert_eq!(first["time"], "2015-02-24T02:47:27Z");
     assert_eq!(first["clock"], "local-anchored");
 }
+
+#[test]
+fn a_cut_off_evtx_keeps_its_whole_chunks_and_says_where_it_ends() {
+    let Some(corpus) = shared_corpus() else { return };
+    let bytes = std::fs::read(corpus.join("evtx/omerbenamram__evtx/samples/system.evtx")).expect("sample");
+    let case = crate::util::TempCase::new();
+    case.write("cut.evtx", &bytes[..300_000]);
+    case.write("header-only.evtx", &bytes[..4096]);
+    let out = case.run(&["inputs", "--format", "json", "cut.evtx", "header-only.evtx"]);
+    assert_eq!(out.code, 1);
+    let report = out.json();
+    let cut = &report["files"][0];
+    assert_eq!(cut["status"], "damaged");
+    assert_eq!(cut["records"], 444, "the four whole chunks before the cut");
+    assert_eq!(cut["notices"][0]["place"], "offset 0x493e0");
+    assert!(cut["notices"][0]["reason"]
+        .as_str()
+        .expect("reason")
+        .contains("ends 33760 bytes into chunk 4"));
+    let header_only = &report["files"][1];
+    assert_eq!(header_only["records"], 0);
+    assert!(header_only["notices"][0]["reason"]
+        .as_str()
+        .expect("reason")
+        .contains("announces 3 chunks"));
+}

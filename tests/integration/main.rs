@@ -6,5 +6,6 @@ mod corpus;
 mod demo;
 mod encodings;
 mod exit_codes;
+mod robustness;
 mod timeline;
 mod util;

@@ -1,0 +1,88 @@
+//! No input makes backupdiag panic: every reader is fed truncated and bit-flipped copies of
+//! real inputs. A panic would surface as the "internal error" notice of the safety net.
+
+use std::sync::Arc;
+
+use backupdiag::input::{Content, Input};
+use backupdiag::parse::parse_input;
+
+use crate::util::{repo_root, shared_corpus};
+
+/// A small deterministic generator (xorshift64*), so failures reproduce.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+fn mutations(seed: &[u8], rng: &mut Rng) -> Vec<Vec<u8>> {
+    let mut out = Vec::new();
+    for i in 0..48 {
+        let cut = if i < 24 {
+            seed.len() * i / 24
+        } else {
+            rng.below(seed.len())
+        };
+        out.push(seed[..cut].to_vec());
+    }
+    for _ in 0..48 {
+        let mut bytes = seed.to_vec();
+        for _ in 0..=rng.below(8) {
+            let at = rng.below(bytes.len());
+            if let Some(b) = bytes.get_mut(at) {
+                *b ^= 1 << rng.below(8);
+            }
+        }
+        out.push(bytes);
+    }
+    out
+}
+
+fn assert_no_panic(name: &str, seed: &[u8]) {
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15 ^ seed.len() as u64);
+    for (index, bytes) in mutations(seed, &mut rng).into_iter().enumerate() {
+        let size = bytes.len() as u64;
+        let input = Input {
+            path: Arc::from(format!("{name}#{index}")),
+            content: Content::Memory(Arc::from(bytes)),
+            size,
+        };
+        for parsed in parse_input(&input) {
+            let internal = parsed.notices.iter().find(|n| n.reason.contains("internal error"));
+            assert!(internal.is_none(), "{name} mutation {index} panicked");
+        }
+    }
+}
+
+#[test]
+fn damaged_text_inputs_never_panic() {
+    for name in ["CBS.log", "dism.log", "vssadmin-writers.txt", "bcdedit-enum.txt"] {
+        let seed = std::fs::read(repo_root().join("demo").join(name)).expect("demo file");
+        assert_no_panic(name, &seed);
+    }
+    let msinfo = "System Information report written at: 05/20/24\r\n[System Summary]\r\n\r\nItem\tValue\t\r\nBIOS Mode\tUEFI\t\r\n";
+    assert_no_panic("msinfo32.txt", msinfo.as_bytes());
+    let cabinet = crate::archives::mszip_cabinet("CbsPersist_1.log", crate::archives::cbs_log(50).as_bytes());
+    assert_no_panic("CbsPersist_1.cab", &cabinet);
+}
+
+#[test]
+fn damaged_evtx_inputs_never_panic() {
+    let Some(corpus) = shared_corpus() else { return };
+    for name in [
+        "evtx/3gstudent__Eventlogedit-evtx--Evolution/System.evtx",
+        "evtx/anotherc0ne__AD-DC-/Setup.evtx",
+    ] {
+        let seed = std::fs::read(corpus.join(name)).expect("corpus file");
+        assert_no_panic(name, &seed);
+    }
+}
