@@ -1,0 +1,3 @@
+//! The `backupdiag-forge` command.
+
+fn main() {}
