@@ -5,6 +5,7 @@
 //! background noise) -> `evtx` (a spec-conformant writer) and `bundle` (files in a folder or a
 //! zip, in the chosen encodings). Output is deterministic for a scenario and seed.
 
+pub mod evtx;
 pub mod rng;
 pub mod scenario;
 pub mod text;
