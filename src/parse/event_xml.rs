@@ -91,7 +91,8 @@ pub fn read_event_xml(xml: &str, interner: &mut Interner) -> XmlEvent {
             Ok(XmlToken::Start(tag)) => state.open(&tag, false),
             Ok(XmlToken::Empty(tag)) => state.open(&tag, true),
             Ok(XmlToken::End(_)) => state.close(),
-            Ok(XmlToken::Text(text)) if state.wants_text() => match text.xml10_content() {
+            // Raw text, not XML-normalized: event data keeps its CRLFs as Windows recorded them.
+            Ok(XmlToken::Text(text)) if state.wants_text() => match text.decode() {
                 Ok(content) => state.text.push_str(&content),
                 Err(_) => state.text.push_str(&String::from_utf8_lossy(&text)),
             },

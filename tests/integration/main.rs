@@ -6,6 +6,7 @@ mod corpus;
 mod demo;
 mod encodings;
 mod exit_codes;
+mod forge_evtx;
 mod robustness;
 mod timeline;
 mod util;
