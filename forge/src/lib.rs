@@ -6,6 +6,7 @@
 //! zip, in the chosen encodings). Output is deterministic for a scenario and seed.
 
 pub mod evtx;
+pub mod expand;
 pub mod rng;
 pub mod scenario;
 pub mod text;

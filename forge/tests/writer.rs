@@ -24,11 +24,15 @@ fn event(i: u32) -> EvtxEvent {
         channel: "System".into(),
         computer: "PC01".into(),
         user_sid: None,
-        data: EventData::Named(vec![
-            ("param1".into(), format!("Service number {i}")),
+        data: EventData::named([
+            ("param1", format!("Service number {i}")),
             (
-                "param2".into(),
-                if i % 2 == 0 { "running".into() } else { "stopped".into() },
+                "param2",
+                if i % 2 == 0 {
+                    "running".to_string()
+                } else {
+                    "stopped".to_string()
+                },
             ),
         ]),
     }

@@ -54,20 +54,22 @@ fn random_event(rng: &mut Rng) -> EvtxEvent {
     let data = if rng.chance(50) {
         let count = rng.below(6) as usize;
         let mut names: Vec<&str> = NAMES.to_vec();
-        let fields = (0..count)
+        let fields: Vec<(String, String)> = (0..count)
             .map(|i| {
                 let pick = rng.below(names.len() as u64) as usize;
                 let n = names.remove(pick);
                 (format!("{n}{i}"), text(rng))
             })
             .collect();
-        EventData::Named(fields)
+        EventData::named(fields)
     } else {
-        let strings = (0..rng.below(8)).map(|_| text(rng)).collect();
-        let binary = rng
-            .chance(40)
-            .then(|| (0..rng.below(40)).map(|_| rng.below(256) as u8).collect());
-        EventData::Unnamed { strings, binary }
+        let strings: Vec<String> = (0..rng.below(8)).map(|_| text(rng)).collect();
+        let data = EventData::unnamed(strings);
+        if rng.chance(40) {
+            data.with_binary((0..rng.below(40)).map(|_| rng.below(256) as u8).collect())
+        } else {
+            data
+        }
     };
     EvtxEvent {
         provider: Provider {
@@ -101,20 +103,16 @@ fn random_event(rng: &mut Rng) -> EvtxEvent {
 }
 
 fn expected_fields(data: &EventData) -> Vec<(String, String)> {
-    match data {
-        EventData::Named(fields) => fields.clone(),
-        EventData::Unnamed { strings, binary } => {
-            let mut out: Vec<(String, String)> = strings
-                .iter()
-                .enumerate()
-                .map(|(i, s)| (format!("%{}", i + 1), s.clone()))
-                .collect();
-            if let Some(binary) = binary {
-                out.push(("Binary".into(), binary.iter().map(|b| format!("{b:02X}")).collect()));
-            }
-            out
-        }
+    let mut out: Vec<(String, String)> = data
+        .data
+        .iter()
+        .enumerate()
+        .map(|(i, (name, value))| (name.clone().unwrap_or_else(|| format!("%{}", i + 1)), value.clone()))
+        .collect();
+    if let Some(binary) = &data.binary {
+        out.push(("Binary".into(), binary.iter().map(|b| format!("{b:02X}")).collect()));
     }
+    out
 }
 
 #[test]

@@ -13,18 +13,38 @@ pub struct Provider {
     pub event_source_name: Option<String>,
 }
 
-/// An event's payload.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum EventData {
-    /// `<Data Name="x">value</Data>` elements, in order.
-    Named(Vec<(String, String)>),
-    /// Unnamed `<Data>` insertion strings and an optional `<Binary>`, as classic sources write.
-    Unnamed {
-        /// The insertion strings `%1`, `%2`, ...
-        strings: Vec<String>,
-        /// The binary data, if any.
-        binary: Option<Vec<u8>>,
-    },
+/// An event's payload: `<Data>` elements, named (`<Data Name="x">`, manifest providers and
+/// SCM) or not (classic sources' insertion strings), and an optional `<Binary>`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EventData {
+    /// `(Name, value)` of each `<Data>`, in order.
+    pub data: Vec<(Option<String>, String)>,
+    /// The `<Binary>` bytes.
+    pub binary: Option<Vec<u8>>,
+}
+
+impl EventData {
+    /// Named `<Data>` elements.
+    pub fn named<N: Into<String>, V: Into<String>>(fields: impl IntoIterator<Item = (N, V)>) -> EventData {
+        EventData {
+            data: fields.into_iter().map(|(n, v)| (Some(n.into()), v.into())).collect(),
+            binary: None,
+        }
+    }
+
+    /// Unnamed `<Data>` insertion strings.
+    pub fn unnamed<V: Into<String>>(strings: impl IntoIterator<Item = V>) -> EventData {
+        EventData {
+            data: strings.into_iter().map(|v| (None, v.into())).collect(),
+            binary: None,
+        }
+    }
+
+    /// The same payload with a `<Binary>`.
+    pub fn with_binary(mut self, binary: Vec<u8>) -> EventData {
+        self.binary = Some(binary);
+        self
+    }
 }
 
 /// One event to write.

@@ -16,16 +16,17 @@ const EVENT_NAMESPACE: &str = "http://schemas.microsoft.com/win/2004/08/events/e
 /// The shape of an event's template: events with the same key share a definition.
 pub fn template_key(event: &EvtxEvent) -> String {
     let p = &event.provider;
-    let data = match &event.data {
-        EventData::Named(fields) => fields
-            .iter()
-            .map(|(n, _)| n.as_str())
-            .collect::<Vec<_>>()
-            .join("\u{1f}"),
-        EventData::Unnamed { strings, binary } => {
-            format!("#{}{}", strings.len(), if binary.is_some() { "+b" } else { "" })
-        }
-    };
+    let names: Vec<&str> = event
+        .data
+        .data
+        .iter()
+        .map(|(n, _)| n.as_deref().unwrap_or("#"))
+        .collect();
+    let data = format!(
+        "{}{}",
+        names.join("\u{1f}"),
+        if event.data.binary.is_some() { "+b" } else { "" }
+    );
     format!(
         "{}\u{1e}{}\u{1e}{}\u{1e}{}\u{1e}{}\u{1e}{data}",
         p.name,
@@ -118,27 +119,22 @@ fn event_data(w: &mut TokenWriter<'_>, data: &EventData) {
     let data_element = w.open("EventData", false);
     w.close_start(data_element);
     let mut index = FIRST_DATA;
-    match data {
-        EventData::Named(fields) => {
-            for (name, _) in fields {
+    for (name, _) in &data.data {
+        match name {
+            Some(name) => {
                 let open = w.open("Data", true);
                 w.attribute("Name", true);
                 w.text(name);
                 w.close_start(open);
                 w.substitution(index, ValueType::String);
                 w.end(open);
-                index += 1;
             }
+            None => w.simple("Data", index, ValueType::String),
         }
-        EventData::Unnamed { strings, binary } => {
-            for _ in strings {
-                w.simple("Data", index, ValueType::String);
-                index += 1;
-            }
-            if binary.is_some() {
-                w.simple("Binary", index, ValueType::Binary);
-            }
-        }
+        index += 1;
+    }
+    if data.binary.is_some() {
+        w.simple("Binary", index, ValueType::Binary);
     }
     w.end(data_element);
 }
@@ -167,14 +163,9 @@ pub fn write_values(buf: &mut Vec<u8>, record_id: u64, event: &EvtxEvent) {
         (ValueType::String, utf16(&event.channel)),
         (ValueType::String, utf16(&event.computer)),
     ];
-    match &event.data {
-        EventData::Named(fields) => values.extend(fields.iter().map(|(_, v)| (ValueType::String, utf16(v)))),
-        EventData::Unnamed { strings, binary } => {
-            values.extend(strings.iter().map(|v| (ValueType::String, utf16(v))));
-            if let Some(binary) = binary {
-                values.push((ValueType::Binary, binary.clone()));
-            }
-        }
+    values.extend(event.data.data.iter().map(|(_, v)| (ValueType::String, utf16(v))));
+    if let Some(binary) = &event.data.binary {
+        values.push((ValueType::Binary, binary.clone()));
     }
     buf.extend_from_slice(&(values.len() as u32).to_le_bytes());
     for (kind, bytes) in &values {

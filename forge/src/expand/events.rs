@@ -1,0 +1,652 @@
+//! The evtx events Windows writes for each happening, built from the layouts in
+//! `docs/research/event-catalog.md` (providers, ids, qualifiers, levels, field names and order).
+
+use jiff::Timestamp;
+
+use crate::evtx::{EventData, EvtxEvent, Provider};
+use crate::scenario::{Language, Os, StartType};
+
+use super::windows::{self, Service};
+
+/// The event logs a bundle can hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Log {
+    /// `System`.
+    System,
+    /// `Application`.
+    Application,
+    /// `Microsoft-Windows-Backup` (operational).
+    Backup,
+    /// `Microsoft-Windows-Windows Defender/Operational`.
+    Defender,
+}
+
+impl Log {
+    /// The channel name written in each event.
+    pub fn channel(self) -> &'static str {
+        match self {
+            Log::System => "System",
+            Log::Application => "Application",
+            Log::Backup => "Microsoft-Windows-Backup",
+            Log::Defender => "Microsoft-Windows-Windows Defender/Operational",
+        }
+    }
+}
+
+/// What every event of one machine shares.
+#[derive(Debug, Clone)]
+pub struct Machine {
+    /// Computer name.
+    pub computer: String,
+    /// Windows release.
+    pub os: Os,
+    /// UI language.
+    pub language: Language,
+}
+
+/// An event and the log it goes to.
+pub type LogEvent = (Log, EvtxEvent);
+
+const CLASSIC_KEYWORDS: u64 = 0x0080_0000_0000_0000;
+const SCM_KEYWORDS: u64 = 0x8080_0000_0000_0000;
+
+impl Machine {
+    #[allow(clippy::too_many_arguments)]
+    fn event(
+        &self,
+        log: Log,
+        provider: Provider,
+        id: u16,
+        qualifiers: Option<u16>,
+        level: u8,
+        keywords: u64,
+        time: Timestamp,
+        data: EventData,
+    ) -> LogEvent {
+        let event = EvtxEvent {
+            provider,
+            event_id: id,
+            qualifiers,
+            version: 0,
+            level,
+            task: 0,
+            opcode: 0,
+            keywords,
+            time,
+            process_id: 4 + u32::from(id % 7) * 4,
+            thread_id: 64 + u32::from(id % 13) * 4,
+            channel: log.channel().to_string(),
+            computer: self.computer.clone(),
+            user_sid: None,
+            data,
+        };
+        (log, event)
+    }
+
+    fn unnamed(strings: &[&str], binary: Option<Vec<u8>>) -> EventData {
+        let data = EventData::unnamed(strings.iter().copied());
+        match binary {
+            Some(binary) => data.with_binary(binary),
+            None => data,
+        }
+    }
+
+    fn named(fields: &[(&str, String)]) -> EventData {
+        EventData::named(fields.iter().map(|(n, v)| (*n, v.clone())))
+    }
+
+    /// SCM 7036: a service entered the running or stopped state (Binary `<key>/<state>`).
+    pub fn service_state(&self, time: Timestamp, service: Service, running: bool) -> LogEvent {
+        let (words, state) = windows::state_words(running, self.language);
+        let binary = utf16(&format!("{}/{state}", service.key));
+        let data = EventData::named([("param1", service.display), ("param2", words)]).with_binary(binary);
+        self.event(
+            Log::System,
+            windows::scm(),
+            7036,
+            Some(16384),
+            4,
+            SCM_KEYWORDS,
+            time,
+            data,
+        )
+    }
+
+    /// SCM 7040: a service's start type changed (param4 = key name).
+    pub fn start_type_changed(&self, time: Timestamp, service: Service, from: StartType, to: StartType) -> LogEvent {
+        let data = Self::named(&[
+            ("param1", service.display.to_string()),
+            ("param2", windows::start_type_words(from, self.language).to_string()),
+            ("param3", windows::start_type_words(to, self.language).to_string()),
+            ("param4", service.key.to_string()),
+        ]);
+        self.event(
+            Log::System,
+            windows::scm(),
+            7040,
+            Some(16384),
+            4,
+            SCM_KEYWORDS,
+            time,
+            data,
+        )
+    }
+
+    /// SCM 7000: a service failed to start (`%%1058`: disabled).
+    pub fn service_start_failed(&self, time: Timestamp, service: Service, error: u32) -> LogEvent {
+        let data = Self::named(&[
+            ("param1", service.display.to_string()),
+            ("param2", format!("%%{error}")),
+        ])
+        .with_binary(utf16(service.key));
+        self.event(
+            Log::System,
+            windows::scm(),
+            7000,
+            Some(49152),
+            2,
+            SCM_KEYWORDS,
+            time,
+            data,
+        )
+    }
+
+    /// EventLog 6005 (service started) and 6009 (OS version banner) at boot.
+    pub fn eventlog_started(&self, time: Timestamp) -> Vec<LogEvent> {
+        let (major, minor, build) = self.os.version();
+        let version = format!("{major}.{minor:02}.");
+        let (sp, qfe) = if self.os.is_modern() {
+            (" ", "0")
+        } else {
+            ("Service Pack 1", "17514")
+        };
+        let build = build.to_string();
+        vec![
+            self.event(
+                Log::System,
+                windows::eventlog(),
+                6005,
+                Some(32768),
+                4,
+                CLASSIC_KEYWORDS,
+                time,
+                Self::unnamed(&[""], None),
+            ),
+            self.event(
+                Log::System,
+                windows::eventlog(),
+                6009,
+                Some(32768),
+                4,
+                CLASSIC_KEYWORDS,
+                time,
+                Self::unnamed(&[&version, &build, sp, "Multiprocessor Free", qfe], None),
+            ),
+        ]
+    }
+
+    /// EventLog 6006: the event log service stopped (clean shutdown).
+    pub fn eventlog_stopped(&self, time: Timestamp) -> LogEvent {
+        self.event(
+            Log::System,
+            windows::eventlog(),
+            6006,
+            Some(32768),
+            4,
+            CLASSIC_KEYWORDS,
+            time,
+            Self::unnamed(&[""], None),
+        )
+    }
+
+    /// EventLog 6008: the previous shutdown at `then` was unexpected (local date and time words).
+    pub fn unexpected_shutdown(&self, time: Timestamp, then_local: jiff::civil::DateTime) -> LogEvent {
+        let clock = then_local.strftime("%-I:%M:%S %p").to_string();
+        let date = format!(
+            "\u{200e}{}/\u{200e}{}/\u{200e}{}",
+            then_local.month(),
+            then_local.day(),
+            then_local.year()
+        );
+        let data = Self::unnamed(&[&clock, &date, "", "", "0", "", ""], None);
+        self.event(
+            Log::System,
+            windows::eventlog(),
+            6008,
+            Some(32768),
+            2,
+            CLASSIC_KEYWORDS,
+            time,
+            data,
+        )
+    }
+
+    /// Kernel-General 12: the operating system started (version fields).
+    pub fn os_started(&self, time: Timestamp) -> LogEvent {
+        let (major, minor, build) = self.os.version();
+        let qfe = if self.os.is_modern() { "3570" } else { "17514" };
+        let data = Self::named(&[
+            ("MajorVersion", major.to_string()),
+            ("MinorVersion", minor.to_string()),
+            ("BuildVersion", build.to_string()),
+            ("QfeVersion", qfe.to_string()),
+            (
+                "ServiceVersion",
+                if self.os.is_modern() { "0" } else { "1" }.to_string(),
+            ),
+            ("BootMode", "0".to_string()),
+            ("StartTime", time.strftime("%Y-%m-%dT%H:%M:%S%.7fZ").to_string()),
+        ]);
+        self.event(
+            Log::System,
+            windows::kernel_general(),
+            12,
+            None,
+            4,
+            0x8000_0000_0000_0080,
+            time,
+            data,
+        )
+    }
+
+    /// Kernel-General 13: the operating system is shutting down.
+    pub fn os_stopping(&self, time: Timestamp) -> LogEvent {
+        let data = Self::named(&[("StopTime", time.strftime("%Y-%m-%dT%H:%M:%S%.7fZ").to_string())]);
+        self.event(
+            Log::System,
+            windows::kernel_general(),
+            13,
+            None,
+            4,
+            0x8000_0000_0000_0080,
+            time,
+            data,
+        )
+    }
+
+    /// Kernel-Boot 27 (boot type) and, on UEFI machines, 30 (firmware boot metrics with
+    /// ExitBootServices timings, a UEFI-only concept). Windows 8 and later only.
+    pub fn kernel_boot(&self, time: Timestamp, uefi: bool) -> Vec<LogEvent> {
+        if !self.os.is_modern() {
+            return Vec::new();
+        }
+        let mut out = vec![self.event(
+            Log::System,
+            windows::kernel_boot(),
+            27,
+            None,
+            4,
+            0x8000_0000_0000_0000,
+            time,
+            Self::named(&[
+                ("BootType", "0".into()),
+                ("LoadOptions", " NOEXECUTE=OPTIN  NOVGA".into()),
+            ]),
+        )];
+        if uefi {
+            out.push(self.event(
+                Log::System,
+                windows::kernel_boot(),
+                30,
+                None,
+                4,
+                0x8000_0000_0000_0000,
+                time,
+                Self::named(&[
+                    ("ResetEndStart", "1520".into()),
+                    ("LoadOSImageStart", "2134".into()),
+                    ("StartOSImageStart", "2210".into()),
+                    ("ExitBootServicesEntry", "3391".into()),
+                    ("ExitBootServicesExit", "3402".into()),
+                ]),
+            ));
+        }
+        out
+    }
+
+    /// User32 1074: a restart initiated by a process.
+    pub fn restart_initiated(&self, time: Timestamp) -> LogEvent {
+        let (kind, reason) = match self.language {
+            Language::English => ("restart", "Operating System: Upgrade (Planned)"),
+            Language::Japanese => ("再起動", "オペレーティング システム: アップグレード (計画済)"),
+        };
+        let process = format!("C:\\Windows\\system32\\winlogon.exe ({})", self.computer);
+        let values = [
+            process.as_str(),
+            self.computer.as_str(),
+            reason,
+            "0x80020003",
+            kind,
+            "",
+            "NT AUTHORITY\\SYSTEM",
+        ];
+        let data = if self.os.is_modern() {
+            let names = ["param1", "param2", "param3", "param4", "param5", "param6", "param7"];
+            EventData::named(names.iter().copied().zip(values))
+        } else {
+            Self::unnamed(&values, None)
+        };
+        self.event(
+            Log::System,
+            windows::user32(self.os.is_modern()),
+            1074,
+            Some(32768),
+            4,
+            SCM_KEYWORDS,
+            time,
+            data,
+        )
+    }
+
+    /// VSS 8224: the VSS service shut down after its idle timeout (harmless, very common).
+    pub fn vss_idle(&self, time: Timestamp) -> LogEvent {
+        self.event(
+            Log::Application,
+            windows::vss(),
+            8224,
+            Some(0),
+            4,
+            CLASSIC_KEYWORDS,
+            time,
+            Self::unnamed(&[""], None),
+        )
+    }
+
+    /// VSS 8193: unexpected error calling a routine (`hr` as `0x…, text`).
+    pub fn vss_routine_error(&self, time: Timestamp, routine: &str, hr: &str) -> LogEvent {
+        let context = "\r\n\r\nOperation:\r\n   Initialize Writer Metadata\r\n\r\nContext:\r\n   Execution Context: Requestor\r\n   Current State: DoSnapshotSet";
+        let data = Self::unnamed(&[routine, hr, context], None);
+        self.event(
+            Log::Application,
+            windows::vss(),
+            8193,
+            Some(0),
+            2,
+            CLASSIC_KEYWORDS,
+            time,
+            data,
+        )
+    }
+
+    /// VSS 13: a COM server could not be started (`CEventSystem` when the COM+ Event System is down).
+    pub fn vss_com_server(&self, time: Timestamp, hr: &str) -> LogEvent {
+        let data = Self::unnamed(
+            &["{4e14fba2-2e22-11d1-9964-00c04fbbb345}", "CEventSystem", hr, "\r\n"],
+            None,
+        );
+        self.event(
+            Log::Application,
+            windows::vss(),
+            13,
+            Some(0),
+            2,
+            CLASSIC_KEYWORDS,
+            time,
+            data,
+        )
+    }
+
+    /// Backup operational 1 (started), 4 (succeeded), 14 (completed).
+    pub fn backup_succeeded(&self, start: Timestamp, end: Timestamp, target: &str) -> Vec<LogEvent> {
+        let template = "{d3dfba0a-55b5-4a27-8c82-55b3a3b1c2d6}".to_string();
+        let started = self.event(
+            Log::Backup,
+            windows::backup(),
+            1,
+            None,
+            4,
+            0x8000_0000_0000_0000,
+            start,
+            Self::named(&[
+                ("BackupTemplateID", template.clone()),
+                ("SystemStateBackup", "false".into()),
+            ]),
+        );
+        let finished = |id: u16| {
+            self.event(
+                Log::Backup,
+                windows::backup(),
+                id,
+                None,
+                4,
+                0x8000_0000_0000_0000,
+                end,
+                Self::named(&[
+                    ("BackupTemplateID", template.clone()),
+                    ("HRESULT", "0x0".into()),
+                    ("BackupState", "0x0".into()),
+                    ("BackupTime", start.strftime("%Y-%m-%dT%H:%M:%S%.7fZ").to_string()),
+                    ("BackupTarget", target.to_string()),
+                ]),
+            )
+        };
+        vec![started, finished(4), finished(14)]
+    }
+
+    /// Backup operational 5 (failed with an HRESULT) and Application 517 (same, for the UI).
+    pub fn backup_failed(
+        &self,
+        start: Timestamp,
+        end: Timestamp,
+        code: &str,
+        message: &str,
+        target: &str,
+    ) -> Vec<LogEvent> {
+        let backup_time = start.strftime("%Y-%m-%dT%H:%M:%S%.7fZ").to_string();
+        let operational = self.event(
+            Log::Backup,
+            windows::backup(),
+            5,
+            None,
+            2,
+            0x8000_0000_0000_0000,
+            end,
+            Self::named(&[
+                ("BackupTemplateID", "{d3dfba0a-55b5-4a27-8c82-55b3a3b1c2d6}".into()),
+                ("HRESULT", code.to_string()),
+                ("ErrorMessage", message.to_string()),
+                ("BackupTime", backup_time.clone()),
+                ("BackupTarget", target.to_string()),
+            ]),
+        );
+        let application = self.event(
+            Log::Application,
+            windows::backup(),
+            517,
+            None,
+            2,
+            0x8000_0000_0000_0000,
+            end,
+            Self::named(&[
+                ("BackupTime", backup_time),
+                ("ErrorCode", code.to_string()),
+                ("ErrorMessage", message.to_string()),
+            ]),
+        );
+        vec![operational, application]
+    }
+
+    /// disk 7: a bad block on `\Device\HarddiskN\DRN`.
+    pub fn bad_block(&self, time: Timestamp, disk: u32) -> LogEvent {
+        let device = format!("\\Device\\Harddisk{disk}\\DR{disk}");
+        self.event(
+            Log::System,
+            windows::disk(),
+            7,
+            Some(49156),
+            2,
+            CLASSIC_KEYWORDS,
+            time,
+            Self::unnamed(&[&device], None),
+        )
+    }
+
+    /// disk 153: an I/O was retried at an LBA.
+    pub fn io_retried(&self, time: Timestamp, disk: u32, lba: u64) -> LogEvent {
+        let data = Self::unnamed(
+            &[
+                &format!("\\Device\\Harddisk{disk}\\DR{disk}"),
+                &format!("{lba:#x}"),
+                &disk.to_string(),
+                "\\Device\\00000024",
+            ],
+            None,
+        );
+        self.event(
+            Log::System,
+            windows::disk(),
+            153,
+            Some(32772),
+            3,
+            CLASSIC_KEYWORDS,
+            time,
+            data,
+        )
+    }
+
+    /// A malware detection (1116) and, when removed, the action taken (1117): Microsoft
+    /// Security Essentials in the System log on Windows 7, Defender's own log later.
+    pub fn malware(&self, time: Timestamp, threat: &str, path: &str, removed: bool) -> Vec<LogEvent> {
+        let mut out = Vec::new();
+        let ids: &[u16] = if removed { &[1116, 1117] } else { &[1116] };
+        for id in ids {
+            let action = if *id == 1117 { "Quarantine" } else { "Not Applicable" };
+            let fields: Vec<(&str, String)> = vec![
+                ("Product Name", "Microsoft Security Essentials".into()),
+                ("Product Version", "4.1.522.0".into()),
+                ("Detection ID", "{7f3c1a2b-9d4e-4f6a-8b1c-2d3e4f5a6b7c}".into()),
+                ("Detection Time", time.strftime("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()),
+                ("Threat Name", threat.to_string()),
+                ("Severity Name", "Severe".into()),
+                ("Category Name", "Trojan".into()),
+                ("Path", format!("file:_{path}")),
+                ("Action Name", action.into()),
+                ("Error Code", "0x00000000".into()),
+            ];
+            let level = if *id == 1116 { 3 } else { 4 };
+            if self.os.is_modern() {
+                let mut fields = fields;
+                fields[0].1 = "Microsoft Defender Antivirus".into();
+                out.push(self.event(
+                    Log::Defender,
+                    windows::defender(),
+                    *id,
+                    None,
+                    level,
+                    0x8000_0000_0000_0000,
+                    time,
+                    Self::named(&fields),
+                ));
+            } else {
+                let values: Vec<&str> = fields.iter().map(|(_, v)| v.as_str()).collect();
+                out.push(self.event(
+                    Log::System,
+                    windows::antimalware(),
+                    *id,
+                    Some(0),
+                    level,
+                    CLASSIC_KEYWORDS,
+                    time,
+                    Self::unnamed(&values, None),
+                ));
+            }
+        }
+        out
+    }
+
+    /// SPP 1040 (hardware changed since the previous boot), 8198 (activation failed), 1016
+    /// (product key installed again) and 1003 (licensing status): a re-activation.
+    pub fn reactivation(&self, time: Timestamp) -> Vec<LogEvent> {
+        let app_id = "55c92734-d682-4d71-983e-d6ec3f16059f";
+        let sku = "b92e9980-b9d5-4821-9c94-140f632f6312";
+        vec![
+            self.event(Log::Application, windows::spp(), 1040, Some(16384), 4, CLASSIC_KEYWORDS, time, Self::unnamed(&[app_id, sku], None)),
+            self.event(Log::Application, windows::spp(), 8198, Some(49152), 2, CLASSIC_KEYWORDS, time, Self::unnamed(&["hr=0xC004F074"], None)),
+            self.event(Log::Application, windows::spp(), 1016, Some(16384), 4, CLASSIC_KEYWORDS, time, Self::unnamed(&[sku, "3f4c5d6e-7a8b-49c0-91d2-e3f405162738"], None)),
+            self.event(
+                Log::Application,
+                windows::spp(),
+                1003,
+                Some(16384),
+                4,
+                CLASSIC_KEYWORDS,
+                time,
+                Self::unnamed(&[app_id, &format!(" 1: {sku}, 1, 1 [(0 [0x00000000, 1, 0], [( 1 0x00000000)(?)( 2 0x00000000 0 0 msft:rm/algorithm/hwid/4.0 0x00000000 0)(?)(?)( 10 0x00000000 msft:rm/algorithm/flags/1.0)(?)])(1 )(2 )]")], None),
+            ),
+        ]
+    }
+
+    /// Wininit 1001: the boot-time chkdsk report (English in every UI language).
+    pub fn chkdsk_report(&self, time: Timestamp, fixed: bool) -> LogEvent {
+        let verdict = if fixed {
+            "Windows replaced bad clusters in file 81152\r\nof name \\Windows\\System32\\vssapi.dll.\r\nWindows has made corrections to the file system.\r\nNo further action is required."
+        } else {
+            "Windows has scanned the file system and found no problems.\r\nNo further action is required."
+        };
+        let report = format!("\r\n\r\nChecking file system on C:\r\nThe type of the file system is NTFS.\r\n\r\nA disk check has been scheduled.\r\nWindows will now check the disk.\r\n\r\nCHKDSK is verifying files (stage 1 of 5)...\r\nCHKDSK is verifying free space (stage 4 of 5)...\r\n{verdict}\r\n");
+        self.event(
+            Log::Application,
+            windows::wininit(),
+            1001,
+            Some(16384),
+            4,
+            CLASSIC_KEYWORDS,
+            time,
+            Self::unnamed(&[&report], None),
+        )
+    }
+
+    /// MsiInstaller 1038: an installation waits for a restart (layout unverified).
+    pub fn restart_pending(&self, time: Timestamp, product: &str) -> LogEvent {
+        let data = Self::unnamed(&[product, "12.0.1120", "1041", "Security Vendor", "1", "1"], None);
+        self.event(
+            Log::Application,
+            windows::msi_installer(),
+            1038,
+            Some(0),
+            4,
+            CLASSIC_KEYWORDS,
+            time,
+            data,
+        )
+    }
+
+    /// WindowsUpdateClient 19: an update installed.
+    pub fn update_installed(&self, time: Timestamp, title: &str) -> LogEvent {
+        let data = Self::named(&[
+            ("updateTitle", title.to_string()),
+            ("updateGuid", "{0b9f7a1c-6c5d-4e3f-8a2b-1c0d9e8f7a6b}".into()),
+            ("updateRevisionNumber", "200".into()),
+        ]);
+        self.event(
+            Log::System,
+            windows::windows_update(),
+            19,
+            None,
+            4,
+            0x8000_0000_0000_0018,
+            time,
+            data,
+        )
+    }
+
+    /// System Restore 8194: a restore point was created.
+    pub fn restore_point(&self, time: Timestamp, description: &str) -> LogEvent {
+        let data = Self::unnamed(&["C:\\Windows\\system32\\svchost.exe -k netsvcs", description], None);
+        self.event(
+            Log::Application,
+            windows::system_restore(),
+            8194,
+            Some(0),
+            4,
+            CLASSIC_KEYWORDS,
+            time,
+            data,
+        )
+    }
+}
+
+/// UTF-16LE bytes (Binary payloads).
+fn utf16(text: &str) -> Vec<u8> {
+    text.encode_utf16().flat_map(u16::to_le_bytes).collect()
+}

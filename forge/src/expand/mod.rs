@@ -1,0 +1,4 @@
+//! Turns a scenario into what Windows really logs, day by day.
+
+pub mod events;
+pub mod windows;
