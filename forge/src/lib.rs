@@ -5,6 +5,7 @@
 //! background noise) -> `evtx` (a spec-conformant writer) and `bundle` (files in a folder or a
 //! zip, in the chosen encodings). Output is deterministic for a scenario and seed.
 
+pub mod bundle;
 pub mod evtx;
 pub mod expand;
 pub mod rng;

@@ -32,10 +32,13 @@ pub struct Scenario {
 #[serde(rename_all = "kebab-case")]
 pub enum Os {
     /// Windows 7 SP1 (6.1.7601).
+    #[serde(rename = "windows-7")]
     Windows7,
     /// Windows 10 22H2 (10.0.19045).
+    #[serde(rename = "windows-10")]
     Windows10,
     /// Windows 11 23H2 (10.0.22631).
+    #[serde(rename = "windows-11")]
     Windows11,
 }
 
@@ -199,11 +202,26 @@ impl Scenario {
 /// Parses `2012-10-21` (noon) or `2012-10-21 14:30[:05]` local time.
 pub fn parse_local(text: &str) -> Result<DateTime, String> {
     let text = text.trim();
-    if let Ok(date) = text.parse::<Date>() {
-        return Ok(date.at(12, 0, 0, 0));
+    if !text.contains(':') {
+        if let Ok(date) = text.parse::<Date>() {
+            return Ok(date.at(12, 0, 0, 0));
+        }
     }
     let normalized = text.replace(' ', "T");
     normalized
         .parse::<DateTime>()
         .map_err(|_| format!("'{text}' is not a date or local date-time (2012-10-21 or 2012-10-21 14:30)"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_local;
+
+    #[test]
+    fn local_times_with_and_without_a_clock() {
+        assert_eq!(parse_local("2012-10-20").map(|t| t.to_string()), Ok("2012-10-20T12:00:00".to_string()));
+        assert_eq!(parse_local("2012-10-20 10:05").map(|t| t.to_string()), Ok("2012-10-20T10:05:00".to_string()));
+        assert_eq!(parse_local("2012-10-20 10:05:07").map(|t| t.to_string()), Ok("2012-10-20T10:05:07".to_string()));
+        assert!(parse_local("October").is_err());
+    }
 }
