@@ -35,7 +35,10 @@ pub const FILES: &[(&str, FileKind)] = &[
     ("System.evtx", FileKind::Evtx(Log::System)),
     ("Application.evtx", FileKind::Evtx(Log::Application)),
     ("Microsoft-Windows-Backup.evtx", FileKind::Evtx(Log::Backup)),
-    ("Microsoft-Windows-Windows Defender%4Operational.evtx", FileKind::Evtx(Log::Defender)),
+    (
+        "Microsoft-Windows-Windows Defender%4Operational.evtx",
+        FileKind::Evtx(Log::Defender),
+    ),
     ("CBS.log", FileKind::Servicing(ServicingLog::Cbs)),
     ("dism.log", FileKind::Servicing(ServicingLog::Dism)),
     ("setupact.log", FileKind::Servicing(ServicingLog::Setupact)),
@@ -69,7 +72,10 @@ pub enum BundleError {
 }
 
 fn io_error(path: &Path) -> impl FnOnce(io::Error) -> BundleError + '_ {
-    move |source| BundleError::Io { path: path.display().to_string(), source }
+    move |source| BundleError::Io {
+        path: path.display().to_string(),
+        source,
+    }
 }
 
 /// What was written.
@@ -118,14 +124,20 @@ fn wanted(scenario: &Scenario) -> Result<Vec<(String, FileKind)>, BundleError> {
 }
 
 fn open_files(dir: &Path, kinds: &[(String, FileKind)]) -> Result<Files, BundleError> {
-    let mut files = Files { dir: dir.to_path_buf(), evtx: BTreeMap::new(), text: BTreeMap::new() };
+    let mut files = Files {
+        dir: dir.to_path_buf(),
+        evtx: BTreeMap::new(),
+        text: BTreeMap::new(),
+    };
     for (name, kind) in kinds {
         let path = dir.join(name);
         match kind {
             FileKind::Evtx(log) => {
                 let file = File::create(&path).map_err(io_error(&path))?;
-                let writer = EvtxWriter::new(BufWriter::new(file))
-                    .map_err(|source| BundleError::Evtx { path: path.display().to_string(), source })?;
+                let writer = EvtxWriter::new(BufWriter::new(file)).map_err(|source| BundleError::Evtx {
+                    path: path.display().to_string(),
+                    source,
+                })?;
                 files.evtx.insert(*log, (name.clone(), writer));
             }
             FileKind::Servicing(log) => {
@@ -143,7 +155,10 @@ fn write_output(files: &mut Files, output: Output, summary: &mut Summary) -> Res
     match output {
         Output::Evtx(log, event) => {
             if let Some((name, writer)) = files.evtx.get_mut(&log) {
-                writer.write(&event).map_err(|source| BundleError::Evtx { path: name.clone(), source })?;
+                writer.write(&event).map_err(|source| BundleError::Evtx {
+                    path: name.clone(),
+                    source,
+                })?;
                 *summary.records.entry(name.clone()).or_default() += 1;
             }
         }
@@ -160,7 +175,10 @@ fn write_output(files: &mut Files, output: Output, summary: &mut Summary) -> Res
 
 fn close_files(files: Files) -> Result<(), BundleError> {
     for (_, (name, writer)) in files.evtx {
-        writer.finish().map_err(|source| BundleError::Evtx { path: name.clone(), source })?;
+        writer.finish().map_err(|source| BundleError::Evtx {
+            path: name.clone(),
+            source,
+        })?;
     }
     for (_, (name, mut out)) in files.text {
         out.flush().map_err(io_error(&files.dir.join(&name)))?;
@@ -181,7 +199,12 @@ fn write_console_files(
         let text = match kind {
             FileKind::VssadminWriters => vssadmin_writers(&expander.state.writers, language),
             FileKind::Bcdedit => bcdedit_enum(expander.state.firmware, language, "Windows"),
-            FileKind::History => expander.state.notes.iter().map(|(_, note)| format!("{note}\n")).collect(),
+            FileKind::History => expander
+                .state
+                .notes
+                .iter()
+                .map(|(_, note)| format!("{note}\n"))
+                .collect(),
             _ => continue,
         };
         let path = dir.join(name);
@@ -208,7 +231,10 @@ pub fn write_zip(scenario: &Scenario, zip_path: &Path, scale: u32) -> Result<Sum
     names.sort();
     for name in names {
         let path = staging.path().join(&name);
-        zip.start_file(name.as_str(), options).map_err(|e| BundleError::Io { path: name.clone(), source: e.into() })?;
+        zip.start_file(name.as_str(), options).map_err(|e| BundleError::Io {
+            path: name.clone(),
+            source: e.into(),
+        })?;
         let mut input = File::open(&path).map_err(io_error(&path))?;
         let mut buffer = vec![0u8; 1 << 20];
         loop {
@@ -219,6 +245,9 @@ pub fn write_zip(scenario: &Scenario, zip_path: &Path, scale: u32) -> Result<Sum
             zip.write_all(&buffer[..n]).map_err(io_error(zip_path))?;
         }
     }
-    zip.finish().map_err(|e| BundleError::Io { path: zip_path.display().to_string(), source: e.into() })?;
+    zip.finish().map_err(|e| BundleError::Io {
+        path: zip_path.display().to_string(),
+        source: e.into(),
+    })?;
     Ok(summary)
 }

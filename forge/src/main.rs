@@ -37,7 +37,8 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
-    let text = std::fs::read_to_string(&cli.scenario).with_context(|| format!("cannot read {}", cli.scenario.display()))?;
+    let text =
+        std::fs::read_to_string(&cli.scenario).with_context(|| format!("cannot read {}", cli.scenario.display()))?;
     let mut scenario = Scenario::from_toml(&cli.scenario.display().to_string(), &text)?;
     if let Some(seed) = cli.seed {
         scenario.machine.seed = seed;

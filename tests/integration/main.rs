@@ -8,5 +8,6 @@ mod encodings;
 mod exit_codes;
 mod forge_evtx;
 mod robustness;
+mod scenarios;
 mod timeline;
 mod util;

@@ -31,7 +31,10 @@ impl Expander<'_> {
                 self.boot(Self::later(at, 90), out);
             }
             What::BackupSucceeded { kind } => {
-                let end = self.utc(Self::later(at, if *kind == BackupKind::SystemImage { 2400 } else { 900 }));
+                let end = self.utc(Self::later(
+                    at,
+                    if *kind == BackupKind::SystemImage { 2400 } else { 900 },
+                ));
                 for event in self.machine.backup_succeeded(utc, end, "E:") {
                     out.push(self.evtx(event));
                 }
@@ -54,7 +57,12 @@ impl Expander<'_> {
             }
             What::ServiceStartTypeChanged { service, to } => {
                 let service = windows::service(service);
-                let from = self.state.services.get(service.key).copied().unwrap_or(service.default_start);
+                let from = self
+                    .state
+                    .services
+                    .get(service.key)
+                    .copied()
+                    .unwrap_or(service.default_start);
                 out.push(self.evtx(self.machine.start_type_changed(utc, service, from, *to)));
                 self.state.services.insert(service.key, *to);
                 self.remember_services(at);
@@ -65,7 +73,7 @@ impl Expander<'_> {
             What::DiskBadBlock { disk, count } => {
                 for i in 0..*count {
                     let when = self.utc(Self::later(at, i64::from(i) * 7));
-                    out.push(self.evtx(self.machine.io_retried(when, *disk, 0x0416_e32 + u64::from(i) * 8)));
+                    out.push(self.evtx(self.machine.io_retried(when, *disk, 0x0041_6e32 + u64::from(i) * 8)));
                     out.push(self.evtx(self.machine.bad_block(when, *disk)));
                 }
             }
@@ -106,7 +114,9 @@ impl Expander<'_> {
                 .state
                 .services
                 .iter()
-                .filter(|(key, start)| **start == StartType::Disabled && ["wbengine", "RpcSs", "VSS", "swprv", "SDRSVC"].contains(key))
+                .filter(|(key, start)| {
+                    **start == StartType::Disabled && ["wbengine", "RpcSs", "VSS", "swprv", "SDRSVC"].contains(key)
+                })
                 .map(|(key, _)| *key)
                 .collect();
             for key in disabled {
@@ -115,13 +125,22 @@ impl Expander<'_> {
         }
         if lower == "0x81000019" {
             let hr = "0x8007007e, The specified module could not be found.\r\n";
-            out.push(self.evtx(self.machine.vss_routine_error(self.utc(Self::later(at, 30)), "CoCreateInstance", hr)));
+            out.push(
+                self.evtx(
+                    self.machine
+                        .vss_routine_error(self.utc(Self::later(at, 30)), "CoCreateInstance", hr),
+                ),
+            );
         }
-        let seconds = if lower == "0x8007045d" && kind == BackupKind::SystemImage { 2100 } else { 60 };
+        let seconds = if lower == "0x8007045d" && kind == BackupKind::SystemImage {
+            2100
+        } else {
+            60
+        };
         if lower == "0x8007045d" {
             for i in 0..3u64 {
                 let when = self.utc(Self::later(at, seconds - 120 + 10 * i as i64));
-                out.push(self.evtx(self.machine.io_retried(when, 0, 0x2a4_1f80 + i * 8)));
+                out.push(self.evtx(self.machine.io_retried(when, 0, 0x02a4_1f80 + i * 8)));
             }
             out.push(self.evtx(self.machine.bad_block(self.utc(Self::later(at, seconds - 60)), 0)));
         }
@@ -161,6 +180,10 @@ impl Expander<'_> {
 
     /// The firmware mode of the installation that was current at `when`.
     fn installed_before(&self, when: DateTime) -> Firmware {
-        self.installs.iter().rev().find(|(at, _)| *at <= when).map_or(self.scenario.machine.firmware, |(_, f)| *f)
+        self.installs
+            .iter()
+            .rev()
+            .find(|(at, _)| *at <= when)
+            .map_or(self.scenario.machine.firmware, |(_, f)| *f)
     }
 }

@@ -29,7 +29,9 @@ use retention::Retention;
 pub(crate) const SETUP_SECONDS: i64 = 1800;
 
 fn noise_later(local: DateTime, seconds: i64) -> DateTime {
-    local.checked_add(jiff::SignedDuration::from_secs(seconds)).unwrap_or(local)
+    local
+        .checked_add(jiff::SignedDuration::from_secs(seconds))
+        .unwrap_or(local)
 }
 
 /// One thing to write.
@@ -78,7 +80,13 @@ impl<'a> Expander<'a> {
         let mut rng = Rng::new(scenario.machine.seed);
         let writers = STANDARD_WRITERS
             .iter()
-            .map(|(name, id)| WriterRow { name, id, instance: rng.guid(), state: 1, error: "No error".into() })
+            .map(|(name, id)| WriterRow {
+                name,
+                id,
+                instance: rng.guid(),
+                state: 1,
+                error: "No error".into(),
+            })
             .collect();
         let services = windows::SERVICES.iter().map(|s| (s.key, s.default_start)).collect();
         let mut expander = Expander {
@@ -115,7 +123,9 @@ impl<'a> Expander<'a> {
                     self.retention.reinstall(setup, at);
                 }
                 What::ImageRestored { image_from } => {
-                    let image = crate::scenario::parse_local(image_from).map(|t| self.utc(t)).unwrap_or(at);
+                    let image = crate::scenario::parse_local(image_from)
+                        .map(|t| self.utc(t))
+                        .unwrap_or(at);
                     self.retention.restore(image, at);
                 }
                 _ => {}
@@ -125,7 +135,10 @@ impl<'a> Expander<'a> {
 
     /// The UTC instant of a local wall-clock time on the machine.
     pub fn utc(&self, local: DateTime) -> Timestamp {
-        local.to_zoned(self.tz.clone()).map(|z| z.timestamp()).unwrap_or(Timestamp::UNIX_EPOCH)
+        local
+            .to_zoned(self.tz.clone())
+            .map(|z| z.timestamp())
+            .unwrap_or(Timestamp::UNIX_EPOCH)
     }
 
     /// The days the bundle covers.
@@ -145,18 +158,33 @@ impl<'a> Expander<'a> {
     /// Everything written on `day`, sorted by time, that survives to collection.
     pub fn day(&mut self, day: Date) -> Vec<Output> {
         let mut out = Vec::new();
-        let happenings: Vec<_> = self.scenario.sorted_happenings().into_iter().filter(|h| h.at.date() == day).cloned().collect();
-        let busy = happenings.iter().any(|h| matches!(h.what, What::OsInstalled | What::ImageRestored { .. }));
+        let happenings: Vec<_> = self
+            .scenario
+            .sorted_happenings()
+            .into_iter()
+            .filter(|h| h.at.date() == day)
+            .cloned()
+            .collect();
+        let busy = happenings
+            .iter()
+            .any(|h| matches!(h.what, What::OsInstalled | What::ImageRestored { .. }));
         if !busy {
             self.noise(day, &mut out);
         }
         for happening in &happenings {
             self.happening(happening.at, &happening.what, &mut out);
         }
-        let mut keyed: Vec<(Timestamp, usize, Output)> =
-            out.into_iter().enumerate().map(|(i, o)| (self.time_of(&o), i, o)).collect();
+        let mut keyed: Vec<(Timestamp, usize, Output)> = out
+            .into_iter()
+            .enumerate()
+            .map(|(i, o)| (self.time_of(&o), i, o))
+            .collect();
         keyed.sort_by_key(|(t, i, _)| (*t, *i));
-        keyed.into_iter().filter(|(t, _, _)| self.retention.keeps(*t)).map(|(_, _, o)| o).collect()
+        keyed
+            .into_iter()
+            .filter(|(t, _, _)| self.retention.keeps(*t))
+            .map(|(_, _, o)| o)
+            .collect()
     }
 
     fn time_of(&self, output: &Output) -> Timestamp {
@@ -175,6 +203,9 @@ impl<'a> Expander<'a> {
             .iter()
             .rev()
             .find(|(when, _)| *when <= at)
-            .map_or_else(|| windows::SERVICES.iter().map(|s| (s.key, s.default_start)).collect(), |(_, s)| s.clone())
+            .map_or_else(
+                || windows::SERVICES.iter().map(|s| (s.key, s.default_start)).collect(),
+                |(_, s)| s.clone(),
+            )
     }
 }

@@ -58,8 +58,18 @@ impl Expander<'_> {
         if self.rng.chance(10) {
             let at = Self::later(Self::local(day, 11, 0, 0), self.rng.between(0, 3600) as i64);
             let bits = windows::service("BITS");
-            out.push(self.evtx(self.machine.start_type_changed(self.utc(at), bits, StartType::Auto, StartType::Demand)));
-            out.push(self.evtx(self.machine.start_type_changed(self.utc(Self::later(at, 900)), bits, StartType::Demand, StartType::Auto)));
+            out.push(
+                self.evtx(
+                    self.machine
+                        .start_type_changed(self.utc(at), bits, StartType::Auto, StartType::Demand),
+                ),
+            );
+            out.push(self.evtx(self.machine.start_type_changed(
+                self.utc(Self::later(at, 900)),
+                bits,
+                StartType::Demand,
+                StartType::Auto,
+            )));
         }
         if self.rng.chance(25) {
             let at = Self::later(Self::local(day, 15, 0, 0), self.rng.between(0, 3 * 3600) as i64);
@@ -72,7 +82,12 @@ impl Expander<'_> {
         out.push(self.evtx(self.machine.restore_point(self.utc(at), "Windows Update")));
         self.state_change("TrustedInstaller", Self::later(at, 5), true, out);
         let mut lines = Lines::new(ServicingLog::Cbs, Self::later(at, 6), self.utc(Self::later(at, 6)));
-        session(&mut lines, self.machine.os, "WindowsUpdateAgent", 4 * self.scale as usize);
+        session(
+            &mut lines,
+            self.machine.os,
+            "WindowsUpdateAgent",
+            20 * self.scale as usize,
+        );
         out.extend(lines.lines.into_iter().map(Output::Text));
         let kb = 2_900_000 + self.rng.below(99_999);
         let title = format!("Security Update for Windows (KB{kb})");
@@ -101,7 +116,10 @@ impl Expander<'_> {
         for event in self.machine.eventlog_started(self.utc(Self::later(at, 20))) {
             out.push(self.evtx(event));
         }
-        for (i, key) in ["EventSystem", "SENS", "Themes", "Spooler", "sppsvc", "wuauserv"].iter().enumerate() {
+        for (i, key) in ["EventSystem", "SENS", "Themes", "Spooler", "sppsvc", "wuauserv"]
+            .iter()
+            .enumerate()
+        {
             self.state_change(key, Self::later(at, 25 + 3 * i as i64), true, out);
         }
         self.state_change("sppsvc", Self::later(at, 60), false, out);

@@ -16,7 +16,10 @@ pub struct Retention {
 
 impl Default for Retention {
     fn default() -> Self {
-        Retention { current: vec![(Timestamp::MIN, Timestamp::MAX)], history: Vec::new() }
+        Retention {
+            current: vec![(Timestamp::MIN, Timestamp::MAX)],
+            history: Vec::new(),
+        }
     }
 }
 
@@ -36,8 +39,11 @@ impl Retention {
             .rev()
             .find(|(when, _)| *when <= image)
             .map_or_else(|| vec![(Timestamp::MIN, Timestamp::MAX)], |(_, kept)| kept.clone());
-        let mut kept: Intervals =
-            at_image.into_iter().filter(|(start, _)| *start < image).map(|(start, end)| (start, end.min(image))).collect();
+        let mut kept: Intervals = at_image
+            .into_iter()
+            .filter(|(start, _)| *start < image)
+            .map(|(start, end)| (start, end.min(image)))
+            .collect();
         kept.push((at, Timestamp::MAX));
         self.set(at, kept);
     }
@@ -69,8 +75,14 @@ mod tests {
         assert!(!retention.keeps(t("2012-03-01T00:00:00Z")));
         assert!(retention.keeps(t("2012-06-01T00:00:00Z")));
         retention.restore(t("2012-03-10T00:00:00Z"), t("2012-10-20T00:00:00Z"));
-        assert!(retention.keeps(t("2012-03-01T00:00:00Z")), "the March image holds the March logs");
-        assert!(!retention.keeps(t("2012-06-01T00:00:00Z")), "the reinstall's logs are gone");
+        assert!(
+            retention.keeps(t("2012-03-01T00:00:00Z")),
+            "the March image holds the March logs"
+        );
+        assert!(
+            !retention.keeps(t("2012-06-01T00:00:00Z")),
+            "the reinstall's logs are gone"
+        );
         assert!(!retention.keeps(t("2012-10-19T00:00:00Z")));
         assert!(retention.keeps(t("2012-10-21T00:00:00Z")));
     }

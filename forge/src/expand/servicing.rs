@@ -22,7 +22,13 @@ pub struct Lines {
 impl Lines {
     /// Lines of `log` starting at `local` (= `utc`).
     pub fn new(log: ServicingLog, local: DateTime, utc: Timestamp) -> Lines {
-        Lines { log, local, utc, csi: 0, lines: Vec::new() }
+        Lines {
+            log,
+            local,
+            utc,
+            csi: 0,
+            lines: Vec::new(),
+        }
     }
 
     /// Moves the clock on.
@@ -34,19 +40,35 @@ impl Lines {
 
     /// Adds a line.
     pub fn line(&mut self, level: &'static str, source: &'static str, message: impl Into<String>) {
-        self.lines.push(ServicingLine { log: self.log, local: self.local, level, source, message: message.into() });
+        self.lines.push(ServicingLine {
+            log: self.log,
+            local: self.local,
+            level,
+            source,
+            message: message.into(),
+        });
     }
 
     /// Adds a CSI line with the next counter (and the UTC stamp when `stamped`).
     pub fn csi(&mut self, level: &'static str, stamped: bool, message: &str) {
         self.csi += 1;
-        let counter = if stamped { csi_stamp(self.csi, self.utc) } else { format!("{:08x}", self.csi) };
+        let counter = if stamped {
+            csi_stamp(self.csi, self.utc)
+        } else {
+            format!("{:08x}", self.csi)
+        };
         self.line(level, "CSI", format!("{counter} {message}"));
     }
 
     /// Adds a line to `log` (a run that writes to two logs, as DISM does).
     pub fn other(&mut self, log: ServicingLog, level: &'static str, source: &'static str, message: impl Into<String>) {
-        self.lines.push(ServicingLine { log, local: self.local, level, source, message: message.into() });
+        self.lines.push(ServicingLine {
+            log,
+            local: self.local,
+            level,
+            source,
+            message: message.into(),
+        });
     }
 
     /// The current UTC time.
@@ -73,13 +95,36 @@ pub fn session(lines: &mut Lines, os: Os, client: &str, noise_lines: usize) {
     lines.line("Info", "CBS", "TrustedInstaller service starts successfully.");
     lines.line("Info", "CBS", universal_time(lines.utc()));
     lines.line("Info", "CBS", format!("Loaded Servicing Stack v{} with Core: C:\\Windows\\winsxs\\amd64_microsoft-windows-servicingstack_31bf3856ad364e35_{}_none_0ee2d3bb2c1b6b5e\\cbscore.dll", stack_version(os), stack_version(os)));
-    lines.csi("Info", true, &format!("WcpInitialize: wcp.dll version {} (WinBuild.160101.0800)", stack_version(os)));
-    let session = format!("{}_{}", 30_000_000 + lines.utc().as_second() % 1_000_000, 1_000_000_000 + lines.utc().subsec_millisecond() as i64 * 1_000_000);
-    let suffix = if os.is_modern() { ", external staging directory: (null), external registry directory: (null)" } else { "" };
-    lines.line("Info", "CBS", format!("Session: {session} initialized by client {client}{suffix}."));
+    lines.csi(
+        "Info",
+        true,
+        &format!(
+            "WcpInitialize: wcp.dll version {} (WinBuild.160101.0800)",
+            stack_version(os)
+        ),
+    );
+    let session = format!(
+        "{}_{}",
+        30_000_000 + lines.utc().as_second() % 1_000_000,
+        1_000_000_000 + lines.utc().subsec_millisecond() as i64 * 1_000_000
+    );
+    let suffix = if os.is_modern() {
+        ", external staging directory: (null), external registry directory: (null)"
+    } else {
+        ""
+    };
+    lines.line(
+        "Info",
+        "CBS",
+        format!("Session: {session} initialized by client {client}{suffix}."),
+    );
     for i in 0..noise_lines {
         lines.wait(i64::from(i % 3 == 0));
-        lines.line("Info", "CBS", "Failed to internally open package. [HRESULT = 0x800f0805 - CBS_E_INVALID_PACKAGE]");
+        lines.line(
+            "Info",
+            "CBS",
+            "Failed to internally open package. [HRESULT = 0x800f0805 - CBS_E_INVALID_PACKAGE]",
+        );
         lines.line("Info", "CBS", "Read out cached package applicability for package: Package_for_KB2999226~31bf3856ad364e35~amd64~~6.1.1.1, ApplicableState: 112, CurrentState:112");
     }
 }
@@ -113,7 +158,11 @@ pub fn sfc(lines: &mut Lines, os: Os, result: SfcResult) {
             lines.csi("Info", false, &format!("[SR] Could not reproject corrupted file \\??\\C:\\Windows\\System32\\\\{file}; source file in store is also corrupted"));
         }
         SfcResult::Repaired | SfcResult::RebootRequired => {
-            lines.csi("Info", false, &format!("[SR] Repairing file \\??\\C:\\Windows\\System32\\\\{file} from store"));
+            lines.csi(
+                "Info",
+                false,
+                &format!("[SR] Repairing file \\??\\C:\\Windows\\System32\\\\{file} from store"),
+            );
         }
     }
     lines.wait(6);
@@ -139,10 +188,25 @@ pub fn sfc(lines: &mut Lines, os: Os, result: SfcResult) {
 pub fn restore_health(lines: &mut Lines, os: Os, result: DismResult) {
     let (major, minor, build) = os.version();
     let dism = ServicingLog::Dism;
-    lines.other(dism, "Info", "DISM", "DISM.EXE: <----- Starting Dism.exe session ----->");
+    lines.other(
+        dism,
+        "Info",
+        "DISM",
+        "DISM.EXE: <----- Starting Dism.exe session ----->",
+    );
     lines.other(dism, "Info", "DISM", format!("DISM.EXE: Host machine information: OS Version={major}.{minor}.{build}, Running architecture=amd64, Number of processors=8"));
-    lines.other(dism, "Info", "DISM", "DISM.EXE: Executing command line: dism  /online /cleanup-image /restorehealth");
-    lines.other(dism, "Info", "DISM", "DISM Manager: PID=7312 TID=6620 physical location path: C:\\ - CDISMManager::CreateImageSession");
+    lines.other(
+        dism,
+        "Info",
+        "DISM",
+        "DISM.EXE: Executing command line: dism  /online /cleanup-image /restorehealth",
+    );
+    lines.other(
+        dism,
+        "Info",
+        "DISM",
+        "DISM Manager: PID=7312 TID=6620 physical location path: C:\\ - CDISMManager::CreateImageSession",
+    );
     lines.wait(20);
     let (detected, repaired, code) = match result {
         DismResult::Clean => (0, 0, "0x0"),
@@ -180,13 +244,26 @@ pub fn restore_health(lines: &mut Lines, os: Os, result: DismResult) {
         DismResult::RebootPending => "0x80070bc9 [ERROR_FAIL_REBOOT_REQUIRED]",
         _ => "0x0 [S_OK]",
     };
-    lines.line("Info", "CBS", format!("CheckSur: hrStatus: {status}, download results: <none>"));
+    lines.line(
+        "Info",
+        "CBS",
+        format!("CheckSur: hrStatus: {status}, download results: <none>"),
+    );
     if result == DismResult::SourceMissing {
         lines.other(dism, "Info", "DISM", "DISM Package Manager: PID=7312 TID=6620  Error in operation: source for package or file not found, ResolveSource() unsuccessful. (CBS HRESULT=0x800f081f) - CCbsConUIHandler::Error");
         lines.other(dism, "Error", "DISM", "DISM Package Manager: PID=7312 TID=6620 Failed to restore the image health. - CPackageManagerCLIHandler::ProcessCmdLine_CleanupImage(hr:0x800f081f)");
     }
-    let reboot = if result == DismResult::RebootPending { "yes" } else { "no" };
-    lines.other(dism, "Info", "DISM", format!("DISM.EXE: Image session has been closed. Reboot required={reboot}."));
+    let reboot = if result == DismResult::RebootPending {
+        "yes"
+    } else {
+        "no"
+    };
+    lines.other(
+        dism,
+        "Info",
+        "DISM",
+        format!("DISM.EXE: Image session has been closed. Reboot required={reboot}."),
+    );
     lines.other(dism, "Info", "DISM", "DISM.EXE: <----- Ending Dism.exe session ----->");
 }
 
@@ -196,8 +273,20 @@ pub fn setup(lines: &mut Lines, firmware: Firmware) {
         Firmware::Bios => 1,
         Firmware::Uefi => 2,
     };
-    lines.line("Info", "IBS", "InstallWindows:Successfully loaded resource language [ja-jp]");
-    lines.line("Info       [0x0601c1]", "IBS", "InstallWindows:Install Path = X:\\Sources");
+    lines.line(
+        "Info",
+        "IBS",
+        "InstallWindows:Successfully loaded resource language [ja-jp]",
+    );
+    lines.line(
+        "Info       [0x0601c1]",
+        "IBS",
+        "InstallWindows:Install Path = X:\\Sources",
+    );
     lines.line("Info       [0x0601c2]", "IBS", "InstallWindows:Setup Phase = 2");
-    lines.line("Info", "IBS", format!("Callback_BootEnvironmentDetect:FirmwareType {code}."));
+    lines.line(
+        "Info",
+        "IBS",
+        format!("Callback_BootEnvironmentDetect:FirmwareType {code}."),
+    );
 }

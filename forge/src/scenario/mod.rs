@@ -121,8 +121,10 @@ pub enum Noise {
 pub enum TextEncoding {
     /// UTF-8 without BOM (PowerShell 7).
     #[default]
+    #[serde(rename = "utf-8")]
     Utf8,
     /// UTF-16LE with BOM (PowerShell 5 `>`).
+    #[serde(rename = "utf-16le-bom")]
     Utf16leBom,
     /// CP932 (cmd.exe `>` on Japanese Windows).
     Cp932,
@@ -219,9 +221,18 @@ mod tests {
 
     #[test]
     fn local_times_with_and_without_a_clock() {
-        assert_eq!(parse_local("2012-10-20").map(|t| t.to_string()), Ok("2012-10-20T12:00:00".to_string()));
-        assert_eq!(parse_local("2012-10-20 10:05").map(|t| t.to_string()), Ok("2012-10-20T10:05:00".to_string()));
-        assert_eq!(parse_local("2012-10-20 10:05:07").map(|t| t.to_string()), Ok("2012-10-20T10:05:07".to_string()));
+        assert_eq!(
+            parse_local("2012-10-20").map(|t| t.to_string()),
+            Ok("2012-10-20T12:00:00".to_string())
+        );
+        assert_eq!(
+            parse_local("2012-10-20 10:05").map(|t| t.to_string()),
+            Ok("2012-10-20T10:05:00".to_string())
+        );
+        assert_eq!(
+            parse_local("2012-10-20 10:05:07").map(|t| t.to_string()),
+            Ok("2012-10-20T10:05:07".to_string())
+        );
         assert!(parse_local("October").is_err());
     }
 }
