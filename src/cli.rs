@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::case::Zone;
-use crate::config::{self, Command, Config, InputsFormat, TimelineFormat};
+use crate::config::{self, AnalyzeFormat, Command, Config, InputsFormat, TimelineFormat};
 use crate::input::ArchiveLimits;
 
 /// Offline diagnosis of failed Windows backups from collected logs.
@@ -22,6 +22,22 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum CliCommand {
+    /// Diagnose why backups fail: ranked root-cause hypotheses with evidence and repair steps,
+    /// the machine's history, and the logs still missing.
+    Analyze {
+        #[command(flatten)]
+        common: Common,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = AnalyzeFormatArg::Table)]
+        format: AnalyzeFormatArg,
+    },
+    /// List the diagnosis rules.
+    Rules,
+    /// Print one rule: what it detects, why it matters, what to check, how to repair.
+    Explain {
+        /// The rule code (SVC001).
+        code: String,
+    },
     /// List what was found under the given paths and what was read from each file.
     Inputs {
         #[command(flatten)]
@@ -61,6 +77,12 @@ struct Common {
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
+enum AnalyzeFormatArg {
+    Table,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
 enum InputsFormatArg {
     Table,
     Json,
@@ -76,6 +98,15 @@ impl Cli {
     /// Validates the parsed command line into a [`Config`].
     pub fn into_config(self) -> Result<Config, String> {
         let (common, command) = match self.command {
+            CliCommand::Rules => return Ok(Config::without_inputs(Command::Rules)),
+            CliCommand::Explain { code } => return Ok(Config::without_inputs(Command::Explain { code })),
+            CliCommand::Analyze { common, format } => {
+                let format = match format {
+                    AnalyzeFormatArg::Table => AnalyzeFormat::Table,
+                    AnalyzeFormatArg::Json => AnalyzeFormat::Json,
+                };
+                (common, Command::Analyze { format })
+            }
             CliCommand::Inputs { common, format } => {
                 let format = match format {
                     InputsFormatArg::Table => InputsFormat::Table,

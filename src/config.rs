@@ -26,6 +26,15 @@ pub enum TimelineFormat {
     Jsonl,
 }
 
+/// Output formats of `analyze`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AnalyzeFormat {
+    /// A report for a terminal.
+    Table,
+    /// One JSON document (the support-ticket attachment).
+    Json,
+}
+
 /// What to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
@@ -33,6 +42,18 @@ pub enum Command {
     Inputs {
         /// Output format.
         format: InputsFormat,
+    },
+    /// Diagnose the case.
+    Analyze {
+        /// Output format.
+        format: AnalyzeFormat,
+    },
+    /// List the diagnosis rules.
+    Rules,
+    /// Print one rule.
+    Explain {
+        /// Its code.
+        code: String,
     },
     /// Print the merged timeline.
     Timeline {
@@ -58,6 +79,19 @@ pub struct Config {
     pub limits: ArchiveLimits,
     /// Show a progress line on stderr (only ever on a terminal).
     pub progress: bool,
+}
+
+impl Config {
+    /// A configuration for a command that reads no input (`rules`, `explain`).
+    pub fn without_inputs(command: Command) -> Config {
+        Config {
+            command,
+            paths: Vec::new(),
+            zone: None,
+            limits: ArchiveLimits::default(),
+            progress: false,
+        }
+    }
 }
 
 /// Parses a `--since`/`--until` time: RFC 3339 with offset, or a date / date-time without

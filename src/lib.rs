@@ -7,18 +7,21 @@
 pub mod case;
 pub mod cli;
 pub mod config;
+pub mod diagnose;
 pub mod input;
 pub mod model;
 pub mod parse;
 mod progress;
 pub mod report;
+pub mod rules;
+pub mod signals;
 
 use std::io::{self, Write};
 
 use rayon::prelude::{IntoParallelRefIterator, ParallelIterator};
 
 use case::Case;
-use config::{Command, Config, InputsFormat, TimelineFormat};
+use config::{AnalyzeFormat, Command, Config, InputsFormat, TimelineFormat};
 
 /// How a run ended, as the process exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,6 +57,22 @@ pub fn read_case(config: &Config) -> Case {
 
 /// Runs one command: report on `out`, notices on `err`.
 pub fn run(config: &Config, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<ExitStatus> {
+    match &config.command {
+        Command::Rules => {
+            report::rules::write_list(out)?;
+            return Ok(ExitStatus::Success);
+        }
+        Command::Explain { code } => {
+            return match rules::find(code) {
+                Some(rule) => report::rules::write_explain(rule, out).map(|()| ExitStatus::Success),
+                None => {
+                    writeln!(err, "backupdiag: no rule '{code}' (see 'backupdiag rules')")?;
+                    Ok(ExitStatus::Failure)
+                }
+            };
+        }
+        _ => {}
+    }
     let case = read_case(config);
     for notice in case.all_notices() {
         writeln!(err, "backupdiag: {notice}")?;
@@ -77,6 +96,14 @@ pub fn run(config: &Config, out: &mut dyn Write, err: &mut dyn Write) -> io::Res
         Command::Inputs {
             format: InputsFormat::Json,
         } => report::inputs::write_json(&case, out)?,
+        Command::Analyze { format } => {
+            let diagnosis = diagnose::diagnose(&case);
+            match format {
+                AnalyzeFormat::Table => report::analyze::write_table(&case, &diagnosis, zone, out)?,
+                AnalyzeFormat::Json => report::analyze::write_json(&case, &diagnosis, out)?,
+            }
+        }
+        Command::Rules | Command::Explain { .. } => {}
         Command::Timeline { format, since, until } => {
             let events: Vec<&model::Event> = case::filter_time(&case.events, *since, *until).collect();
             match format {

@@ -131,7 +131,8 @@ fn describe_listing(listing: &VssListing) -> String {
     }
 }
 
-fn summary(case: &Case) -> String {
+/// One line counting files by status, events and facts.
+pub(crate) fn summary(case: &Case) -> String {
     let count = |status: Status| case.files.iter().filter(|f| Status::of(f) == status).count();
     let writers = case
         .facts
@@ -159,7 +160,7 @@ struct JsonReport<'a> {
 }
 
 #[derive(Serialize)]
-struct JsonFile<'a> {
+pub(crate) struct JsonFile<'a> {
     path: &'a str,
     status: Status,
     kind: Option<&'static str>,
@@ -175,10 +176,9 @@ struct JsonFile<'a> {
     notices: &'a [Notice],
 }
 
-/// Renders one JSON document.
-pub fn write_json(case: &Case, out: &mut dyn Write) -> io::Result<()> {
-    let files = case
-        .files
+/// The JSON form of every input file.
+pub(crate) fn json_files(case: &Case) -> Vec<JsonFile<'_>> {
+    case.files
         .iter()
         .map(|file| JsonFile {
             path: &file.path,
@@ -199,9 +199,13 @@ pub fn write_json(case: &Case, out: &mut dyn Write) -> io::Result<()> {
                 .collect(),
             notices: &file.notices,
         })
-        .collect();
+        .collect()
+}
+
+/// Renders one JSON document.
+pub fn write_json(case: &Case, out: &mut dyn Write) -> io::Result<()> {
     let report = JsonReport {
-        files,
+        files: json_files(case),
         notices: &case.notices,
         events: case.events.len(),
     };

@@ -1,6 +1,8 @@
 //! Last stage: the only place that knows output formats. Each command's report is a module;
 //! every writer takes `&mut dyn Write` so tests and benchmarks render into buffers.
 
+pub mod analyze;
 pub mod inputs;
+pub mod rules;
 pub mod timeline;
 mod times;

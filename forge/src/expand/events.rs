@@ -505,53 +505,41 @@ impl Machine {
     }
 
     /// A malware detection (1116) and, when removed, the action taken (1117): Microsoft
-    /// Security Essentials in the System log on Windows 7, Defender's own log later.
+    /// Security Essentials in the System log on Windows 7 (42 unnamed Data in the order of
+    /// Defender's field names), Defender's own log later (named fields). Event catalogue §6.
     pub fn malware(&self, time: Timestamp, threat: &str, path: &str, removed: bool) -> Vec<LogEvent> {
-        let mut out = Vec::new();
         let ids: &[u16] = if removed { &[1116, 1117] } else { &[1116] };
-        for id in ids {
-            let action = if *id == 1117 { "Quarantine" } else { "Not Applicable" };
-            let fields: Vec<(&str, String)> = vec![
-                ("Product Name", "Microsoft Security Essentials".into()),
-                ("Product Version", "4.1.522.0".into()),
-                ("Detection ID", "{7f3c1a2b-9d4e-4f6a-8b1c-2d3e4f5a6b7c}".into()),
-                ("Detection Time", time.strftime("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()),
-                ("Threat Name", threat.to_string()),
-                ("Severity Name", "Severe".into()),
-                ("Category Name", "Trojan".into()),
-                ("Path", format!("file:_{path}")),
-                ("Action Name", action.into()),
-                ("Error Code", "0x00000000".into()),
-            ];
-            let level = if *id == 1116 { 3 } else { 4 };
-            if self.os.is_modern() {
-                let mut fields = fields;
-                fields[0].1 = "Microsoft Defender Antivirus".into();
-                out.push(self.event(
-                    Log::Defender,
-                    windows::defender(),
-                    *id,
-                    None,
-                    level,
-                    0x8000_0000_0000_0000,
-                    time,
-                    Self::named(&fields),
-                ));
-            } else {
-                let values: Vec<&str> = fields.iter().map(|(_, v)| v.as_str()).collect();
-                out.push(self.event(
-                    Log::System,
-                    windows::antimalware(),
-                    *id,
-                    Some(0),
-                    level,
-                    CLASSIC_KEYWORDS,
-                    time,
-                    Self::unnamed(&values, None),
-                ));
-            }
-        }
-        out
+        ids.iter()
+            .map(|id| {
+                let values = malware_values(self.os.is_modern(), time, threat, path, *id == 1117);
+                let level = if *id == 1116 { 3 } else { 4 };
+                if self.os.is_modern() {
+                    let data = EventData::named(MALWARE_FIELDS.iter().copied().zip(values));
+                    self.event(
+                        Log::Defender,
+                        windows::defender(),
+                        *id,
+                        None,
+                        level,
+                        0x8000_0000_0000_0000,
+                        time,
+                        data,
+                    )
+                } else {
+                    let data = EventData::unnamed(values);
+                    self.event(
+                        Log::System,
+                        windows::antimalware(),
+                        *id,
+                        Some(0),
+                        level,
+                        CLASSIC_KEYWORDS,
+                        time,
+                        data,
+                    )
+                }
+            })
+            .collect()
     }
 
     /// SPP 1040 (hardware changed since the previous boot), 8198 (activation failed), 1016
@@ -649,4 +637,82 @@ impl Machine {
 /// UTF-16LE bytes (Binary payloads).
 fn utf16(text: &str) -> Vec<u8> {
     text.encode_utf16().flat_map(u16::to_le_bytes).collect()
+}
+
+/// Defender's 1116/1117 field names, in order (event catalogue §6, verified).
+const MALWARE_FIELDS: [&str; 42] = [
+    "Product Name",
+    "Product Version",
+    "Detection ID",
+    "Detection Time",
+    "Unused",
+    "Unused2",
+    "Threat ID",
+    "Threat Name",
+    "Severity ID",
+    "Severity Name",
+    "Category ID",
+    "Category Name",
+    "FWLink",
+    "Status Code",
+    "Status Description",
+    "State",
+    "Source ID",
+    "Source Name",
+    "Process Name",
+    "Detection User",
+    "Unused3",
+    "Path",
+    "Origin ID",
+    "Origin Name",
+    "Execution ID",
+    "Execution Name",
+    "Type ID",
+    "Type Name",
+    "Pre Execution Status",
+    "Action ID",
+    "Action Name",
+    "Unused4",
+    "Error Code",
+    "Error Description",
+    "Unused5",
+    "Post Clean Status",
+    "Additional Actions ID",
+    "Additional Actions String",
+    "Remediation User",
+    "Unused6",
+    "Security intelligence Version",
+    "Engine Version",
+];
+
+fn malware_values(modern: bool, time: Timestamp, threat: &str, path: &str, removed: bool) -> Vec<String> {
+    let product = if modern {
+        "Microsoft Defender Antivirus"
+    } else {
+        "%%860"
+    };
+    let action = if removed { "Quarantine" } else { "Not Applicable" };
+    let mut values = vec![String::new(); 42];
+    values[0] = product.into();
+    values[1] = if modern {
+        "4.18.24030.9".into()
+    } else {
+        "4.1.522.0".into()
+    };
+    values[2] = "{7f3c1a2b-9d4e-4f6a-8b1c-2d3e4f5a6b7c}".into();
+    values[3] = time.strftime("%Y-%m-%dT%H:%M:%S%.3fZ").to_string();
+    values[6] = "2147593562".into();
+    values[7] = threat.into();
+    values[8] = "5".into();
+    values[9] = "Severe".into();
+    values[10] = "8".into();
+    values[11] = "Trojan".into();
+    values[13] = if removed { "3".into() } else { "1".into() };
+    values[21] = format!("file:_{path}");
+    values[30] = action.into();
+    values[32] = "0x00000000".into();
+    values[33] = "The operation completed successfully. ".into();
+    values[40] = "AV: 1.135.1403.0, AS: 1.135.1403.0, NIS: 0.0.0.0".into();
+    values[41] = "AM: 1.1.8904.0, NIS: 0.0.0.0".into();
+    values
 }

@@ -1,0 +1,140 @@
+//! Which logs the case holds, and for each missing one the diagnoses it would decide and the
+//! exact command to collect it.
+
+use serde::Serialize;
+
+use crate::case::Case;
+use crate::model::SourceKind;
+use crate::rules::RULES;
+
+use super::Analysis;
+
+/// Kinds of collected log the rules rely on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LogKind {
+    /// The System event log.
+    System,
+    /// The Application event log.
+    Application,
+    /// The Microsoft-Windows-Backup operational log.
+    Backup,
+    /// CBS.log.
+    Cbs,
+    /// dism.log.
+    Dism,
+    /// `vssadmin list writers` output.
+    VssWriters,
+    /// `bcdedit /enum` or msinfo32 output.
+    BootConfig,
+    /// Windows Setup's setupact.log.
+    Setup,
+}
+
+impl LogKind {
+    /// The command that collects it (run in an elevated prompt on the broken PC).
+    pub fn command(self) -> &'static str {
+        match self {
+            LogKind::System => "wevtutil epl System System.evtx",
+            LogKind::Application => "wevtutil epl Application Application.evtx",
+            LogKind::Backup => "wevtutil epl Microsoft-Windows-Backup Microsoft-Windows-Backup.evtx",
+            LogKind::Cbs => "copy %windir%\\Logs\\CBS\\CBS.log CBS.log",
+            LogKind::Dism => "copy %windir%\\Logs\\DISM\\dism.log dism.log",
+            LogKind::VssWriters => "vssadmin list writers > vssadmin-writers.txt",
+            LogKind::BootConfig => "bcdedit /enum all > bcdedit.txt",
+            LogKind::Setup => "copy %windir%\\Panther\\setupact.log setupact.log",
+        }
+    }
+
+    /// The stable name used in output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LogKind::System => "system",
+            LogKind::Application => "application",
+            LogKind::Backup => "backup",
+            LogKind::Cbs => "cbs",
+            LogKind::Dism => "dism",
+            LogKind::VssWriters => "vss-writers",
+            LogKind::BootConfig => "boot-config",
+            LogKind::Setup => "setup",
+        }
+    }
+}
+
+/// A log that was not provided.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CoverageGap {
+    /// Which log.
+    pub log: LogKind,
+    /// The rules that could not be fully assessed without it.
+    pub rules: Vec<&'static str>,
+    /// How to collect it.
+    pub command: &'static str,
+}
+
+/// The kinds of log present in the case.
+pub fn logs_present(case: &Case) -> Vec<LogKind> {
+    let mut present = Vec::new();
+    for file in &case.files {
+        let kind = match file.kind {
+            Some(SourceKind::Cbs) => Some(LogKind::Cbs),
+            Some(SourceKind::Dism) => Some(LogKind::Dism),
+            Some(SourceKind::Panther) => Some(LogKind::Setup),
+            Some(SourceKind::Vssadmin) => Some(LogKind::VssWriters),
+            Some(SourceKind::Bcdedit | SourceKind::Msinfo32) => Some(LogKind::BootConfig),
+            Some(SourceKind::Evtx) => evtx_kind(case, &file.path),
+            None => None,
+        };
+        if let Some(kind) = kind {
+            if !present.contains(&kind) {
+                present.push(kind);
+            }
+        }
+    }
+    present.sort();
+    present
+}
+
+/// The channel of an evtx file: from its events, or its name when it holds none.
+fn evtx_kind(case: &Case, path: &str) -> Option<LogKind> {
+    let channel = case
+        .events
+        .iter()
+        .find(|e| &*e.origin.file == path)
+        .and_then(|e| e.channel.as_deref())
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_else(|| {
+            path.rsplit(['/', '\\', '!'])
+                .next()
+                .unwrap_or(path)
+                .to_ascii_lowercase()
+        });
+    if channel.starts_with("system") {
+        Some(LogKind::System)
+    } else if channel.starts_with("application") {
+        Some(LogKind::Application)
+    } else if channel.starts_with("microsoft-windows-backup") {
+        Some(LogKind::Backup)
+    } else {
+        None
+    }
+}
+
+/// Every missing log some rule needs.
+pub fn gaps(analysis: &Analysis<'_>) -> Vec<CoverageGap> {
+    let mut gaps: Vec<CoverageGap> = Vec::new();
+    for rule in RULES {
+        for need in rule.needs.iter().filter(|n| !analysis.has(**n)) {
+            match gaps.iter_mut().find(|g| g.log == *need) {
+                Some(gap) => gap.rules.push(rule.code),
+                None => gaps.push(CoverageGap {
+                    log: *need,
+                    rules: vec![rule.code],
+                    command: need.command(),
+                }),
+            }
+        }
+    }
+    gaps.sort_by_key(|g| g.log);
+    gaps
+}

@@ -1,0 +1,35 @@
+//! Events known to be harmless, grouped and counted, so users stop chasing them.
+
+use serde::Serialize;
+
+use crate::signals::{Evidence, Signal, SignalKind};
+
+/// One kind of harmless event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HarmlessGroup {
+    /// Why it is harmless (with its source).
+    pub reason: String,
+    /// How many times it occurs.
+    pub count: usize,
+    /// The first occurrence.
+    pub example: Evidence,
+}
+
+/// Groups the harmless signals by reason, in order of first occurrence.
+pub fn groups(signals: &[Signal]) -> Vec<HarmlessGroup> {
+    let mut groups: Vec<HarmlessGroup> = Vec::new();
+    for signal in signals {
+        let SignalKind::Harmless { reason } = &signal.kind else {
+            continue;
+        };
+        match groups.iter_mut().find(|g| &g.reason == reason) {
+            Some(group) => group.count += 1,
+            None => groups.push(HarmlessGroup {
+                reason: reason.clone(),
+                count: 1,
+                example: signal.evidence.clone(),
+            }),
+        }
+    }
+    groups
+}

@@ -1,0 +1,244 @@
+//! The machine's history as a short dated story: installs, image restores (the logs jump back to
+//! an older shutdown), malware, boot-mode changes, re-activations, services disabled and
+//! re-enabled, repairs, the first and last backup failures and the last success. Each milestone
+//! names its evidence; what the logs cannot show is said, not invented.
+
+use jiff::{SignedDuration, Timestamp};
+use serde::Serialize;
+
+use crate::signals::{Evidence, Signal, SignalKind};
+
+use super::Analysis;
+
+/// Kinds of milestone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum MilestoneKind {
+    /// Windows was installed (Windows Setup ran).
+    OsInstalled,
+    /// A system image was restored: the logs continue from an older shutdown.
+    ImageRestored,
+    /// Antimalware detected or removed a threat.
+    Malware,
+    /// The firmware boot mode differs from the one Windows was installed in.
+    BootModeChanged,
+    /// Windows was activated again after a hardware change.
+    Reactivated,
+    /// A required service was set to disabled.
+    ServiceDisabled,
+    /// A required service was enabled again.
+    ServiceEnabled,
+    /// A repair tool ran (chkdsk, SFC, DISM).
+    Repair,
+    /// The first backup failure.
+    FirstBackupFailure,
+    /// The last backup failure.
+    LastBackupFailure,
+    /// The last successful backup.
+    LastBackupSuccess,
+    /// Something the logs cannot show.
+    NotInLogs,
+}
+
+/// One step of the machine's history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Milestone {
+    /// When (UTC), if known.
+    pub time: Option<Timestamp>,
+    /// What kind.
+    pub kind: MilestoneKind,
+    /// In plain words.
+    pub summary: String,
+    /// Where it shows.
+    pub evidence: Vec<Evidence>,
+}
+
+/// Required services whose disabling is a milestone.
+const REQUIRED: &[&str] = &["RpcSs", "wbengine", "VSS", "swprv", "EventSystem", "SENS", "SDRSVC"];
+
+/// The history, in time order (untimed milestones last).
+pub fn history(analysis: &Analysis<'_>) -> Vec<Milestone> {
+    let mut out = Vec::new();
+    let signals = &analysis.signals;
+    for (index, signal) in signals.iter().enumerate() {
+        if let Some(milestone) = from_signal(signals, index, signal) {
+            out.push(milestone);
+        }
+    }
+    boot_mode(signals, &mut out);
+    backups(analysis, &mut out);
+    if out
+        .iter()
+        .any(|m| matches!(m.kind, MilestoneKind::Malware | MilestoneKind::ImageRestored))
+    {
+        out.push(Milestone {
+            time: None,
+            kind: MilestoneKind::NotInLogs,
+            summary: "repairs made from the recovery environment (bootrec /fixmbr, bootsect, partition changes) and restores that failed leave no event in these logs: ask the user what was done".to_string(),
+            evidence: Vec::new(),
+        });
+    }
+    out.sort_by_key(|m| (m.time.is_none(), m.time));
+    out
+}
+
+fn milestone(signal: &Signal, kind: MilestoneKind, summary: String) -> Milestone {
+    Milestone {
+        time: signal.time,
+        kind,
+        summary,
+        evidence: vec![signal.evidence.clone()],
+    }
+}
+
+fn from_signal(signals: &[Signal], index: usize, signal: &Signal) -> Option<Milestone> {
+    match &signal.kind {
+        SignalKind::InstalledFirmware { mode } => Some(milestone(
+            signal,
+            MilestoneKind::OsInstalled,
+            format!("Windows Setup ran ({mode} boot mode)"),
+        )),
+        SignalKind::UnexpectedShutdown { reported } => image_restore(signals, index, signal, reported),
+        SignalKind::Malware { threat, removed } => {
+            let verb = if *removed { "removed" } else { "detected" };
+            Some(milestone(
+                signal,
+                MilestoneKind::Malware,
+                format!("antimalware {verb} {threat}"),
+            ))
+        }
+        SignalKind::Activation { id: 1024 | 1040 } => Some(milestone(
+            signal,
+            MilestoneKind::Reactivated,
+            "Windows saw a hardware change and had to be activated again".to_string(),
+        )),
+        SignalKind::ServiceStartType { service, disabled } if REQUIRED.contains(&service.as_str()) => {
+            let (kind, words) = if *disabled {
+                (MilestoneKind::ServiceDisabled, "set to disabled")
+            } else {
+                (MilestoneKind::ServiceEnabled, "enabled again")
+            };
+            Some(milestone(signal, kind, format!("service {service} {words}")))
+        }
+        SignalKind::Chkdsk { fixed } => {
+            let result = if *fixed {
+                "made corrections"
+            } else {
+                "found no problems"
+            };
+            Some(milestone(
+                signal,
+                MilestoneKind::Repair,
+                format!("chkdsk at boot {result}"),
+            ))
+        }
+        SignalKind::SfcRepaired => Some(milestone(
+            signal,
+            MilestoneKind::Repair,
+            "SFC repaired system files".to_string(),
+        )),
+        SignalKind::CheckSur { repaired: Some(n), .. } if *n > 0 => Some(milestone(
+            signal,
+            MilestoneKind::Repair,
+            format!("DISM repaired {n} component store corruption(s)"),
+        )),
+        _ => None,
+    }
+}
+
+/// EventLog 6008 reporting a shutdown long before the boot, with no event in between: the
+/// system was restored from an image taken at that shutdown.
+fn image_restore(signals: &[Signal], index: usize, signal: &Signal, reported: &str) -> Option<Milestone> {
+    let now = signal.time?;
+    let shutdown = parse_us_date(reported)?;
+    if now.duration_since(shutdown) < SignedDuration::from_hours(48) {
+        return None;
+    }
+    let previous = signals[..index].iter().rev().find_map(|s| {
+        s.time
+            .filter(|t| *t < now.saturating_sub(SignedDuration::from_mins(5)).unwrap_or(now))
+    });
+    let gap_ok = previous.is_none_or(|p| {
+        p <= shutdown
+            .saturating_add(SignedDuration::from_hours(36))
+            .unwrap_or(shutdown)
+    });
+    if !gap_ok {
+        return None;
+    }
+    let summary = format!(
+        "system image restored: Windows reports its last shutdown on {} (the image's time); the logs jump from then to this boot, and what happened in between is not in them",
+        shutdown.strftime("%Y-%m-%d")
+    );
+    Some(Milestone {
+        time: Some(now),
+        kind: MilestoneKind::ImageRestored,
+        summary,
+        evidence: vec![signal.evidence.clone()],
+    })
+}
+
+/// `3/10/2012 8:30:00 PM` (EventLog 6008's US-format local date and time) -> an approximate
+/// UTC instant (the local clock's offset is within a day, which is all the gap test needs).
+fn parse_us_date(text: &str) -> Option<Timestamp> {
+    let mut parts = text.split_whitespace();
+    let date = parts.next()?;
+    let mut numbers = date.split('/').map(|n| n.trim().parse::<i16>());
+    let (month, day, year) = (numbers.next()?.ok()?, numbers.next()?.ok()?, numbers.next()?.ok()?);
+    let civil = jiff::civil::date(year, i8::try_from(month).ok()?, i8::try_from(day).ok()?);
+    civil.to_zoned(jiff::tz::TimeZone::UTC).ok().map(|z| z.timestamp())
+}
+
+fn boot_mode(signals: &[Signal], out: &mut Vec<Milestone>) {
+    let installed = signals.iter().rev().find_map(|s| match &s.kind {
+        SignalKind::InstalledFirmware { mode } => Some((mode, s)),
+        _ => None,
+    });
+    let current = signals.iter().rev().find_map(|s| match &s.kind {
+        SignalKind::CurrentFirmware { mode } => Some((mode, s)),
+        _ => None,
+    });
+    if let (Some((was, a)), Some((now, b))) = (installed, current) {
+        if was != now {
+            out.push(Milestone {
+                time: b.time,
+                kind: MilestoneKind::BootModeChanged,
+                summary: format!("firmware boot mode changed from {was} (when Windows was installed) to {now} (now); the logs do not show when"),
+                evidence: vec![a.evidence.clone(), b.evidence.clone()],
+            });
+        }
+    }
+}
+
+fn backups(analysis: &Analysis<'_>, out: &mut Vec<Milestone>) {
+    let failures: Vec<_> = analysis.failures().collect();
+    let code = |c: Option<u32>| c.map_or_else(|| "no code".to_string(), |c| format!("{c:#010x}"));
+    if let Some(first) = failures.first() {
+        out.push(Milestone {
+            time: Some(first.time),
+            kind: MilestoneKind::FirstBackupFailure,
+            summary: format!(
+                "first backup failure ({}); {} failed run(s) in all",
+                code(first.code),
+                failures.len()
+            ),
+            evidence: first.evidence.clone(),
+        });
+    }
+    if let Some(last) = failures.last().filter(|_| failures.len() > 1) {
+        out.push(Milestone {
+            time: Some(last.time),
+            kind: MilestoneKind::LastBackupFailure,
+            summary: format!("last backup failure ({})", code(last.code)),
+            evidence: last.evidence.clone(),
+        });
+    }
+    if let Some(success) = analysis.runs.iter().rev().find(|r| r.succeeded) {
+        out.push(Milestone {
+            time: Some(success.time),
+            kind: MilestoneKind::LastBackupSuccess,
+            summary: "last successful backup".to_string(),
+            evidence: success.evidence.clone(),
+        });
+    }
+}

@@ -1,0 +1,71 @@
+//! Stable cause ids, used in JSON output. The first group has rules; the second group's ids
+//! are fixed now so nothing is renamed when their rules come.
+
+use serde::Serialize;
+
+/// Root causes of failing backups.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Cause {
+    /// Corrupt system files (component store or live files) break VSS.
+    SystemFilesCorrupt,
+    /// DISM could not find a repair source.
+    DismSourceMissing,
+    /// A reboot is pending and blocks repairs or VSS.
+    PendingReboot,
+    /// Security software (an unfinished update, its filter drivers) interferes.
+    SecuritySoftwareInterference,
+    /// A service backups need is disabled.
+    RequiredServiceDisabled,
+    /// A VSS writer failed.
+    VssWriterFailed,
+    /// A VSS writer timed out.
+    VssWriterTimeout,
+    /// VSS 8194 access denied from the requester's own COM security (noise when backups work).
+    RequesterComSecurity,
+    /// VSS COM classes are not registered.
+    VssComRegistrationBroken,
+    /// The COM+ Event System is down or its subscriptions are damaged; writers vanish.
+    ComEventSystemBroken,
+    /// Shadow copy storage is too small or cannot grow.
+    ShadowStorageInsufficient,
+    /// The backup target is full.
+    TargetDiskFull,
+    /// I/O errors on source or target.
+    DiskIoError,
+    /// Bad sectors on the source disk.
+    BadSectorsSource,
+    /// The boot mode differs from the one Windows was installed or imaged in.
+    FirmwareBootModeMismatch,
+    /// An image restored across a boot-mode or activation change left broken security
+    /// descriptors.
+    BrokenSecurityDescriptorsAfterRestore,
+    /// Malware damaged the system.
+    MalwareDamage,
+    /// A third-party VSS provider interferes (second group).
+    ThirdPartyVssProvider,
+    /// A driver conflicts with snapshots (second group).
+    DriverConflict,
+    /// The backup catalog is corrupt (second group).
+    BackupCatalogCorrupt,
+    /// The target is unsuitable: system disk, FAT32, too small, holds VM/system files (second group).
+    TargetDiskUnsuitable,
+    /// The System Reserved partition is full (second group).
+    SystemReservedPartitionFull,
+    /// The recovery partition is a problem (second group).
+    RecoveryPartitionIssue,
+    /// USB connection trouble (second group).
+    UsbConnection,
+    /// User folders were relocated (second group).
+    UserFoldersRelocated,
+    /// A service's security descriptor is wrong (second group).
+    ServiceSecurityDescriptor,
+    /// The System Writer or Cryptographic Services were denied access (second group).
+    SystemWriterPermissions,
+    /// A service or driver ImagePath cannot be resolved (second group).
+    InvalidServiceImagepath,
+    /// Leftover ProfileList entries with invalid SIDs (second group).
+    StaleProfileSid,
+    /// The source volume cannot be shadow-copied (second group).
+    SourceVolumeNotVssCapable,
+}

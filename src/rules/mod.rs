@@ -1,0 +1,162 @@
+//! Diagnoses. Each rule is a documented function over the analysis, registered in the `const`
+//! table [`RULES`] with a stable code, the stable id of the cause it diagnoses, its
+//! explanation, references and repair steps. `backupdiag rules` and `explain CODE` are
+//! generated from the table.
+
+mod catalog;
+mod cause;
+mod restore;
+mod score;
+mod security;
+mod services;
+mod servicing;
+mod storage;
+mod vss;
+
+use serde::Serialize;
+
+use crate::diagnose::{Analysis, LogKind};
+use crate::signals::Evidence;
+
+pub use catalog::RULES;
+pub use cause::Cause;
+pub use score::Assessment;
+
+/// How risky a repair step is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Risk {
+    /// Safe to run.
+    Low,
+    /// Changes the system; read the caution.
+    Medium,
+    /// Can lose data or wear hardware.
+    High,
+}
+
+/// One repair step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct RepairStep {
+    /// What to do.
+    pub action: &'static str,
+    /// The command, where one applies.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub command: Option<&'static str>,
+    /// Needs an elevated prompt.
+    pub admin: bool,
+    /// Risk.
+    pub risk: Risk,
+    /// What to watch for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub caution: Option<&'static str>,
+}
+
+/// A registered diagnosis.
+#[derive(Debug, Clone, Copy)]
+pub struct Rule {
+    /// Stable code (`SVC001`).
+    pub code: &'static str,
+    /// The cause it diagnoses.
+    pub cause: Cause,
+    /// One line.
+    pub title: &'static str,
+    /// What it detects, why it matters, what to check.
+    pub explanation: &'static str,
+    /// Where its facts come from.
+    pub references: &'static [&'static str],
+    /// Ordered repair steps.
+    pub repair: &'static [RepairStep],
+    /// The logs it reads.
+    pub needs: &'static [LogKind],
+    /// The check.
+    pub check: fn(&Analysis<'_>) -> Option<Assessment>,
+}
+
+/// Confidence level names: high >= 0.75, medium >= 0.5, low below.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Level {
+    /// Below 0.5.
+    Low,
+    /// 0.5 to 0.75.
+    Medium,
+    /// 0.75 and above.
+    High,
+}
+
+impl Level {
+    /// The level of a confidence.
+    pub fn of(confidence: f64) -> Level {
+        if confidence >= 0.75 {
+            Level::High
+        } else if confidence >= 0.5 {
+            Level::Medium
+        } else {
+            Level::Low
+        }
+    }
+}
+
+/// Whether the cause still holds at the end of the logs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    /// Nothing shows it was fixed.
+    Active,
+    /// The logs show it was fixed afterwards.
+    Resolved,
+}
+
+/// A ranked hypothesis.
+#[derive(Debug, Clone, Serialize)]
+pub struct Hypothesis {
+    /// Rule code.
+    pub rule: &'static str,
+    /// Cause id.
+    pub cause: Cause,
+    /// Rule title.
+    pub title: &'static str,
+    /// 0 to 1.
+    pub confidence: f64,
+    /// Level of the confidence.
+    pub level: Level,
+    /// Active or resolved.
+    pub status: Status,
+    /// Why, in plain words.
+    pub reasoning: String,
+    /// Evidence for it.
+    pub evidence: Vec<Evidence>,
+    /// Evidence against it, or expected evidence that is missing.
+    pub against: Vec<String>,
+    /// Backup failures it explains.
+    pub explains: usize,
+    /// Repair plan.
+    pub repair: &'static [RepairStep],
+    /// References.
+    pub references: &'static [&'static str],
+}
+
+/// Runs every rule and ranks the hypotheses: confidence, then failures explained, then the
+/// earliest evidence, then rule code.
+pub fn evaluate(analysis: &Analysis<'_>) -> Vec<Hypothesis> {
+    let mut out: Vec<(Hypothesis, Option<jiff::Timestamp>)> = RULES
+        .iter()
+        .filter_map(|rule| {
+            let assessment = (rule.check)(analysis)?;
+            Some(assessment.into_hypothesis(rule, analysis))
+        })
+        .collect();
+    out.sort_by(|(a, at), (b, bt)| {
+        b.confidence
+            .total_cmp(&a.confidence)
+            .then(b.explains.cmp(&a.explains))
+            .then(at.cmp(bt))
+            .then(a.rule.cmp(b.rule))
+    });
+    out.into_iter().map(|(h, _)| h).collect()
+}
+
+/// The rule with `code` (case-insensitive).
+pub fn find(code: &str) -> Option<&'static Rule> {
+    RULES.iter().find(|r| r.code.eq_ignore_ascii_case(code))
+}

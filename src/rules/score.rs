@@ -1,0 +1,190 @@
+//! How a rule builds its confidence: weighted evidence for and against, the backup failures it
+//! explains (the suspected cause must come before them), and caps when no failure is visible.
+
+use jiff::{SignedDuration, Timestamp};
+
+use crate::diagnose::{Analysis, LogKind};
+use crate::signals::{Evidence, Signal, SignalKind};
+
+use super::{Hypothesis, Level, Rule, Status};
+
+/// Highest confidence any rule can reach.
+const CEILING: f64 = 0.97;
+/// Cap when backups are visible and none failed: a healthy machine stays below medium.
+const QUIET_CAP: f64 = 0.45;
+/// Cap when no backup log is present at all (failures cannot be seen).
+const BLIND_CAP: f64 = 0.7;
+/// Evidence shown per hypothesis.
+const EVIDENCE_SHOWN: usize = 8;
+
+/// A rule's findings before ranking.
+#[derive(Debug, Clone)]
+pub struct Assessment {
+    points: f64,
+    reasons: Vec<String>,
+    evidence: Vec<Evidence>,
+    against: Vec<String>,
+    status: Status,
+    explains: usize,
+    first: Option<Timestamp>,
+    cap: f64,
+}
+
+impl Default for Assessment {
+    fn default() -> Self {
+        Assessment {
+            points: 0.0,
+            reasons: Vec::new(),
+            evidence: Vec::new(),
+            against: Vec::new(),
+            status: Status::Active,
+            explains: 0,
+            first: None,
+            cap: CEILING,
+        }
+    }
+}
+
+impl Assessment {
+    /// Adds supporting evidence worth `weight`.
+    pub fn support<'s>(
+        &mut self,
+        weight: f64,
+        reason: impl Into<String>,
+        signals: impl IntoIterator<Item = &'s Signal>,
+    ) {
+        self.points += weight;
+        self.reasons.push(reason.into());
+        for signal in signals {
+            if let Some(time) = signal.time {
+                self.first = Some(self.first.map_or(time, |f| f.min(time)));
+            }
+            if !self.evidence.contains(&signal.evidence) {
+                self.evidence.push(signal.evidence.clone());
+            }
+        }
+    }
+
+    /// Counts against it.
+    pub fn against(&mut self, weight: f64, reason: impl Into<String>) {
+        self.points -= weight;
+        self.against.push(reason.into());
+    }
+
+    /// Notes expected evidence that is missing (costs `weight`).
+    pub fn missing(&mut self, weight: f64, what: impl Into<String>) {
+        self.points -= weight;
+        self.against.push(format!("not found: {}", what.into()));
+    }
+
+    /// The logs show the cause was fixed afterwards.
+    pub fn resolved(&mut self, how: impl Into<String>) {
+        self.status = Status::Resolved;
+        self.against.push(format!("resolved: {}", how.into()));
+    }
+
+    /// Limits the confidence.
+    pub fn cap(&mut self, max: f64) {
+        self.cap = self.cap.min(max);
+    }
+
+    /// When the earliest supporting evidence happened.
+    pub fn first(&self) -> Option<Timestamp> {
+        self.first
+    }
+
+    /// Credits the failed runs with one of `codes` (any code when `codes` is empty) that
+    /// happened at or after `since` (and before `until`); failures with those codes before
+    /// `since` count against the cause (it cannot explain them). Returns how many it explains.
+    pub fn explain(
+        &mut self,
+        analysis: &Analysis<'_>,
+        codes: &[u32],
+        since: Option<Timestamp>,
+        until: Option<Timestamp>,
+    ) -> usize {
+        let matches = |code: Option<u32>| codes.is_empty() || code.is_some_and(|c| codes.contains(&c));
+        let grace = SignedDuration::from_hours(1);
+        let after = |t: Timestamp| {
+            since.is_none_or(|s| t >= s.saturating_sub(grace).unwrap_or(s)) && until.is_none_or(|u| t < u)
+        };
+        let explained: Vec<_> = analysis
+            .failures()
+            .filter(|r| matches(r.code) && after(r.time))
+            .collect();
+        let before = analysis
+            .failures()
+            .filter(|r| matches(r.code) && !after(r.time))
+            .count();
+        if let Some(first) = explained.first() {
+            let codes: Vec<String> = explained
+                .iter()
+                .filter_map(|r| r.code)
+                .map(|c| format!("{c:#010x}"))
+                .collect();
+            let mut codes_dedup = codes.clone();
+            codes_dedup.dedup();
+            self.points += 0.25 + 0.05 * (explained.len().min(4) as f64 - 1.0);
+            self.reasons.push(format!(
+                "{} backup failure(s) after it fit this cause ({})",
+                explained.len(),
+                if codes_dedup.is_empty() {
+                    "no code".to_string()
+                } else {
+                    codes_dedup.join(", ")
+                }
+            ));
+            for evidence in &first.evidence {
+                if !self.evidence.contains(evidence) {
+                    self.evidence.push(evidence.clone());
+                }
+            }
+        }
+        if before > 0 && explained.is_empty() {
+            self.against(
+                0.1,
+                format!("{before} matching failure(s) happened before this cause appeared"),
+            );
+        }
+        self.explains = explained.len();
+        explained.len()
+    }
+
+    /// The ranked form, with the caps that keep quiet machines quiet.
+    pub fn into_hypothesis(mut self, rule: &Rule, analysis: &Analysis<'_>) -> (Hypothesis, Option<Timestamp>) {
+        let backups_visible = analysis.has(LogKind::Backup) || analysis.has(LogKind::Application);
+        if analysis.failures().next().is_none() {
+            self.cap(if backups_visible { QUIET_CAP } else { BLIND_CAP });
+        }
+        let confidence = (self.points.clamp(0.0, self.cap) * 100.0).round() / 100.0;
+        let mut evidence = self.evidence;
+        evidence.truncate(EVIDENCE_SHOWN);
+        let hypothesis = Hypothesis {
+            rule: rule.code,
+            cause: rule.cause,
+            title: rule.title,
+            confidence,
+            level: Level::of(confidence),
+            status: self.status,
+            reasoning: self.reasons.join("; "),
+            evidence,
+            against: self.against,
+            explains: self.explains,
+            repair: rule.repair,
+            references: rule.references,
+        };
+        (hypothesis, self.first)
+    }
+}
+
+impl Analysis<'_> {
+    /// The signals `select` picks.
+    pub fn select(&self, select: impl Fn(&SignalKind) -> bool) -> Vec<&Signal> {
+        self.signals.iter().filter(|s| select(&s.kind)).collect()
+    }
+
+    /// The first successful backup after `time`.
+    pub fn success_after(&self, time: Timestamp) -> Option<Timestamp> {
+        self.runs.iter().find(|r| r.succeeded && r.time > time).map(|r| r.time)
+    }
+}

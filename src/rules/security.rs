@@ -1,0 +1,99 @@
+//! SEC001 security-software-interference, SEC002 malware-damage.
+
+use crate::diagnose::Analysis;
+use crate::signals::SignalKind;
+
+use super::Assessment;
+
+/// Words that name security products in installer and product names (English and Japanese).
+const SECURITY_WORDS: &[&str] = &[
+    "security",
+    "antivirus",
+    "anti-virus",
+    "defender",
+    "norton",
+    "mcafee",
+    "eset",
+    "kaspersky",
+    "trend micro",
+    "avast",
+    "avg",
+    "bitdefender",
+    "sophos",
+    "セキュリティ",
+    "ウイルス",
+];
+
+fn is_security_product(name: &str) -> bool {
+    let lower = name.to_lowercase();
+    SECURITY_WORDS.iter().any(|w| lower.contains(w))
+}
+
+/// A security product's update waits for a restart (its filter drivers half replaced), and
+/// backups fail until the machine is restarted (seed story 000).
+pub fn security_software_interference(a: &Analysis<'_>) -> Option<Assessment> {
+    let pending = a.select(|k| matches!(k, SignalKind::RebootPending { what } if is_security_product(what)));
+    let first = pending.iter().filter_map(|p| p.time).min()?;
+    let next_boot = a
+        .select(|k| matches!(k, SignalKind::Boot))
+        .iter()
+        .filter_map(|b| b.time)
+        .find(|b| *b > first);
+    let mut s = Assessment::default();
+    s.support(
+        0.35,
+        "a security product's update was left waiting for a restart",
+        pending.iter().copied(),
+    );
+    if s.explain(a, &[], Some(first), next_boot) == 0 {
+        s.missing(0.1, "a backup failure while the update was unfinished");
+    }
+    if let Some(boot) = next_boot {
+        if let Some(success) = a.success_after(boot) {
+            s.resolved(format!(
+                "restarted on {} and a backup succeeded on {}",
+                boot.strftime("%Y-%m-%d"),
+                success.strftime("%Y-%m-%d")
+            ));
+        }
+    }
+    Some(s)
+}
+
+/// Malware was detected: it may have damaged boot code, system files or services (seed story
+/// 001: a boot-sector infection, then a manual MBR repair and image restores).
+pub fn malware_damage(a: &Analysis<'_>) -> Option<Assessment> {
+    let detections = a.select(|k| matches!(k, SignalKind::Malware { .. }));
+    if detections.is_empty() {
+        return None;
+    }
+    let mut s = Assessment::default();
+    let threats: Vec<String> = detections
+        .iter()
+        .filter_map(|d| match &d.kind {
+            SignalKind::Malware { threat, .. } => Some(threat.clone()),
+            _ => None,
+        })
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    s.support(
+        0.3,
+        format!("antimalware detected {}", threats.join(", ")),
+        detections.iter().copied(),
+    );
+    let boot_sector = threats
+        .iter()
+        .any(|t| t.contains("DOS/") || t.contains("Alureon") || t.contains("TDSS") || t.contains("Bootkit"));
+    if boot_sector {
+        s.support(
+            0.1,
+            "the threat family attacks the boot sector (repairs from WinRE leave no event)",
+            std::iter::empty(),
+        );
+    }
+    let since = s.first();
+    s.explain(a, &[], since, None);
+    s.cap(0.6);
+    Some(s)
+}

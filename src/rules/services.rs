@@ -1,0 +1,108 @@
+//! SVC001 required-service-disabled.
+
+use crate::diagnose::Analysis;
+use crate::signals::SignalKind;
+
+use super::Assessment;
+
+/// Services Windows Backup and VSS need (seed story 001; Microsoft community threads on
+/// 0x80070422; `docs/research/causes.md`).
+pub const REQUIRED: &[&str] = &[
+    "RpcSs",
+    "wbengine",
+    "VSS",
+    "swprv",
+    "EventSystem",
+    "SENS",
+    "SDRSVC",
+    "CryptSvc",
+];
+
+/// HRESULT_FROM_WIN32(1058 ERROR_SERVICE_DISABLED) and (1068 ERROR_SERVICE_DEPENDENCY_FAIL).
+pub const SERVICE_CODES: &[u32] = &[0x8007_0422, 0x8007_042c];
+
+/// A required service set to disabled (SCM 7040), services refusing to start because they are
+/// disabled (SCM 7000/7001/7023 with error 1058), and backups failing with 0x80070422.
+pub fn required_service_disabled(a: &Analysis<'_>) -> Option<Assessment> {
+    let disabled = a.select(|k| matches!(k, SignalKind::ServiceStartType { service, disabled: true } if REQUIRED.contains(&service.as_str())));
+    let refused = a.select(|k| {
+        matches!(
+            k,
+            SignalKind::ServiceFailed {
+                error: Some(1058 | 1068),
+                ..
+            }
+        )
+    });
+    let coded = a.failures().any(|r| r.code.is_some_and(|c| SERVICE_CODES.contains(&c)));
+    if disabled.is_empty() && refused.is_empty() && !coded {
+        return None;
+    }
+    let mut s = Assessment::default();
+    let names = |signals: &[&crate::signals::Signal]| {
+        let mut names: Vec<String> = signals
+            .iter()
+            .filter_map(|sig| match &sig.kind {
+                SignalKind::ServiceStartType { service, .. } => Some(service.clone()),
+                SignalKind::ServiceFailed { service, .. } => service.clone(),
+                _ => None,
+            })
+            .collect();
+        names.sort();
+        names.dedup();
+        names.join(", ")
+    };
+    if !disabled.is_empty() {
+        s.support(
+            0.45,
+            format!("required service(s) set to disabled: {}", names(&disabled)),
+            disabled.iter().copied(),
+        );
+    }
+    if !refused.is_empty() {
+        s.support(
+            0.2,
+            format!(
+                "service(s) refused to start because disabled (error 1058): {}",
+                names(&refused)
+            ),
+            refused.iter().copied(),
+        );
+    }
+    if disabled.is_empty() && refused.is_empty() {
+        s.missing(
+            0.05,
+            "the SCM 7040/7000 events naming the disabled service (System log)",
+        );
+    }
+    let since = s.first();
+    s.explain(a, SERVICE_CODES, since, None);
+    resolution(a, &disabled, &mut s);
+    Some(s)
+}
+
+/// Resolved when every service seen disabled was enabled again afterwards.
+fn resolution(a: &Analysis<'_>, disabled: &[&crate::signals::Signal], s: &mut Assessment) {
+    let mut enabled_again = Vec::new();
+    for signal in disabled {
+        let SignalKind::ServiceStartType { service, .. } = &signal.kind else {
+            continue;
+        };
+        let later = a.signals.iter().find(|other| {
+            other.time > signal.time
+                && matches!(&other.kind, SignalKind::ServiceStartType { service: s2, disabled: false } if s2 == service)
+        });
+        match later {
+            Some(enable) => enabled_again.push((service.clone(), enable.time)),
+            None => return,
+        }
+    }
+    if let Some(when) = enabled_again.iter().filter_map(|(_, t)| *t).max() {
+        let names: Vec<String> = enabled_again.iter().map(|(n, _)| n.clone()).collect();
+        s.resolved(format!(
+            "{} enabled again by {}",
+            names.join(", "),
+            when.strftime("%Y-%m-%d")
+        ));
+    }
+}

@@ -1,0 +1,179 @@
+//! SYS001 system-files-corrupt, SYS002 dism-source-missing, SYS003 pending-reboot.
+
+use jiff::Timestamp;
+
+use crate::diagnose::Analysis;
+use crate::signals::{Signal, SignalKind};
+
+use super::Assessment;
+
+/// Codes with which a shadow copy fails when VSS cannot load or use its components:
+/// 0x81000019 (sdclt: shadow copy could not be created), VSS_E_UNEXPECTED, VSS_E_UNEXPECTED_
+/// PROVIDER_ERROR, ERROR_MOD_NOT_FOUND (vsserror.h; windows-knowledge.md 5).
+pub const SHADOW_CODES: &[u32] = &[0x8100_0019, 0x8004_2302, 0x8004_230f, 0x8007_007e];
+
+/// SFC could not repair files, DISM found component store corruption, or VSS cannot load a
+/// module; backups then fail to create a shadow copy.
+pub fn system_files_corrupt(a: &Analysis<'_>) -> Option<Assessment> {
+    let cannot = a.select(|k| matches!(k, SignalKind::SfcCannotRepair { .. }));
+    let detected = a.select(|k| matches!(k, SignalKind::CheckSur { detected: Some(n), .. } if *n > 0));
+    let module = a.select(|k| {
+        matches!(
+            k,
+            SignalKind::VssError {
+                code: Some(0x8007_007e),
+                ..
+            }
+        )
+    });
+    if cannot.is_empty() && detected.is_empty() && module.is_empty() {
+        return None;
+    }
+    let mut s = Assessment::default();
+    if !cannot.is_empty() {
+        let files = file_names(&cannot);
+        s.support(
+            0.45,
+            format!("SFC found corrupt system files it could not repair ({files})"),
+            cannot.iter().copied(),
+        );
+    }
+    if !detected.is_empty() {
+        s.support(0.25, "DISM found component store corruption", detected.iter().copied());
+    }
+    if !module.is_empty() {
+        s.support(0.15, "VSS could not load a module (0x8007007e)", module.iter().copied());
+    }
+    let since = s.first();
+    s.explain(a, SHADOW_CODES, since, None);
+    let repaired = a.select(|k| {
+        matches!(k, SignalKind::SfcRepaired) || matches!(k, SignalKind::CheckSur { repaired: Some(n), .. } if *n > 0)
+    });
+    if let Some(fix) = repaired
+        .iter()
+        .filter_map(|r| r.time)
+        .find(|t| since.is_none_or(|f| *t > f))
+    {
+        if let Some(success) = a.success_after(fix) {
+            s.resolved(format!(
+                "repaired on {} and a backup succeeded on {}",
+                day(fix),
+                day(success)
+            ));
+        } else {
+            s.against(0.0, format!("repaired on {}, but no successful backup since", day(fix)));
+        }
+    }
+    Some(s)
+}
+
+fn file_names(signals: &[&Signal]) -> String {
+    let mut files: Vec<&str> = signals
+        .iter()
+        .filter_map(|s| match &s.kind {
+            SignalKind::SfcCannotRepair { file } => Some(file.rsplit(['\\', '/']).next().unwrap_or(file)),
+            _ => None,
+        })
+        .collect();
+    files.sort();
+    files.dedup();
+    files.join(", ")
+}
+
+fn day(t: Timestamp) -> String {
+    t.strftime("%Y-%m-%d").to_string()
+}
+
+/// DISM could not find a repair source (0x800f081f), so corruption stays.
+pub fn dism_source_missing(a: &Analysis<'_>) -> Option<Assessment> {
+    let missing = a.select(|k| matches!(k, SignalKind::SourceMissing));
+    if missing.is_empty() {
+        return None;
+    }
+    let mut s = Assessment::default();
+    s.support(
+        0.45,
+        "DISM /RestoreHealth could not find a repair source (0x800f081f)",
+        missing.iter().copied(),
+    );
+    let corrupt = a.select(|k| {
+        matches!(
+            k,
+            SignalKind::SfcCannotRepair { .. }
+                | SignalKind::CheckSur {
+                    detected: Some(1..),
+                    ..
+                }
+        )
+    });
+    if corrupt.is_empty() {
+        s.missing(0.1, "corruption left unrepaired (SFC or DISM summary)");
+    } else {
+        s.support(
+            0.15,
+            "the corruption it should have repaired is in the logs",
+            corrupt.iter().copied().take(1),
+        );
+    }
+    let since = s.first();
+    s.explain(a, SHADOW_CODES, since, None);
+    let later_fix = a.select(|k| {
+        matches!(
+            k,
+            SignalKind::CheckSur {
+                repaired: Some(1..),
+                ..
+            }
+        )
+    });
+    if let Some(fix) = later_fix
+        .iter()
+        .filter_map(|r| r.time)
+        .find(|t| since.is_none_or(|f| *t > f))
+    {
+        s.resolved(format!("a later DISM run repaired the store on {}", day(fix)));
+    }
+    Some(s)
+}
+
+/// Repairs or installs wait for a reboot (SFC "reboot is required", 0x80070bc9, an MSI
+/// install waiting for a restart), and backups fail before any boot.
+pub fn pending_reboot(a: &Analysis<'_>) -> Option<Assessment> {
+    let pending = a.select(|k| matches!(k, SignalKind::SfcRebootRequired | SignalKind::RebootPending { .. }));
+    let first = pending.iter().filter_map(|p| p.time).min()?;
+    let boots: Vec<Timestamp> = a
+        .select(|k| matches!(k, SignalKind::Boot))
+        .iter()
+        .filter_map(|b| b.time)
+        .collect();
+    let next_boot = boots.iter().copied().find(|b| *b > first);
+    let mut s = Assessment::default();
+    s.support(
+        0.3,
+        "a repair or install was waiting for a reboot",
+        pending.iter().copied(),
+    );
+    let before_boot: Vec<_> = a
+        .failures()
+        .filter(|r| r.time >= first && next_boot.is_none_or(|b| r.time < b))
+        .collect();
+    if before_boot.is_empty() {
+        s.missing(0.1, "a backup failure while the reboot was pending");
+    } else {
+        s.explain(a, &[], Some(first), next_boot);
+        s.against(
+            0.0,
+            format!("{} failure(s) happened before the next boot", before_boot.len()),
+        );
+    }
+    if let Some(boot) = next_boot {
+        if let Some(success) = a.success_after(boot) {
+            s.resolved(format!(
+                "rebooted on {} and a backup succeeded on {}",
+                day(boot),
+                day(success)
+            ));
+        }
+    }
+    Some(s)
+}

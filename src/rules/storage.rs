@@ -1,0 +1,117 @@
+//! DSK001 disk-io-error, DSK002 bad-sectors-source, DSK003 target-disk-full.
+
+use crate::diagnose::Analysis;
+use crate::signals::SignalKind;
+
+use super::Assessment;
+
+/// I/O failure codes: ERROR_IO_DEVICE (0x8007045D), ERROR_CRC (0x80070017), ERROR_NOT_READY
+/// (0x80070015), ERROR_SEM_TIMEOUT (0x80070079).
+pub const IO_CODES: &[u32] = &[0x8007_045d, 0x8007_0017, 0x8007_0015, 0x8007_0079];
+
+/// The disk driver reported I/O errors (7 bad block, 11 controller error, 51 paging error, 154
+/// hardware failure; 153 retries weigh less) and backups failed with an I/O code.
+pub fn disk_io_error(a: &Analysis<'_>) -> Option<Assessment> {
+    let hard = a.select(|k| {
+        matches!(
+            k,
+            SignalKind::DiskError {
+                id: 7 | 11 | 51 | 154,
+                ..
+            }
+        )
+    });
+    let retried = a.select(|k| matches!(k, SignalKind::DiskError { id: 153, .. }));
+    let coded = a.failures().any(|r| r.code.is_some_and(|c| IO_CODES.contains(&c)));
+    if hard.is_empty() && retried.is_empty() && !coded {
+        return None;
+    }
+    let mut s = Assessment::default();
+    if !hard.is_empty() {
+        s.support(
+            0.4,
+            format!("the disk driver reported {} I/O error(s)", hard.len()),
+            hard.iter().copied(),
+        );
+    }
+    if !retried.is_empty() {
+        s.support(
+            0.1,
+            format!("{} I/O operation(s) had to be retried", retried.len()),
+            retried.iter().copied().take(2),
+        );
+    }
+    if hard.is_empty() && retried.is_empty() {
+        s.missing(0.1, "disk or Ntfs errors in the System log");
+    }
+    let since = s.first();
+    s.explain(
+        a,
+        IO_CODES,
+        since.map(|t| t.saturating_sub(jiff::SignedDuration::from_hours(2)).unwrap_or(t)),
+        None,
+    );
+    let fixed = a.select(|k| matches!(k, SignalKind::Chkdsk { fixed: true }));
+    if let Some(fix) = fixed.iter().filter_map(|f| f.time).max() {
+        if let Some(success) = a.success_after(fix) {
+            s.resolved(format!(
+                "chkdsk made corrections (last on {}) and a backup succeeded on {}",
+                fix.strftime("%Y-%m-%d"),
+                success.strftime("%Y-%m-%d")
+            ));
+        }
+    }
+    Some(s)
+}
+
+/// Bad blocks on the system disk (disk 7 on `Harddisk0`, Ntfs corruption, chkdsk replacing bad
+/// clusters): the source of the image cannot be read.
+pub fn bad_sectors_source(a: &Analysis<'_>) -> Option<Assessment> {
+    let bad = a.select(|k| matches!(k, SignalKind::DiskError { id: 7, device } if device.contains("Harddisk0")));
+    let ntfs = a.select(|k| matches!(k, SignalKind::FileSystemCorrupt { .. }));
+    let chkdsk = a.select(|k| matches!(k, SignalKind::Chkdsk { fixed: true }));
+    if bad.is_empty() && ntfs.is_empty() {
+        return None;
+    }
+    let mut s = Assessment::default();
+    if !bad.is_empty() {
+        s.support(
+            0.35,
+            "bad blocks on disk 0, the system disk the image is read from",
+            bad.iter().copied(),
+        );
+    }
+    if !ntfs.is_empty() {
+        s.support(
+            0.2,
+            "the file system on a source volume reported corruption",
+            ntfs.iter().copied(),
+        );
+    }
+    if !chkdsk.is_empty() {
+        s.support(
+            0.1,
+            "chkdsk later replaced bad clusters or made corrections",
+            chkdsk.iter().copied(),
+        );
+    }
+    let since = s.first();
+    s.explain(a, IO_CODES, since, None);
+    Some(s)
+}
+
+/// Backups failed for lack of space on the target (0x80070070 ERROR_DISK_FULL, Backup 50).
+pub fn target_disk_full(a: &Analysis<'_>) -> Option<Assessment> {
+    const FULL: &[u32] = &[0x8007_0070, 0x8007_0027];
+    if !a.failures().any(|r| r.code.is_some_and(|c| FULL.contains(&c))) {
+        return None;
+    }
+    let mut s = Assessment::default();
+    s.support(
+        0.3,
+        "the backup reported that the target has no space left",
+        std::iter::empty(),
+    );
+    s.explain(a, FULL, None, None);
+    Some(s)
+}

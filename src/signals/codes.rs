@@ -1,0 +1,89 @@
+//! Error codes as events print them: `0x8007045D`, `0x8007045d, text`, `hr=0x...`, decimal
+//! (`2147943517`, Backup events), `%%1058` (unexpanded Win32 message references in SCM data).
+
+/// The first error code in `text`.
+pub fn parse_code(text: &str) -> Option<u32> {
+    let text = text.trim();
+    if let Some(rest) = text.strip_prefix("%%") {
+        let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        return digits.parse::<u64>().ok().and_then(|n| u32::try_from(n).ok());
+    }
+    if let Some(at) = text.to_ascii_lowercase().find("0x") {
+        let hex: String = text[at + 2..]
+            .chars()
+            .take_while(char::is_ascii_hexdigit)
+            .take(8)
+            .collect();
+        return u32::from_str_radix(&hex, 16).ok();
+    }
+    let digits: String = text.chars().take_while(char::is_ascii_digit).collect();
+    if digits.len() >= 6 {
+        return digits.parse::<u64>().ok().and_then(|n| u32::try_from(n).ok());
+    }
+    None
+}
+
+/// Display names of the services rules care about -> key names (English display names; most
+/// stay English on Japanese Windows, see `japanese-formats.md` 3).
+const SERVICE_NAMES: &[(&str, &str)] = &[
+    ("Remote Procedure Call (RPC)", "RpcSs"),
+    ("Block Level Backup Engine Service", "wbengine"),
+    ("Volume Shadow Copy", "VSS"),
+    ("Microsoft Software Shadow Copy Provider", "swprv"),
+    ("COM+ Event System", "EventSystem"),
+    ("System Event Notification Service", "SENS"),
+    ("Windows Backup", "SDRSVC"),
+    ("Windows Modules Installer", "TrustedInstaller"),
+    ("Cryptographic Services", "CryptSvc"),
+];
+
+/// The key name of a service given by display name or key name.
+pub fn service_key(name: &str) -> Option<&'static str> {
+    let name = name.trim();
+    SERVICE_NAMES
+        .iter()
+        .find(|(display, key)| display.eq_ignore_ascii_case(name) || key.eq_ignore_ascii_case(name))
+        .map(|(_, key)| *key)
+}
+
+/// The text of a UTF-16LE hex Binary (SCM key names: `7700620065006E00...`).
+pub fn utf16_hex(hex: &str) -> Option<String> {
+    let bytes: Vec<u8> = (0..hex.len() / 2)
+        .filter_map(|i| u8::from_str_radix(hex.get(2 * i..2 * i + 2)?, 16).ok())
+        .collect();
+    let units: Vec<u16> = bytes
+        .chunks_exact(2)
+        .map(|p| u16::from_le_bytes([p[0], p[1]]))
+        .collect();
+    let text = String::from_utf16(&units).ok()?;
+    Some(text.trim_end_matches('\0').to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{parse_code, service_key, utf16_hex};
+
+    #[test]
+    fn codes_in_every_spelling() {
+        for (text, code) in [
+            ("0x8007045D", 0x8007_045d),
+            ("0x8007007e, The specified module could not be found.", 0x8007_007e),
+            ("hr=0xC004F074", 0xc004_f074),
+            ("2155348129", 0x8078_00a1),
+            ("%%1058", 1058),
+            ("%%2147942414", 0x8007_000e),
+        ] {
+            assert_eq!(parse_code(text), Some(code), "{text}");
+        }
+        assert_eq!(parse_code("none"), None);
+        assert_eq!(parse_code("12"), None);
+    }
+
+    #[test]
+    fn service_names_and_binary_keys() {
+        assert_eq!(service_key("Block Level Backup Engine Service"), Some("wbengine"));
+        assert_eq!(service_key("rpcss"), Some("RpcSs"));
+        assert_eq!(service_key("Themes"), None);
+        assert_eq!(utf16_hex("770062006500").as_deref(), Some("wbe"));
+    }
+}

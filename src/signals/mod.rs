@@ -1,0 +1,190 @@
+//! Fourth stage: single facts recognised in the case, each pointing at its evidence. A signal
+//! is what a support engineer would underline while reading the logs ("wbengine was set to
+//! disabled", "backup failed with 0x80070422", "disk 0 reported a bad block"); rules combine
+//! them. Recognition tables are plain data (`tables`), each entry citing its source.
+
+mod codes;
+mod recognize;
+pub mod tables;
+
+use jiff::Timestamp;
+use serde::Serialize;
+
+use crate::case::Case;
+use crate::model::Origin;
+
+pub use codes::{parse_code, service_key};
+
+/// Where a signal comes from: the file and place, and the words that show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Evidence {
+    /// `file#record` or `file:line`.
+    pub location: String,
+    /// The event or line, summarised.
+    pub text: String,
+}
+
+impl Evidence {
+    /// Evidence at `origin`.
+    pub fn new(origin: &Origin, text: impl Into<String>) -> Evidence {
+        Evidence {
+            location: origin.to_string(),
+            text: text.into(),
+        }
+    }
+}
+
+/// How a backup ran.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum BackupOutcome {
+    /// Finished successfully.
+    Succeeded,
+    /// Failed (with the code, when the event gives one).
+    Failed,
+}
+
+/// What a signal says.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "signal", rename_all = "kebab-case")]
+pub enum SignalKind {
+    /// A backup job ended.
+    Backup {
+        /// How.
+        outcome: BackupOutcome,
+        /// The HRESULT, when failed.
+        code: Option<u32>,
+    },
+    /// A service's start type was set (SCM 7040).
+    ServiceStartType {
+        /// Service key name.
+        service: String,
+        /// True when set to disabled.
+        disabled: bool,
+    },
+    /// A service could not start or stopped with an error (SCM 7000/7001/7023/7024).
+    ServiceFailed {
+        /// Service key name, when known.
+        service: Option<String>,
+        /// Win32 error (1058 = disabled), when given.
+        error: Option<u32>,
+    },
+    /// A VSS error event.
+    VssError {
+        /// Event id.
+        id: u32,
+        /// The hr in it.
+        code: Option<u32>,
+    },
+    /// A VSS writer in a state other than stable (`vssadmin list writers`).
+    WriterState {
+        /// Writer name.
+        writer: String,
+        /// `VSS_WRITER_STATE` number.
+        state: u8,
+        /// Last error words.
+        error: String,
+    },
+    /// `vssadmin list writers` listed no writer at all.
+    NoWriters,
+    /// Shadow copies were deleted or aborted for lack of storage (volsnap 25/33/35/36).
+    ShadowStorage {
+        /// Event id.
+        id: u32,
+    },
+    /// A disk reported an I/O problem (disk 7/11/51/153/154).
+    DiskError {
+        /// Event id.
+        id: u32,
+        /// Device (`\Device\Harddisk0\DR0`).
+        device: String,
+    },
+    /// The file system reported corruption (Ntfs 55/137, 98 when it says repair is needed).
+    FileSystemCorrupt {
+        /// Event id.
+        id: u32,
+    },
+    /// SFC could not repair a file (`[SR] Cannot repair member file`, `Could not reproject`).
+    SfcCannotRepair {
+        /// The file.
+        file: String,
+    },
+    /// SFC repaired files.
+    SfcRepaired,
+    /// SFC needs a reboot to finish.
+    SfcRebootRequired,
+    /// A line of a DISM /ScanHealth or /RestoreHealth summary (CheckSur): the corruption it
+    /// detected, or the corruption it repaired.
+    CheckSur {
+        /// `Total Detected Corruption`, on its line.
+        detected: Option<u32>,
+        /// `Total Repaired Corruption`, on its line.
+        repaired: Option<u32>,
+    },
+    /// The repair source was missing (0x800f081f in DISM/CBS).
+    SourceMissing,
+    /// A reboot is pending (0x80070bc9, `Reboot required=yes`, MsiInstaller 1038).
+    RebootPending {
+        /// What waits for it.
+        what: String,
+    },
+    /// Antimalware detected a threat.
+    Malware {
+        /// Threat name.
+        threat: String,
+        /// True for the remediation event (1117).
+        removed: bool,
+    },
+    /// Software protection saw a hardware change or (re)installed a product key, or failed to
+    /// activate.
+    Activation {
+        /// Event id.
+        id: u32,
+    },
+    /// The operating system started.
+    Boot,
+    /// The previous shutdown was unexpected (EventLog 6008), with the time it reports.
+    UnexpectedShutdown {
+        /// The reported shutdown time as written (date, time).
+        reported: String,
+    },
+    /// A boot-time chkdsk report.
+    Chkdsk {
+        /// True when it made corrections.
+        fixed: bool,
+    },
+    /// Windows was installed in this firmware mode (Panther `FirmwareType`).
+    InstalledFirmware {
+        /// `BIOS` or `UEFI`.
+        mode: String,
+    },
+    /// The machine boots in this firmware mode now (bcdedit, msinfo32, Kernel-Boot 30).
+    CurrentFirmware {
+        /// `BIOS` or `UEFI`.
+        mode: String,
+    },
+    /// An event known to be harmless, named so users stop chasing it.
+    Harmless {
+        /// Why it is harmless, with the source.
+        reason: String,
+    },
+}
+
+/// One recognised fact.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Signal {
+    /// What it says.
+    #[serde(flatten)]
+    pub kind: SignalKind,
+    /// When (UTC), for timed sources.
+    pub time: Option<Timestamp>,
+    /// Where it was read.
+    pub evidence: Evidence,
+}
+
+/// Every signal of the case, in timeline order (untimed facts last).
+pub fn recognize(case: &Case) -> Vec<Signal> {
+    let mut signals: Vec<Signal> = case.events.iter().flat_map(recognize::event).collect();
+    signals.extend(case.facts.iter().flat_map(recognize::fact));
+    signals
+}

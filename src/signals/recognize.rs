@@ -1,0 +1,250 @@
+//! Event and fact recognition: one small function per provider family.
+
+use crate::model::{Event, Fact, FactKind, MachineKey, SourceKind, VssListing};
+
+use super::codes::{parse_code, service_key, utf16_hex};
+use super::tables::{
+    ACTIVATION, BACKUP_FAILURES, BACKUP_SUCCESS, DISABLED_WORDS, DISK_ERRORS, HARMLESS_EVENTS, MALWARE_PROVIDERS,
+    NTFS_CORRUPTION, SERVICE_FAILURES, SHADOW_STORAGE, VSS_ERRORS,
+};
+use super::{BackupOutcome, Evidence, Signal, SignalKind};
+
+/// A one-line description of an event for evidence.
+pub fn describe(event: &Event) -> String {
+    let head = match event.event_id {
+        Some(id) => format!("{} {id}", event.provider),
+        None => event.provider.to_string(),
+    };
+    match &event.message {
+        Some(message) => format!("{head}: {}", message.lines().next().unwrap_or_default().trim()),
+        None => {
+            let fields: Vec<String> = event
+                .fields
+                .iter()
+                .filter(|(name, value)| !value.is_empty() && *name != "Binary")
+                .map(|(name, value)| format!("{name}={}", value.replace(['\r', '\n'], " ").trim()))
+                .collect();
+            format!("{head}: {}", fields.join(", "))
+        }
+    }
+}
+
+fn signal(event: &Event, kind: SignalKind) -> Signal {
+    Signal {
+        kind,
+        time: event.time.utc().or_else(|| Some(event.time.sort_key())),
+        evidence: Evidence::new(&event.origin, describe(event)),
+    }
+}
+
+/// The signals of one event.
+pub fn event(event: &Event) -> Vec<Signal> {
+    let kinds = match event.source {
+        SourceKind::Evtx => evtx(event),
+        SourceKind::Cbs | SourceKind::Dism | SourceKind::Panther => servicing(event),
+        _ => Vec::new(),
+    };
+    kinds.into_iter().map(|kind| signal(event, kind)).collect()
+}
+
+fn evtx(event: &Event) -> Vec<SignalKind> {
+    let Some(id) = event.event_id else {
+        return Vec::new();
+    };
+    let provider = event.provider.to_ascii_lowercase();
+    if let Some((_, _, reason)) = HARMLESS_EVENTS.iter().find(|(p, i, _)| *p == provider && *i == id) {
+        if !(id == 98 && event.field("CorruptionActionState").is_some_and(|s| s != "0")) {
+            return vec![SignalKind::Harmless {
+                reason: reason.to_string(),
+            }];
+        }
+    }
+    match provider.as_str() {
+        "microsoft-windows-backup" => backup(event, id),
+        "service control manager" => scm(event, id),
+        "vss" if VSS_ERRORS.contains(&id) => vec![SignalKind::VssError {
+            id,
+            code: first_code(event),
+        }],
+        "volsnap" if SHADOW_STORAGE.contains(&id) => vec![SignalKind::ShadowStorage { id }],
+        "disk" if DISK_ERRORS.contains(&id) => {
+            vec![SignalKind::DiskError {
+                id,
+                device: event.field("%1").unwrap_or_default().to_string(),
+            }]
+        }
+        "ntfs" | "microsoft-windows-ntfs" if NTFS_CORRUPTION.contains(&id) || id == 98 => {
+            vec![SignalKind::FileSystemCorrupt { id }]
+        }
+        p if MALWARE_PROVIDERS.contains(&p) && (id == 1116 || id == 1117) => {
+            let threat = event
+                .field("Threat Name")
+                .or_else(|| event.field("%8"))
+                .unwrap_or_default();
+            vec![SignalKind::Malware {
+                threat: threat.to_string(),
+                removed: id == 1117,
+            }]
+        }
+        "microsoft-windows-security-spp" if ACTIVATION.contains(&id) => vec![SignalKind::Activation { id }],
+        "eventlog" if id == 6008 => {
+            let reported = format!(
+                "{} {}",
+                event.field("%2").unwrap_or_default(),
+                event.field("%1").unwrap_or_default()
+            );
+            vec![SignalKind::UnexpectedShutdown {
+                reported: reported.replace('\u{200e}', ""),
+            }]
+        }
+        "microsoft-windows-kernel-general" if id == 12 => vec![SignalKind::Boot],
+        "microsoft-windows-kernel-boot" if id == 30 => vec![SignalKind::CurrentFirmware { mode: "UEFI".into() }],
+        "msiinstaller" if id == 1038 => {
+            vec![SignalKind::RebootPending {
+                what: event.field("%1").unwrap_or("an installation").to_string(),
+            }]
+        }
+        "microsoft-windows-wininit" | "chkdsk" if id == 1001 || id == 26212 || id == 26226 => {
+            let report = event.field("%1").unwrap_or_default();
+            let fixed = report.contains("made corrections") || report.contains("replaced bad clusters");
+            vec![SignalKind::Chkdsk { fixed }]
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn first_code(event: &Event) -> Option<u32> {
+    event
+        .fields
+        .iter()
+        .filter(|(name, _)| *name != "Binary")
+        .find_map(|(_, value)| {
+            let lower = value.to_ascii_lowercase();
+            lower.contains("0x").then(|| parse_code(value)).flatten()
+        })
+}
+
+fn backup(event: &Event, id: u32) -> Vec<SignalKind> {
+    if id == BACKUP_SUCCESS {
+        return vec![SignalKind::Backup {
+            outcome: BackupOutcome::Succeeded,
+            code: None,
+        }];
+    }
+    let Some((_, field)) = BACKUP_FAILURES.iter().find(|(i, _)| *i == id) else {
+        return Vec::new();
+    };
+    let code = match (field, id) {
+        (Some(name), _) => event.field(name).and_then(parse_code),
+        (None, 50) => Some(0x8007_0070),
+        _ => None,
+    };
+    vec![SignalKind::Backup {
+        outcome: BackupOutcome::Failed,
+        code,
+    }]
+}
+
+fn scm(event: &Event, id: u32) -> Vec<SignalKind> {
+    if id == 7040 {
+        let Some(service) = event
+            .field("param4")
+            .or_else(|| event.field("param1").and_then(service_key))
+        else {
+            return Vec::new();
+        };
+        let new = event.field("param3").unwrap_or_default().trim();
+        let disabled = DISABLED_WORDS.iter().any(|w| new.eq_ignore_ascii_case(w));
+        return vec![SignalKind::ServiceStartType {
+            service: service.to_string(),
+            disabled,
+        }];
+    }
+    if !SERVICE_FAILURES.contains(&id) {
+        return Vec::new();
+    }
+    let service = event
+        .field("Binary")
+        .and_then(utf16_hex)
+        .filter(|key| !key.is_empty())
+        .or_else(|| event.field("param1").and_then(service_key).map(str::to_string));
+    let error_field = if id == 7001 { "param3" } else { "param2" };
+    let error = event.field(error_field).and_then(parse_code);
+    vec![SignalKind::ServiceFailed { service, error }]
+}
+
+fn servicing(event: &Event) -> Vec<SignalKind> {
+    let mut out = Vec::new();
+    match event.field("sr") {
+        Some("cannot-repair" | "cannot-reproject" | "unable-to-repair") => {
+            let file = event
+                .field("sr_file")
+                .or_else(|| event.field("sr_path"))
+                .unwrap_or_default();
+            out.push(SignalKind::SfcCannotRepair { file: file.to_string() });
+        }
+        Some("transaction-repaired") => out.push(SignalKind::SfcRepaired),
+        Some("reboot-required") => out.push(SignalKind::SfcRebootRequired),
+        _ => {}
+    }
+    let count = |name: &str| event.field(name).and_then(|v| v.parse::<u32>().ok());
+    if let Some(detected) = count("checksur_detected") {
+        out.push(SignalKind::CheckSur {
+            detected: Some(detected),
+            repaired: None,
+        });
+    }
+    if let Some(repaired) = count("checksur_repaired") {
+        out.push(SignalKind::CheckSur {
+            detected: None,
+            repaired: Some(repaired),
+        });
+    }
+    let codes: Vec<u32> = event.fields.get_all("hresult").filter_map(parse_code).collect();
+    let status = event.field("checksur_status").and_then(parse_code);
+    if codes.contains(&0x800f_081f) && event.level <= crate::model::Level::Error || status == Some(0x800f_081f) {
+        out.push(SignalKind::SourceMissing);
+    }
+    if codes.contains(&0x8007_0bc9) || status == Some(0x8007_0bc9) || event.field("reboot_required") == Some("yes") {
+        out.push(SignalKind::RebootPending {
+            what: "a component store repair".into(),
+        });
+    }
+    if event.field("hresult_name") == Some("CBS_E_INVALID_PACKAGE") {
+        let reason = "CBS_E_INVALID_PACKAGE lines are Windows Update applicability checks: harmless noise in every CBS.log (windows-knowledge.md 1.4)";
+        out.push(SignalKind::Harmless { reason: reason.into() });
+    }
+    if let Some(mode) = event.field("firmware") {
+        out.push(SignalKind::InstalledFirmware { mode: mode.to_string() });
+    }
+    out
+}
+
+/// The signals of one untimed fact.
+pub fn fact(fact: &Fact) -> Vec<Signal> {
+    let kind = match &fact.kind {
+        FactKind::VssWriter(w) if w.state != 1 && w.state != 5 => SignalKind::WriterState {
+            writer: w.name.clone(),
+            state: w.state,
+            error: w.last_error.clone(),
+        },
+        FactKind::VssListing(VssListing::NoWriters) => SignalKind::NoWriters,
+        FactKind::VssListing(VssListing::Error { code, .. }) => SignalKind::VssError { id: 0, code: *code },
+        FactKind::Machine {
+            key: MachineKey::FirmwareMode,
+            value,
+            ..
+        } => SignalKind::CurrentFirmware { mode: value.clone() },
+        _ => return Vec::new(),
+    };
+    let text = match &fact.kind {
+        FactKind::VssWriter(w) => format!("writer '{}': [{}] {} / {}", w.name, w.state, w.state_text, w.last_error),
+        FactKind::Machine { key, value, .. } => format!("{}: {value}", key.as_str()),
+        other => format!("{other:?}"),
+    };
+    vec![Signal {
+        kind,
+        time: None,
+        evidence: Evidence::new(&fact.origin, text),
+    }]
+}

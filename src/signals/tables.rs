@@ -1,0 +1,68 @@
+//! Recognition tables: which events mean what, each entry with its source. Providers match
+//! case-insensitively (`Disk`/`disk`, `Volsnap`/`volsnap` vary by machine: event catalogue §0).
+
+/// Microsoft-Windows-Backup failure events and the field holding their HRESULT. Source:
+/// `docs/research/event-catalog.md` §4 (OSSEM manifest field lists; libyal winevt-kb
+/// MessageFile-blbevents.dll for the messages).
+pub const BACKUP_FAILURES: &[(u32, Option<&str>)] = &[
+    (5, Some("HRESULT")),
+    (9, Some("HRESULT")),
+    (17, Some("HRESULT")),
+    (18, None),
+    (19, Some("HRESULT")),
+    (20, Some("HRESULT")),
+    (49, None),
+    (50, None),
+    (517, Some("ErrorCode")),
+    (521, Some("ErrorCode")),
+    (544, Some("ErrorCode")),
+    (546, Some("ErrorCode")),
+    (561, None),
+];
+
+/// Microsoft-Windows-Backup success (4: "The backup operation has finished successfully").
+pub const BACKUP_SUCCESS: u32 = 4;
+
+/// VSS error events worth a signal. Source: libyal winevt-kb MessageFile-vssvc.exe (ids and
+/// texts identical from Windows 7 to 11), event catalogue §2.
+pub const VSS_ERRORS: &[u32] = &[
+    13, 20, 22, 32, 39, 40, 8193, 8194, 8229, 12289, 12292, 12293, 12298, 12302,
+];
+
+/// volsnap events that delete or abort shadow copies for lack of storage. Source: libyal
+/// winevt-kb MessageFile-volsnap.sys (25, 33, 35, 36), event catalogue §3.
+pub const SHADOW_STORAGE: &[u32] = &[8, 25, 33, 35, 36];
+
+/// disk events of I/O trouble: 7 bad block, 11 controller error, 51 paging error, 153 I/O
+/// retried, 154 I/O failed by hardware error. Source: ntiologc.h (IO_ERR_BAD_BLOCK ...),
+/// event catalogue §5.
+pub const DISK_ERRORS: &[u32] = &[7, 11, 51, 153, 154];
+
+/// Ntfs corruption events: 55 (structure corrupt), 137 (transaction resource manager could not
+/// start). 98 only when its CorruptionActionState is not 0 (98 with 0 says "volume is
+/// healthy"). Source: libyal winevt-kb ntfs.sys, event catalogue §5.
+pub const NTFS_CORRUPTION: &[u32] = &[55, 137];
+
+/// Antimalware detection (1116) and action taken (1117): Microsoft Security Essentials
+/// (`Microsoft Antimalware`, System log, unnamed data, threat name in Data 8) and Defender
+/// (named `Threat Name`). Source: event catalogue §6.
+pub const MALWARE_PROVIDERS: &[&str] = &["microsoft antimalware", "microsoft-windows-windows defender"];
+
+/// Software protection events of a re-activation: 1024/1040 hardware changed, 1016 product key
+/// installed, 8198 activation failed. Source: libyal winevt-kb sppsvc.exe, event catalogue §7.
+pub const ACTIVATION: &[u32] = &[1016, 1024, 1040, 8198];
+
+/// SCM service failures whose data holds a Win32 error: 7000, 7001 (dependency), 7023, 7024.
+/// Source: event catalogue §1.
+pub const SERVICE_FAILURES: &[u32] = &[7000, 7001, 7023, 7024];
+
+/// The words SCM 7040 uses for "disabled" (English verified in the corpus; Japanese `無効`
+/// is the services.msc word, not yet seen in a 7040: `japanese-formats.md` 3).
+pub const DISABLED_WORDS: &[&str] = &["disabled", "無効"];
+
+/// Events named as harmless, with the reason and its source.
+pub const HARMLESS_EVENTS: &[(&str, u32, &str)] = &[
+    ("vss", 8224, "the VSS service stops after its idle timeout: normal, logged after every shadow copy (libyal vssvc.exe; seen on every corpus machine)"),
+    ("microsoft-windows-ntfs", 98, "Ntfs 98 with CorruptionActionState 0 says the volume is healthy (event catalogue §5)"),
+    ("vss", 8230, "VSS 8230 for an account listed in VssAccessControl that no longer resolves: harmless unless writers fail (Microsoft: 'Event ID 8230 is logged')"),
+];
