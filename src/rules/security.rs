@@ -82,9 +82,10 @@ pub fn malware_damage(a: &Analysis<'_>) -> Option<Assessment> {
         format!("antimalware detected {}", threats.join(", ")),
         detections.iter().copied(),
     );
-    let boot_sector = threats
-        .iter()
-        .any(|t| t.contains("DOS/") || t.contains("Alureon") || t.contains("TDSS") || t.contains("Bootkit"));
+    const BOOT_FAMILIES: &[&str] = &[
+        "Alureon", "TDSS", "Bootkit", "Rootkit", "Mebroot", "Sinowal", "Rovnix", "Cidox",
+    ];
+    let boot_sector = threats.iter().any(|t| BOOT_FAMILIES.iter().any(|f| t.contains(f)));
     if boot_sector {
         s.support(
             0.1,

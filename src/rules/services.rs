@@ -26,13 +26,8 @@ pub const SERVICE_CODES: &[u32] = &[0x8007_0422, 0x8007_042c];
 pub fn required_service_disabled(a: &Analysis<'_>) -> Option<Assessment> {
     let disabled = a.select(|k| matches!(k, SignalKind::ServiceStartType { service, disabled: true } if REQUIRED.contains(&service.as_str())));
     let refused = a.select(|k| {
-        matches!(
-            k,
-            SignalKind::ServiceFailed {
-                error: Some(1058 | 1068),
-                ..
-            }
-        )
+        matches!(k, SignalKind::ServiceFailed { service: Some(service), error: Some(1058 | 1068) }
+            if REQUIRED.contains(&service.as_str()))
     });
     let coded = a.failures().any(|r| r.code.is_some_and(|c| SERVICE_CODES.contains(&c)));
     if disabled.is_empty() && refused.is_empty() && !coded {

@@ -137,43 +137,81 @@ pub fn dism_source_missing(a: &Analysis<'_>) -> Option<Assessment> {
 }
 
 /// Repairs or installs wait for a reboot (SFC "reboot is required", 0x80070bc9, an MSI
-/// install waiting for a restart), and backups fail before any boot.
+/// install waiting for a restart; repairs of files in use also take effect only at the next
+/// boot), and backups fail before any boot.
 pub fn pending_reboot(a: &Analysis<'_>) -> Option<Assessment> {
-    let pending = a.select(|k| matches!(k, SignalKind::SfcRebootRequired | SignalKind::RebootPending { .. }));
-    let first = pending.iter().filter_map(|p| p.time).min()?;
+    let explicit = a.select(|k| matches!(k, SignalKind::SfcRebootRequired | SignalKind::RebootPending { .. }));
+    let repairs = a.select(|k| {
+        matches!(
+            k,
+            SignalKind::SfcRepaired
+                | SignalKind::CheckSur {
+                    repaired: Some(1..),
+                    ..
+                }
+        )
+    });
+    if explicit.is_empty() && repairs.is_empty() {
+        return None;
+    }
     let boots: Vec<Timestamp> = a
         .select(|k| matches!(k, SignalKind::Boot))
         .iter()
         .filter_map(|b| b.time)
         .collect();
-    let next_boot = boots.iter().copied().find(|b| *b > first);
+    let next_boot = |t: Timestamp| boots.iter().copied().find(|b| *b > t);
     let mut s = Assessment::default();
-    s.support(
-        0.3,
-        "a repair or install was waiting for a reboot",
-        pending.iter().copied(),
-    );
-    let before_boot: Vec<_> = a
-        .failures()
-        .filter(|r| r.time >= first && next_boot.is_none_or(|b| r.time < b))
-        .collect();
-    if before_boot.is_empty() {
-        s.missing(0.1, "a backup failure while the reboot was pending");
-    } else {
-        s.explain(a, &[], Some(first), next_boot);
-        s.against(
-            0.0,
-            format!("{} failure(s) happened before the next boot", before_boot.len()),
+    if !explicit.is_empty() {
+        s.support(
+            0.3,
+            "a repair or install was waiting for a reboot",
+            explicit.iter().copied(),
         );
     }
-    if let Some(boot) = next_boot {
-        if let Some(success) = a.success_after(boot) {
-            s.resolved(format!(
-                "rebooted on {} and a backup succeeded on {}",
-                day(boot),
-                day(success)
-            ));
-        }
+    if !repairs.is_empty() {
+        s.support(
+            0.15,
+            "system files were repaired; files in use are replaced only at the next boot",
+            repairs.iter().copied(),
+        );
+    }
+    let windows: Vec<(Timestamp, Option<Timestamp>)> = explicit
+        .iter()
+        .chain(repairs.iter())
+        .filter_map(|p| p.time)
+        .map(|t| (t, next_boot(t)))
+        .collect();
+    let waiting: Vec<&crate::diagnose::BackupRun> = a
+        .failures()
+        .filter(|r| {
+            windows
+                .iter()
+                .any(|(from, to)| r.time >= *from && to.is_none_or(|b| r.time < b))
+        })
+        .collect();
+    if waiting.is_empty() {
+        s.missing(0.1, "a backup failure while the reboot was pending");
+        return Some(s);
+    }
+    let evidence: Vec<Signal> = waiting
+        .iter()
+        .flat_map(|r| {
+            r.evidence.iter().map(|e| Signal {
+                kind: SignalKind::Boot,
+                time: Some(r.time),
+                evidence: e.clone(),
+            })
+        })
+        .collect();
+    s.support(
+        0.3,
+        format!("{} backup failure(s) happened before the next boot", waiting.len()),
+        evidence.iter(),
+    );
+    let boot_after = waiting.last().and_then(|r| next_boot(r.time));
+    if let Some(success) = boot_after.and_then(|boot| a.success_after(boot)) {
+        s.support(0.15, "after the next boot the backup succeeded", std::iter::empty());
+        s.resolved(format!("rebooted and a backup succeeded on {}", day(success)));
     }
     Some(s)
 }
