@@ -24,7 +24,8 @@ const SECURITY_WORDS: &[&str] = &[
     "ウイルス",
 ];
 
-fn is_security_product(name: &str) -> bool {
+/// True when an installer or product name names a security product.
+pub fn is_security_product(name: &str) -> bool {
     let lower = name.to_lowercase();
     SECURITY_WORDS.iter().any(|w| lower.contains(w))
 }
@@ -41,7 +42,7 @@ pub fn security_software_interference(a: &Analysis<'_>) -> Option<Assessment> {
         .find(|b| *b > first);
     let mut s = Assessment::default();
     s.support(
-        0.35,
+        0.45,
         "a security product's update was left waiting for a restart",
         pending.iter().copied(),
     );

@@ -8,9 +8,10 @@ use crate::signals::{Signal, SignalKind};
 use super::Assessment;
 
 /// Codes with which a shadow copy fails when VSS cannot load or use its components:
-/// 0x81000019 (sdclt: shadow copy could not be created), VSS_E_UNEXPECTED, VSS_E_UNEXPECTED_
-/// PROVIDER_ERROR, ERROR_MOD_NOT_FOUND (vsserror.h; windows-knowledge.md 5).
-pub const SHADOW_CODES: &[u32] = &[0x8100_0019, 0x8004_2302, 0x8004_230f, 0x8007_007e];
+/// 0x81000019 (sdclt: shadow copy could not be created; it wraps 0x80042306, causes.md),
+/// VSS_E_UNEXPECTED, VSS_E_PROVIDER_VETO, VSS_E_UNEXPECTED_PROVIDER_ERROR, ERROR_MOD_NOT_FOUND
+/// (vsserror.h; windows-knowledge.md 5).
+pub const SHADOW_CODES: &[u32] = &[0x8100_0019, 0x8004_2302, 0x8004_2306, 0x8004_230f, 0x8007_007e];
 
 /// SFC could not repair files, DISM found component store corruption, or VSS cannot load a
 /// module; backups then fail to create a shadow copy.
@@ -140,7 +141,13 @@ pub fn dism_source_missing(a: &Analysis<'_>) -> Option<Assessment> {
 /// install waiting for a restart; repairs of files in use also take effect only at the next
 /// boot), and backups fail before any boot.
 pub fn pending_reboot(a: &Analysis<'_>) -> Option<Assessment> {
-    let explicit = a.select(|k| matches!(k, SignalKind::SfcRebootRequired | SignalKind::RebootPending { .. }));
+    // A security product's restart is SEC001's, more specific; here it weighs less.
+    let explicit = a.select(|k| {
+        matches!(k, SignalKind::SfcRebootRequired)
+            || matches!(k, SignalKind::RebootPending { what } if !super::security::is_security_product(what))
+    });
+    let security =
+        a.select(|k| matches!(k, SignalKind::RebootPending { what } if super::security::is_security_product(what)));
     let repairs = a.select(|k| {
         matches!(
             k,
@@ -151,7 +158,7 @@ pub fn pending_reboot(a: &Analysis<'_>) -> Option<Assessment> {
                 }
         )
     });
-    if explicit.is_empty() && repairs.is_empty() {
+    if explicit.is_empty() && repairs.is_empty() && security.is_empty() {
         return None;
     }
     let boots: Vec<Timestamp> = a
@@ -175,9 +182,17 @@ pub fn pending_reboot(a: &Analysis<'_>) -> Option<Assessment> {
             repairs.iter().copied(),
         );
     }
+    if !security.is_empty() {
+        s.support(
+            0.15,
+            "a security product's update waits for a restart",
+            security.iter().copied(),
+        );
+    }
     let windows: Vec<(Timestamp, Option<Timestamp>)> = explicit
         .iter()
         .chain(repairs.iter())
+        .chain(security.iter())
         .filter_map(|p| p.time)
         .map(|t| (t, next_boot(t)))
         .collect();

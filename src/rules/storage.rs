@@ -90,7 +90,7 @@ pub fn bad_sectors_source(a: &Analysis<'_>) -> Option<Assessment> {
     }
     if !chkdsk.is_empty() {
         s.support(
-            0.1,
+            0.2,
             "chkdsk later replaced bad clusters or made corrections",
             chkdsk.iter().copied(),
         );

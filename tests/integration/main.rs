@@ -4,6 +4,7 @@
 mod archives;
 mod corpus;
 mod demo;
+mod diagnosis;
 mod encodings;
 mod exit_codes;
 mod forge_evtx;

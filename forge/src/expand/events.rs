@@ -386,6 +386,51 @@ impl Machine {
         )
     }
 
+    /// A VSS error event with the insertion strings its message uses (libyal vssvc.exe): the
+    /// CLSID and name for 13/22, the hr for 8194/8193, the context block last.
+    pub fn vss_error(&self, time: Timestamp, id: u16, hr: &str) -> LogEvent {
+        let context =
+            "\r\n\r\nOperation:\r\n   Gathering Writer Data\r\n\r\nContext:\r\n   Execution Context: Requestor";
+        let strings: Vec<&str> = match id {
+            13 => vec!["{4e14fba2-2e22-11d1-9964-00c04fbbb345}", "CEventSystem", hr, context],
+            22 | 12292 => vec![
+                "{65ee1dba-8ff4-4a58-ac1c-3470ee2f376a}",
+                "Microsoft Software Shadow Copy provider 1.0",
+                hr,
+                context,
+            ],
+            8194 | 8229 => vec![hr, context],
+            _ => vec![context],
+        };
+        let level = 2;
+        self.event(
+            Log::Application,
+            windows::vss(),
+            id,
+            Some(0),
+            level,
+            CLASSIC_KEYWORDS,
+            time,
+            Self::unnamed(&strings, None),
+        )
+    }
+
+    /// volsnap 36: shadow copies of C: aborted because the storage could not grow (Windows 7
+    /// classic layout: device, volume).
+    pub fn shadow_storage_aborted(&self, time: Timestamp) -> LogEvent {
+        let data = Self::unnamed(&["\\Device\\HarddiskVolumeShadowCopy3", "C:"], None);
+        self.event(
+            Log::System,
+            windows::volsnap(),
+            36,
+            Some(49158),
+            2,
+            CLASSIC_KEYWORDS,
+            time,
+            data,
+        )
+    }
+
     /// Backup operational 1 (started), 4 (succeeded), 14 (completed).
     pub fn backup_succeeded(&self, start: Timestamp, end: Timestamp, target: &str) -> Vec<LogEvent> {
         let template = "{d3dfba0a-55b5-4a27-8c82-55b3a3b1c2d6}".to_string();

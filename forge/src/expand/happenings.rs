@@ -16,6 +16,9 @@ fn error_message(code: &str) -> &'static str {
         "0x81000019" => "A shadow copy could not be created. Please check \"VSS\" and \"SPP\" application event logs for more information.",
         "0x8007045d" => "The request could not be performed because of an I/O device error.",
         "0x80070070" => "There is not enough space on the disk.",
+        "0x80070005" => "Access is denied.",
+        "0x80040154" => "Class not registered",
+        "0x80042306" => "The shadow copy provider had an error.",
         _ => "The backup operation failed.",
     }
 }
@@ -98,6 +101,14 @@ impl Expander<'_> {
                     row.error = error.clone();
                 }
             }
+            What::VssError { id, code } => {
+                let hr = code
+                    .as_deref()
+                    .map_or_else(String::new, |c| format!("{c}, {}\r\n", error_message(c)));
+                out.push(self.evtx(self.machine.vss_error(utc, *id, &hr)));
+            }
+            What::ShadowStorageExhausted => out.push(self.evtx(self.machine.shadow_storage_aborted(utc))),
+            What::WritersVanished => self.state.writers.clear(),
             What::ChkdskRun { fixed } => {
                 self.boot(at, out);
                 out.push(self.evtx(self.machine.chkdsk_report(self.utc(Self::later(at, 240)), *fixed)));

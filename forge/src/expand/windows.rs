@@ -178,6 +178,10 @@ pub fn kernel_boot() -> Provider {
         None,
     )
 }
+/// `volsnap` (classic, Windows 7 form).
+pub fn volsnap() -> Provider {
+    provider("volsnap", None, None)
+}
 /// `disk` (classic).
 pub fn disk() -> Provider {
     provider("disk", None, None)

@@ -163,6 +163,19 @@ pub enum What {
         /// Last error words (`Non-retryable error`).
         error: String,
     },
+    /// VSS logged an error event (13 COM server cannot start, 22/32 not registered, 8194
+    /// writer callback access denied, 12292 provider class, 12298 writes not held, ...).
+    VssError {
+        /// Event id.
+        id: u16,
+        /// The hr, as hex (`0x80070005`).
+        #[serde(default)]
+        code: Option<String>,
+    },
+    /// Shadow copies were aborted because their storage could not grow (volsnap 36).
+    ShadowStorageExhausted,
+    /// `vssadmin list writers` lists no writer at all from now on.
+    WritersVanished,
     /// `chkdsk /r` ran at boot.
     ChkdskRun {
         /// Whether it found and fixed problems.

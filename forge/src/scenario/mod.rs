@@ -25,6 +25,25 @@ pub struct Scenario {
     /// What happened, in any order (sorted when expanded).
     #[serde(default, rename = "happening")]
     pub happenings: Vec<Happening>,
+    /// What a diagnosis of the bundle should conclude (read by backupdiag's tests, not by the
+    /// forge).
+    #[serde(default)]
+    pub expect: Option<Expect>,
+}
+
+/// The diagnosis a scenario expects.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Expect {
+    /// The cause id of the top hypothesis; absent for a healthy machine (nothing at medium or above).
+    #[serde(default)]
+    pub top: Option<String>,
+    /// Other cause ids allowed at medium or high confidence.
+    #[serde(default)]
+    pub also: Vec<String>,
+    /// Milestone kinds that must appear, in this order.
+    #[serde(default)]
+    pub milestones: Vec<String>,
 }
 
 /// Windows releases the generator knows how to log for.

@@ -1,0 +1,218 @@
+//! `analyze` end to end on generated bundles: every scenario's expected top cause, the causes
+//! it expects beside it, nothing else at medium or above, its milestones in order; every
+//! first-group cause found where it is planted and quiet where it is not; the real corpus
+//! quiet.
+
+use std::collections::BTreeSet;
+
+use backupdiag_forge::bundle::write_folder;
+use backupdiag_forge::scenario::Scenario;
+
+use crate::util::{repo_root, run, run_in, shared_corpus};
+
+/// The first group of cause ids: each has a rule.
+const FIRST_GROUP: &[&str] = &[
+    "system-files-corrupt",
+    "dism-source-missing",
+    "pending-reboot",
+    "security-software-interference",
+    "required-service-disabled",
+    "vss-writer-failed",
+    "vss-writer-timeout",
+    "requester-com-security",
+    "vss-com-registration-broken",
+    "com-event-system-broken",
+    "shadow-storage-insufficient",
+    "target-disk-full",
+    "disk-io-error",
+    "bad-sectors-source",
+    "firmware-boot-mode-mismatch",
+    "broken-security-descriptors-after-restore",
+    "malware-damage",
+];
+
+struct Outcome {
+    name: String,
+    confident: Vec<(String, f64)>,
+}
+
+fn analyze_all() -> Vec<Outcome> {
+    let mut outcomes = Vec::new();
+    for entry in std::fs::read_dir(repo_root().join("scenarios")).expect("scenarios") {
+        let path = entry.expect("entry").path();
+        let name = path.file_name().and_then(|n| n.to_str()).expect("name").to_string();
+        let scenario = Scenario::from_toml(&name, &std::fs::read_to_string(&path).expect("read")).expect("scenario");
+        let Some(expect) = scenario.expect.clone() else {
+            continue;
+        };
+        let dir = tempfile::tempdir().expect("tempdir");
+        write_folder(&scenario, dir.path(), 1).expect("bundle");
+        let report = run_in(dir.path(), &["analyze", "--format", "json", "."]).json();
+        assert_eq!(report["schema"], "backupdiag.analysis/1");
+        let hypotheses = report["hypotheses"].as_array().expect("hypotheses");
+        let confident: Vec<(String, f64)> = hypotheses
+            .iter()
+            .map(|h| {
+                (
+                    h["cause"].as_str().expect("cause").to_string(),
+                    h["confidence"].as_f64().expect("confidence"),
+                )
+            })
+            .filter(|(_, c)| *c >= 0.5)
+            .collect();
+        match &expect.top {
+            Some(top) => assert_eq!(
+                confident.first().map(|(c, _)| c.as_str()),
+                Some(top.as_str()),
+                "{name}: {confident:?}"
+            ),
+            None => assert!(confident.is_empty(), "{name} must stay quiet: {confident:?}"),
+        }
+        for also in &expect.also {
+            assert!(
+                confident.iter().any(|(c, _)| c == also),
+                "{name}: {also} expected at medium or above: {confident:?}"
+            );
+        }
+        let allowed: BTreeSet<&str> = expect
+            .top
+            .iter()
+            .chain(expect.also.iter())
+            .map(String::as_str)
+            .collect();
+        for (cause, confidence) in &confident {
+            assert!(
+                allowed.contains(cause.as_str()),
+                "{name}: {cause} at {confidence} was not planted"
+            );
+        }
+        check_milestones(&name, &report["milestones"], &expect.milestones);
+        for h in hypotheses {
+            assert!(
+                !h["evidence"].as_array().expect("evidence").is_empty(),
+                "{name}: {} without evidence",
+                h["rule"]
+            );
+            assert!(
+                !h["repair"].as_array().expect("repair").is_empty(),
+                "{name}: {} without repair",
+                h["rule"]
+            );
+        }
+        outcomes.push(Outcome { name, confident });
+    }
+    outcomes
+}
+
+fn check_milestones(name: &str, milestones: &serde_json::Value, expected: &[String]) {
+    let list = milestones.as_array().expect("milestones");
+    let mut last_time = String::new();
+    for kind in expected {
+        let found = list.iter().find(|m| m["kind"] == kind.as_str());
+        let milestone = found.unwrap_or_else(|| panic!("{name}: milestone {kind} missing: {milestones}"));
+        if let Some(time) = milestone["time"].as_str() {
+            assert!(
+                time >= last_time.as_str(),
+                "{name}: {kind} at {time} comes before {last_time}"
+            );
+            last_time = time.to_string();
+        }
+    }
+}
+
+#[test]
+fn every_scenario_gets_its_diagnosis_and_every_cause_is_found_and_quiet_elsewhere() {
+    let outcomes = analyze_all();
+    assert!(outcomes.len() >= 15, "{} scenarios with expectations", outcomes.len());
+    for cause in FIRST_GROUP {
+        let found = outcomes
+            .iter()
+            .filter(|o| o.confident.iter().any(|(c, _)| c == cause))
+            .count();
+        let quiet = outcomes
+            .iter()
+            .filter(|o| !o.confident.iter().any(|(c, _)| c == cause))
+            .count();
+        assert!(found >= 1, "{cause}: no scenario finds it");
+        assert!(quiet >= 3, "{cause}: raised in too many scenarios");
+    }
+    let healthy: Vec<&str> = outcomes
+        .iter()
+        .filter(|o| o.confident.is_empty())
+        .map(|o| o.name.as_str())
+        .collect();
+    assert!(healthy.len() >= 3, "healthy scenarios: {healthy:?}");
+}
+
+#[test]
+fn the_windows_7_story_shows_the_restore_before_the_failures() {
+    let scenario = Scenario::from_toml(
+        "win7",
+        &std::fs::read_to_string(repo_root().join("scenarios/win7-restored-image-services-disabled.toml"))
+            .expect("read"),
+    )
+    .expect("scenario");
+    let dir = tempfile::tempdir().expect("tempdir");
+    write_folder(&scenario, dir.path(), 1).expect("bundle");
+    let report = run_in(dir.path(), &["analyze", "--format", "json", "."]).json();
+    let time_of = |kind: &str| {
+        report["milestones"]
+            .as_array()
+            .expect("milestones")
+            .iter()
+            .find(|m| m["kind"] == kind)
+            .and_then(|m| m["time"].as_str())
+            .map(str::to_string)
+    };
+    let restored = time_of("image-restored").expect("restore");
+    let failed = time_of("first-backup-failure").expect("failure");
+    assert!(restored < failed);
+    let top = &report["hypotheses"][0];
+    assert_eq!(top["rule"], "SVC001");
+    assert_eq!(top["status"], "resolved");
+    let table = run_in(dir.path(), &["analyze", "--tz", "Asia/Tokyo", "."]).stdout;
+    assert!(table.contains("system image restored"), "{table}");
+    assert!(table.contains("leave no event"), "{table}");
+}
+
+#[test]
+fn the_real_corpus_raises_nothing_above_low() {
+    let Some(corpus) = shared_corpus() else { return };
+    let out = run(&[
+        "analyze",
+        "--format",
+        "json",
+        corpus.join("evtx").to_str().expect("utf-8"),
+    ]);
+    let report = out.json();
+    let confident: Vec<_> = report["hypotheses"]
+        .as_array()
+        .expect("hypotheses")
+        .iter()
+        .filter(|h| h["confidence"].as_f64().unwrap_or(0.0) >= 0.5)
+        .map(|h| h["rule"].clone())
+        .collect();
+    assert!(confident.is_empty(), "{confident:?}");
+    assert!(
+        report["harmless"].as_array().is_some_and(|h| !h.is_empty()),
+        "the corpus has VSS 8224 and Ntfs 98 noise"
+    );
+}
+
+#[test]
+fn rules_and_explain_come_from_the_registry() {
+    let list = run(&["rules"]);
+    assert_eq!(list.code, 0);
+    assert_eq!(list.stdout.lines().count(), FIRST_GROUP.len());
+    for cause in FIRST_GROUP {
+        assert!(list.stdout.contains(cause), "{cause} not listed");
+    }
+    let explain = run(&["explain", "svc001"]);
+    assert_eq!(explain.code, 0);
+    assert!(explain.stdout.starts_with("SVC001"));
+    assert!(explain.stdout.contains("sc config wbengine start= demand"));
+    assert!(explain.stdout.contains("References:"));
+    let unknown = run(&["explain", "NOPE01"]);
+    assert_eq!(unknown.code, 2);
+    assert!(unknown.stderr.contains("no rule 'NOPE01'"));
+}
