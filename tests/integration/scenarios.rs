@@ -75,7 +75,7 @@ fn the_windows_7_story_carries_its_evidence_and_its_gap() {
         &events,
         "Microsoft Antimalware",
         1116,
-        ("%5", "Trojan:DOS/Alureon.E")
+        ("%8", "Trojan:DOS/Alureon.E")
     ));
     assert!(has(&events, "Service Control Manager", 7040, ("param4", "wbengine")));
     assert!(has(&events, "Service Control Manager", 7000, ("param2", "%%1058")));
