@@ -79,6 +79,26 @@ pub fn history(analysis: &Analysis<'_>) -> Vec<Milestone> {
         });
     }
     out.sort_by_key(|m| (m.time.is_none(), m.time));
+    dedupe_same_day(out)
+}
+
+/// One milestone per kind, words and day: a run of SFC logs many lines saying the same.
+fn dedupe_same_day(milestones: Vec<Milestone>) -> Vec<Milestone> {
+    let mut out: Vec<Milestone> = Vec::with_capacity(milestones.len());
+    for m in milestones {
+        let day = |t: Option<Timestamp>| t.map(|t| t.strftime("%Y-%m-%d").to_string());
+        let same = out
+            .iter_mut()
+            .find(|o| o.kind == m.kind && o.summary == m.summary && day(o.time) == day(m.time));
+        match same {
+            Some(existing) => existing.evidence.extend(
+                m.evidence
+                    .into_iter()
+                    .take(2usize.saturating_sub(existing.evidence.len())),
+            ),
+            None => out.push(m),
+        }
+    }
     out
 }
 
@@ -132,6 +152,16 @@ fn from_signal(signals: &[Signal], index: usize, signal: &Signal) -> Option<Mile
                 format!("chkdsk at boot {result}"),
             ))
         }
+        SignalKind::SfcCannotRepair { .. } => Some(milestone(
+            signal,
+            MilestoneKind::Repair,
+            "SFC found corrupt system files it could not repair".to_string(),
+        )),
+        SignalKind::SourceMissing => Some(milestone(
+            signal,
+            MilestoneKind::Repair,
+            "DISM /RestoreHealth failed: repair source not found (0x800f081f)".to_string(),
+        )),
         SignalKind::SfcRepaired => Some(milestone(
             signal,
             MilestoneKind::Repair,

@@ -22,3 +22,10 @@ fn demo_timeline_jsonl_first_events() {
     let first: Vec<&str> = out.stdout.lines().take(3).collect();
     insta::assert_snapshot!(first.join("\n"));
 }
+
+#[test]
+fn demo_analysis_report() {
+    let out = run(&["analyze", "--tz", "Asia/Tokyo", "demo"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    insta::assert_snapshot!(out.stdout);
+}
