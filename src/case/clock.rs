@@ -91,6 +91,14 @@ pub enum ClockBasis {
         /// The log that stated it.
         from: String,
     },
+    /// The offset at which this log's servicing sessions line up with the System log's
+    /// Windows Modules Installer starts (SCM 7036, UTC).
+    Matched {
+        /// The offset (`+09:00`).
+        offset: String,
+        /// How many session starts lined up.
+        pairs: usize,
+    },
     /// Local times with no known offset: shown as written, sorted as if UTC.
     Unanchored,
 }
@@ -105,6 +113,9 @@ impl ClockBasis {
             }
             ClockBasis::Zone { zone } => format!("local, converted with --tz {zone}"),
             ClockBasis::Borrowed { offset, from } => format!("local, UTC{offset} as stated by {from}"),
+            ClockBasis::Matched { offset, pairs } => format!(
+                "local, UTC{offset} found by matching {pairs} servicing session start(s) to Windows Modules Installer starts in the System log"
+            ),
             ClockBasis::Unanchored => "local, unanchored (no offset known: give --tz)".to_string(),
         }
     }
@@ -113,6 +124,7 @@ impl ClockBasis {
 /// Anchors every local-time event of `files` and returns each file's clock basis (in order).
 pub fn anchor(files: &mut [ParsedFile], zone: Option<&Zone>) -> Vec<ClockBasis> {
     let borrowed = case_offset(files);
+    let installer_starts = installer_starts(files);
     files
         .iter_mut()
         .map(|file| {
@@ -141,6 +153,13 @@ pub fn anchor(files: &mut [ParsedFile], zone: Option<&Zone>) -> Vec<ClockBasis> 
                     from: from.clone(),
                 };
             }
+            if let Some((offset, pairs)) = matched_offset(&file.events, &installer_starts) {
+                apply_zone(&mut file.events, &TimeZone::fixed(offset));
+                return ClockBasis::Matched {
+                    offset: offset_text(offset),
+                    pairs,
+                };
+            }
             ClockBasis::Unanchored
         })
         .collect()
@@ -161,6 +180,62 @@ fn case_offset(files: &[ParsedFile]) -> Option<(Offset, String)> {
         .into_iter()
         .max_by(|a, b| a.1 .0.cmp(&b.1 .0).then(b.1 .1.cmp(&a.1 .1)))
         .and_then(|(seconds, (_, _, from))| Some((Offset::from_seconds(seconds).ok()?, from)))
+}
+
+/// UTC times at which the Windows Modules Installer (TrustedInstaller) service started.
+fn installer_starts(files: &[ParsedFile]) -> Vec<jiff::Timestamp> {
+    let mut starts: Vec<jiff::Timestamp> = files
+        .iter()
+        .flat_map(|f| f.events.iter())
+        .filter(|e| e.event_id == Some(7036) && &*e.provider == "Service Control Manager")
+        .filter(|e| e.field("param1") == Some("Windows Modules Installer"))
+        .filter(|e| {
+            e.field("Binary")
+                .is_none_or(|b| b.ends_with("2F0034000000") || b.ends_with("2F003400"))
+        })
+        .filter_map(|e| e.time.utc())
+        .collect();
+    starts.sort();
+    starts
+}
+
+/// Servicing sessions of a local-time log (TrustedInstaller initialising in CBS.log, a DISM
+/// session starting) paired with installer starts within 14 hours and two minutes of a
+/// quarter-hour offset: the offset most pairs agree on, when they are the majority (and at least
+/// two, unless the log has a single session).
+fn matched_offset(events: &[Event], starts: &[jiff::Timestamp]) -> Option<(Offset, usize)> {
+    if starts.is_empty() {
+        return None;
+    }
+    let sessions = events.iter().filter(|e| {
+        e.message.as_deref().is_some_and(|m| {
+            m.contains("TI: --- Initializing Trusted Installer ---")
+                || m.contains("<----- Starting Dism.exe session ----->")
+        })
+    });
+    let mut votes: BTreeMap<i32, usize> = BTreeMap::new();
+    let mut sessions_seen = 0;
+    for session in sessions {
+        let Some(local) = session.time.local() else { continue };
+        sessions_seen += 1;
+        let Ok(as_utc) = local.to_zoned(TimeZone::UTC).map(|z| z.timestamp()) else {
+            continue;
+        };
+        let nearest = starts
+            .iter()
+            .map(|t| as_utc.duration_since(*t).as_secs())
+            .filter(|d| d.abs() <= 14 * 3600 && d.rem_euclid(900).min(900 - d.rem_euclid(900)) <= 120)
+            .min_by_key(|d| d.rem_euclid(900).min(900 - d.rem_euclid(900)));
+        if let Some(diff) = nearest {
+            let quarter = ((diff as f64) / 900.0).round() as i32 * 900;
+            *votes.entry(quarter).or_default() += 1;
+        }
+    }
+    let (seconds, count) = votes.into_iter().max_by_key(|(_, n)| *n)?;
+    let agreed = count * 2 > sessions_seen && (count >= 2 || count == sessions_seen);
+    agreed
+        .then(|| Offset::from_seconds(seconds).ok().map(|o| (o, count)))
+        .flatten()
 }
 
 fn apply_anchors(events: &mut [Event], anchors: &[ClockAnchor]) {

@@ -189,3 +189,19 @@ fn the_committed_demo_is_exactly_what_its_scenario_generates() {
         );
     }
 }
+
+#[test]
+fn a_dism_log_without_cbs_log_is_anchored_by_matching_installer_starts() {
+    let (dir, _) = generate("win11-vss-corrupt-system-files.toml");
+    std::fs::remove_file(dir.path().join("CBS.log")).expect("remove CBS.log");
+    let report = run_in(dir.path(), &["inputs", "--format", "json", "."]).json();
+    let dism = report["files"]
+        .as_array()
+        .expect("files")
+        .iter()
+        .find(|f| f["path"] == "./dism.log")
+        .expect("dism.log");
+    assert_eq!(dism["clock"]["basis"], "matched", "{dism}");
+    assert_eq!(dism["clock"]["offset"], "+09:00");
+    assert_eq!(dism["first"], "2024-05-20T11:00:00Z", "20:00 in Tokyo");
+}

@@ -81,12 +81,14 @@ impl Expander<'_> {
                 }
             }
             What::SfcRun { result } => {
+                self.state_change("TrustedInstaller", at, true, out);
                 let mut lines = Lines::new(ServicingLog::Cbs, at, utc);
                 session(&mut lines, self.machine.os, "TrustedInstaller", 0);
                 sfc(&mut lines, self.machine.os, *result);
                 out.extend(lines.lines.into_iter().map(Output::Text));
             }
             What::DismRestoreHealth { result } => {
+                self.state_change("TrustedInstaller", at, true, out);
                 let mut lines = Lines::new(ServicingLog::Cbs, at, utc);
                 session(&mut lines, self.machine.os, "DISM Package Manager Provider", 0);
                 restore_health(&mut lines, self.machine.os, *result);
