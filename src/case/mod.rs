@@ -35,6 +35,8 @@ pub struct FileSummary {
     pub skipped: Option<String>,
     /// Its warnings and errors.
     pub notices: Vec<Notice>,
+    /// Layouts recognised in a pasted text.
+    pub shapes: Vec<String>,
 }
 
 /// One machine's case.
@@ -69,6 +71,7 @@ impl Case {
                 clock,
                 skipped: file.skipped,
                 notices: file.notices,
+                shapes: file.shapes,
             });
             case.events.extend(file.events);
             case.facts.extend(file.facts);

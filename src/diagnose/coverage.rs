@@ -83,7 +83,7 @@ pub fn logs_present(case: &Case) -> Vec<LogKind> {
             Some(SourceKind::Vssadmin) => Some(LogKind::VssWriters),
             Some(SourceKind::Bcdedit | SourceKind::Msinfo32) => Some(LogKind::BootConfig),
             Some(SourceKind::Evtx) => evtx_kind(case, &file.path),
-            None => None,
+            Some(SourceKind::Paste | SourceKind::Console | SourceKind::Notes | SourceKind::Text) | None => None,
         };
         if let Some(kind) = kind {
             if !present.contains(&kind) {

@@ -36,6 +36,8 @@ pub enum MilestoneKind {
     LastBackupFailure,
     /// The last successful backup.
     LastBackupSuccess,
+    /// Something the user wrote in their own notes (not in any log).
+    Reported,
     /// Something the logs cannot show.
     NotInLogs,
 }
@@ -65,6 +67,7 @@ pub fn history(analysis: &Analysis<'_>) -> Vec<Milestone> {
             out.push(milestone);
         }
     }
+    reported(analysis, &mut out);
     boot_mode(signals, &mut out);
     backups(analysis, &mut out);
     if out
@@ -217,6 +220,30 @@ fn parse_us_date(text: &str) -> Option<Timestamp> {
     let (month, day, year) = (numbers.next()?.ok()?, numbers.next()?.ok()?, numbers.next()?.ok()?);
     let civil = jiff::civil::date(year, i8::try_from(month).ok()?, i8::try_from(day).ok()?);
     civil.to_zoned(jiff::tz::TimeZone::UTC).ok().map(|z| z.timestamp())
+}
+
+/// The user's dated notes, as they wrote them.
+fn reported(analysis: &Analysis<'_>, out: &mut Vec<Milestone>) {
+    for event in analysis
+        .case
+        .events
+        .iter()
+        .filter(|e| e.certainty == crate::model::Certainty::Reported)
+    {
+        let text = event
+            .message
+            .as_deref()
+            .unwrap_or_default()
+            .lines()
+            .next()
+            .unwrap_or_default();
+        out.push(Milestone {
+            time: Some(event.time.sort_key()),
+            kind: MilestoneKind::Reported,
+            summary: format!("reported by the user: {text}"),
+            evidence: vec![Evidence::new(&event.origin, text)],
+        });
+    }
 }
 
 fn boot_mode(signals: &[Signal], out: &mut Vec<Milestone>) {

@@ -30,6 +30,8 @@ pub enum TextKind {
     Bcdedit,
     /// `msinfo32 /report` text.
     Msinfo32,
+    /// Any other text: pasted events, console output, notes, free text.
+    Pasted,
 }
 
 /// Looks at the first bytes of an input (see [`SNIFF_BYTES`]).
@@ -55,7 +57,7 @@ pub fn sniff(head: &[u8]) -> Sniffed {
     }
     match text_kind(text) {
         Some(kind) => Sniffed::Text(kind, encoding),
-        None => Sniffed::Skip("text file with no log structure backupdiag knows".to_string()),
+        None => Sniffed::Text(TextKind::Pasted, encoding),
     }
 }
 
@@ -241,9 +243,15 @@ mod tests {
             assert_eq!(sniff(bytes), expected);
         }
         assert!(matches!(sniff(b""), Sniffed::Skip(r) if r == "empty file"));
-        assert!(matches!(sniff(b"# Notes\nnothing here\n"), Sniffed::Skip(r) if r.contains("no log structure")));
+        assert_eq!(
+            sniff(b"# Notes\nnothing here\n"),
+            Sniffed::Text(TextKind::Pasted, super::TextEncoding::Utf8)
+        );
         let lookalike = b"<![LOG['Software Update' {e8132975-6f93-4464-a53e-1050253ae220}]LOG]!>\n{b1c47cec-0e12-4ac6-b84b-9c1d8292a9f3} x\nno state\nmore\n";
-        assert!(matches!(sniff(lookalike), Sniffed::Skip(_)));
+        assert_eq!(
+            sniff(lookalike),
+            Sniffed::Text(TextKind::Pasted, super::TextEncoding::Utf8)
+        );
         assert!(matches!(sniff(b"\x89PNG\r\n\x1a\n\0\0\0"), Sniffed::Skip(r) if r.contains("binary")));
     }
 

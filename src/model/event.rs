@@ -29,6 +29,14 @@ pub enum SourceKind {
     Bcdedit,
     /// A `msinfo32 /report` text report.
     Msinfo32,
+    /// Events pasted as text or XML (Event Viewer copies, `wevtutil` output, forum posts).
+    Paste,
+    /// Saved console output of `sfc` or `dism`.
+    Console,
+    /// The user's own notes.
+    Notes,
+    /// Any other text, read only for what can be recognised for sure.
+    Text,
 }
 
 impl SourceKind {
@@ -42,6 +50,10 @@ impl SourceKind {
             SourceKind::Vssadmin => "vssadmin",
             SourceKind::Bcdedit => "bcdedit",
             SourceKind::Msinfo32 => "msinfo32",
+            SourceKind::Paste => "paste",
+            SourceKind::Console => "console",
+            SourceKind::Notes => "notes",
+            SourceKind::Text => "text",
         }
     }
 }
@@ -242,6 +254,20 @@ impl Interner {
     }
 }
 
+/// How sure backupdiag is that an event happened as stated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Certainty {
+    /// Read from a log Windows wrote.
+    Recorded,
+    /// Read from text a user pasted (copied from Event Viewer, a forum, a ticket).
+    Pasted,
+    /// Identified from message text alone (no event id or source given).
+    Inferred,
+    /// Stated by the user in their own notes.
+    Reported,
+}
+
 /// One timed happening on the machine.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Event {
@@ -265,6 +291,8 @@ pub struct Event {
     pub fields: Fields,
     /// Message text (text logs), with continuation lines joined by `\n`.
     pub message: Option<Box<str>>,
+    /// How sure it is.
+    pub certainty: Certainty,
 }
 
 impl Event {

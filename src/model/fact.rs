@@ -119,6 +119,22 @@ pub enum FactKind {
     VssProvider(ProviderInfo),
     /// The outcome of a whole vssadmin listing.
     VssListing(VssListing),
+    /// The verdict of a saved `sfc` or `dism` console run.
+    ConsoleVerdict {
+        /// `sfc` or `dism`.
+        tool: String,
+        /// What it concluded (`clean`, `repaired`, `cannot-repair`, `source-missing`, ...).
+        verdict: String,
+        /// The error code it printed, when any.
+        code: Option<u32>,
+    },
+    /// An error code, event id or writer name recognised in free text (low certainty, untimed).
+    Mention {
+        /// What kind of thing (`hresult`, `event`, `writer`).
+        what: String,
+        /// The value (`0x81000019`, `VSS 8193`, `System Writer`).
+        value: String,
+    },
     /// A machine configuration value.
     Machine {
         /// Which value.

@@ -6,6 +6,7 @@ mod cab;
 pub mod event_xml;
 pub mod evtx;
 pub mod machine;
+pub mod paste;
 pub mod servicing;
 pub mod vss;
 
@@ -40,6 +41,8 @@ pub struct ParsedFile {
     pub notices: Vec<Notice>,
     /// Why the file was not read, when it is not a log backupdiag knows.
     pub skipped: Option<String>,
+    /// The layouts recognised in a pasted text (`event-viewer-text x2`).
+    pub shapes: Vec<String>,
 }
 
 impl ParsedFile {
@@ -56,6 +59,7 @@ impl ParsedFile {
             anchors: Vec::new(),
             notices: Vec::new(),
             skipped: None,
+            shapes: Vec::new(),
         }
     }
 
@@ -132,6 +136,10 @@ fn parse_text(input: &Input, kind: TextKind, encoding: TextEncoding) -> ParsedFi
             &decoded,
             machine::parse_bcdedit(path, &decoded.text),
         ),
+        TextKind::Pasted => match paste::parse(path, input.size, &decoded) {
+            Some(parsed) => parsed,
+            None => skipped(input, "text file with no log structure backupdiag knows".to_string()),
+        },
         TextKind::Msinfo32 => with_facts(
             input,
             SourceKind::Msinfo32,

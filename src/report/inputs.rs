@@ -87,6 +87,9 @@ fn write_details(file: &FileSummary, case: &Case, out: &mut dyn Write) -> io::Re
     if let Some(reason) = &file.skipped {
         writeln!(out, "{pad}skipped: {reason}")?;
     }
+    if !file.shapes.is_empty() {
+        writeln!(out, "{pad}shape: {}", file.shapes.join(", "))?;
+    }
     for fact in case.facts.iter().filter(|f| f.origin.file == file.path) {
         if let Some(line) = fact_line(fact) {
             writeln!(out, "{pad}{line}")?;
@@ -172,6 +175,8 @@ pub(crate) struct JsonFile<'a> {
     clock: &'a ClockBasis,
     #[serde(skip_serializing_if = "Option::is_none")]
     skipped: Option<&'a str>,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    shapes: &'a [String],
     facts: Vec<&'a FactKind>,
     notices: &'a [Notice],
 }
@@ -191,6 +196,7 @@ pub(crate) fn json_files(case: &Case) -> Vec<JsonFile<'_>> {
             last: file.span.map(|(_, b)| json_time(&b)),
             clock: &file.clock,
             skipped: file.skipped.as_deref(),
+            shapes: &file.shapes,
             facts: case
                 .facts
                 .iter()

@@ -130,6 +130,7 @@ impl Serialize for JsonEvent<'_> {
         map.serialize_entry("computer", &e.computer.as_deref())?;
         map.serialize_entry("fields", &FieldMap(&e.fields))?;
         map.serialize_entry("message", &e.message.as_deref())?;
+        map.serialize_entry("certainty", &e.certainty)?;
         map.end()
     }
 }

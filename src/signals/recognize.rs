@@ -40,7 +40,7 @@ fn signal(event: &Event, kind: SignalKind) -> Signal {
 /// The signals of one event.
 pub fn event(event: &Event) -> Vec<Signal> {
     let kinds = match event.source {
-        SourceKind::Evtx => evtx(event),
+        SourceKind::Evtx | SourceKind::Paste => evtx(event),
         SourceKind::Cbs | SourceKind::Dism | SourceKind::Panther => servicing(event),
         _ => Vec::new(),
     };
@@ -240,6 +240,7 @@ pub fn fact(fact: &Fact) -> Vec<Signal> {
     let text = match &fact.kind {
         FactKind::VssWriter(w) => format!("writer '{}': [{}] {} / {}", w.name, w.state, w.state_text, w.last_error),
         FactKind::Machine { key, value, .. } => format!("{}: {value}", key.as_str()),
+        FactKind::ConsoleVerdict { tool, verdict, .. } => format!("{tool} console output: {verdict}"),
         other => format!("{other:?}"),
     };
     vec![Signal {

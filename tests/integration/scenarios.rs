@@ -95,7 +95,7 @@ fn the_windows_7_story_carries_its_evidence_and_its_gap() {
         events.iter().any(|e| e["fields"]["firmware"] == "BIOS"),
         "setupact.log of the restored install says BIOS"
     );
-    let in_gap = events.iter().filter(|e| {
+    let in_gap = events.iter().filter(|e| e["certainty"] == "recorded").filter(|e| {
         let t = e["time"].as_str().unwrap_or("");
         ("2012-03-11".."2012-10-20").contains(&t)
     });

@@ -10,7 +10,8 @@ use std::sync::Arc;
 
 use crate::input::encoding::Decoded;
 use crate::model::{
-    AnchorBasis, ClockAnchor, Event, EventTime, Fields, Interner, Level, Location, Notice, Origin, Severity, SourceKind,
+    AnchorBasis, Certainty, ClockAnchor, Event, EventTime, Fields, Interner, Level, Location, Notice, Origin, Severity,
+    SourceKind,
 };
 
 use super::ParsedFile;
@@ -167,6 +168,7 @@ impl<'a> EntryReader<'a> {
             computer: None,
             fields: found.fields,
             message: Some(message.into()),
+            certainty: Certainty::Recorded,
         });
     }
 
