@@ -128,6 +128,18 @@ pub enum FactKind {
         /// The error code it printed, when any.
         code: Option<u32>,
     },
+    /// An event identified from its message text alone (no header, no date): its provider and
+    /// id come from the message template it matches.
+    IdentifiedEvent {
+        /// Provider the template belongs to.
+        provider: String,
+        /// Event id.
+        event_id: u32,
+        /// Parameters pulled out of the text, named as the event's XML names them.
+        fields: Vec<(String, String)>,
+        /// The text as pasted.
+        message: String,
+    },
     /// An error code, event id or writer name recognised in free text (low certainty, untimed).
     Mention {
         /// What kind of thing (`hresult`, `event`, `writer`).

@@ -115,6 +115,14 @@ fn fact_line(fact: &Fact) -> Option<String> {
             key.as_str(),
             if *inferred { " (inferred)" } else { "" }
         )),
+        FactKind::ConsoleVerdict { tool, verdict, code } => {
+            let code = code.map(|c| format!(" ({c:#010x})")).unwrap_or_default();
+            Some(format!("{tool}: {verdict}{code}"))
+        }
+        FactKind::Mention { what, value } => Some(format!("mentions {what} {value} (low certainty)")),
+        FactKind::IdentifiedEvent { provider, event_id, .. } => Some(format!(
+            "identified from its message text: {provider} {event_id} (no date)"
+        )),
         _ => None,
     }
 }

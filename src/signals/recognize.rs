@@ -222,6 +222,15 @@ fn servicing(event: &Event) -> Vec<SignalKind> {
 
 /// The signals of one untimed fact.
 pub fn fact(fact: &Fact) -> Vec<Signal> {
+    if let FactKind::IdentifiedEvent {
+        provider,
+        event_id,
+        fields,
+        message,
+    } = &fact.kind
+    {
+        return identified(fact, provider, *event_id, fields, message);
+    }
     let kind = match &fact.kind {
         FactKind::VssWriter(w) if w.state != 1 && w.state != 5 => SignalKind::WriterState {
             writer: w.name.clone(),
@@ -235,6 +244,13 @@ pub fn fact(fact: &Fact) -> Vec<Signal> {
             value,
             ..
         } => SignalKind::CurrentFirmware { mode: value.clone() },
+        FactKind::ConsoleVerdict { verdict, .. } => match verdict.as_str() {
+            "cannot-repair" => SignalKind::SfcCannotRepair { file: String::new() },
+            "repaired" => SignalKind::SfcRepaired,
+            "reboot-required" => SignalKind::SfcRebootRequired,
+            "source-missing" => SignalKind::SourceMissing,
+            _ => return Vec::new(),
+        },
         _ => return Vec::new(),
     };
     let text = match &fact.kind {
@@ -248,4 +264,36 @@ pub fn fact(fact: &Fact) -> Vec<Signal> {
         time: None,
         evidence: Evidence::new(&fact.origin, text),
     }]
+}
+
+/// An event identified from its message alone reads like a recorded one, without a time.
+fn identified(fact: &Fact, provider: &str, id: u32, fields: &[(String, String)], message: &str) -> Vec<Signal> {
+    let event = Event {
+        time: crate::model::EventTime::Local {
+            local: jiff::civil::DateTime::default(),
+            utc: None,
+        },
+        origin: fact.origin.clone(),
+        source: SourceKind::Paste,
+        provider: std::sync::Arc::from(provider),
+        event_id: Some(id),
+        level: crate::model::Level::Other,
+        channel: None,
+        computer: None,
+        fields: fields.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect(),
+        message: None,
+        certainty: crate::model::Certainty::Inferred,
+    };
+    let text = format!(
+        "{provider} {id} (identified from its message): {}",
+        message.lines().next().unwrap_or_default()
+    );
+    evtx(&event)
+        .into_iter()
+        .map(|kind| Signal {
+            kind,
+            time: None,
+            evidence: Evidence::new(&fact.origin, text.clone()),
+        })
+        .collect()
 }

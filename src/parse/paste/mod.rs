@@ -7,6 +7,7 @@
 mod blocks;
 mod console;
 mod dates;
+mod friendly;
 mod labels;
 mod mentions;
 mod notes;
@@ -34,12 +35,56 @@ pub fn parse(path: &Arc<str>, size: u64, decoded: &Decoded<'_>) -> Option<Parsed
     if console::looks_like(text) {
         return Some(read_console(path, size, decoded, text));
     }
+    if friendly::looks_like(text) {
+        return Some(read_friendly(path, size, decoded, text));
+    }
     let (found, stray) = blocks::split(text);
     if !found.is_empty() {
         return Some(read_events(path, size, decoded, found, &stray));
     }
+    let identified = read_messages(path, size, decoded, text);
+    if identified.records > 0 {
+        return Some(identified);
+    }
     let mentions = mentions::find(text);
     (!mentions.is_empty()).then(|| read_mentions(path, size, decoded, text, mentions))
+}
+
+/// Paragraphs that are the message of a known event, pasted without any header.
+fn read_messages(path: &Arc<str>, size: u64, decoded: &Decoded<'_>, text: &str) -> ParsedFile {
+    let mut parsed = ParsedFile::new_text(path, size, Some(SourceKind::Paste), decoded);
+    let mut unread = 0;
+    let mut line = 1u64;
+    for paragraph in text.split("\n\n").flat_map(|p| p.split("\r\n\r\n")) {
+        let start = line;
+        line += paragraph.matches('\n').count() as u64 + 2;
+        if paragraph.trim().is_empty() {
+            continue;
+        }
+        match templates::identify(paragraph) {
+            Some((provider, event_id, fields)) => {
+                let fields = fields.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect();
+                let kind = FactKind::IdentifiedEvent {
+                    provider: provider.into(),
+                    event_id,
+                    fields,
+                    message: paragraph.trim().to_string(),
+                };
+                parsed.facts.push(Fact {
+                    origin: origin(path, start),
+                    kind,
+                });
+            }
+            None => unread += 1,
+        }
+    }
+    parsed.records = parsed.facts.len();
+    parsed.shapes = vec![format!("message-text-only x{}", parsed.records)];
+    if unread > 0 && parsed.records > 0 {
+        let reason = format!("{unread} paragraph(s) match no known event message and were not read");
+        parsed.notices.push(Notice::new(Severity::Note, &**path, reason));
+    }
+    parsed
 }
 
 fn origin(path: &Arc<str>, line: u64) -> Origin {
@@ -207,6 +252,44 @@ fn to_event(
         certainty: Certainty::Pasted,
     };
     Ok((event, note))
+}
+
+fn read_friendly(path: &Arc<str>, size: u64, decoded: &Decoded<'_>, text: &str) -> ParsedFile {
+    let mut parsed = ParsedFile::new_text(path, size, Some(SourceKind::Paste), decoded);
+    let mut interner = Interner::default();
+    for (line, xml) in friendly::read(text, &mut interner) {
+        let Some(time) = xml.time_created else {
+            let value = format!(
+                "{} {}",
+                xml.provider.as_deref().unwrap_or(""),
+                xml.event_id.map(|i| i.to_string()).unwrap_or_default()
+            );
+            parsed.facts.push(Fact {
+                origin: origin(path, line),
+                kind: FactKind::Mention {
+                    what: "event".into(),
+                    value: value.trim().to_string(),
+                },
+            });
+            continue;
+        };
+        parsed.events.push(Event {
+            time: EventTime::Utc(time),
+            origin: origin(path, line),
+            source: SourceKind::Paste,
+            provider: xml.provider.unwrap_or_else(|| Arc::from("")),
+            event_id: xml.event_id,
+            level: xml.level.map_or(Level::Other, Level::from_evtx),
+            channel: xml.channel,
+            computer: xml.computer,
+            fields: xml.fields,
+            message: None,
+            certainty: Certainty::Pasted,
+        });
+    }
+    parsed.records = parsed.events.len() + parsed.facts.len();
+    parsed.shapes = vec![format!("event-viewer-friendly-view x{}", parsed.records)];
+    parsed
 }
 
 fn read_notes(path: &Arc<str>, size: u64, decoded: &Decoded<'_>, text: &str) -> ParsedFile {

@@ -45,6 +45,15 @@ pub fn extract(provider: &str, id: u32, message: &str) -> Option<Fields> {
         .find_map(|t| matches(&fold(t.text), &message).map(|values| fields(t, values)))
 }
 
+/// Identifies an event from its message text alone: (provider, id, fields) of the first
+/// template that matches.
+pub fn identify(message: &str) -> Option<(&'static str, u32, Fields)> {
+    let folded = fold(message);
+    TEMPLATES
+        .iter()
+        .find_map(|t| matches(&fold(t.text), &folded).map(|values| (t.provider, t.id, fields(t, values))))
+}
+
 fn fields(template: &Template, values: Vec<String>) -> Fields {
     let mut fields = Fields::new();
     for (name, value) in template.names.iter().zip(values) {
@@ -103,5 +112,13 @@ mod tests {
             assert_eq!(fields.get(name), Some(value), "{message}");
         }
         assert!(extract("VSS", 8193, "something else entirely").is_none());
+        let (provider, id, fields) = super::identify(
+            "The start type of the Volume Shadow Copy service was\nchanged from demand start to disabled.",
+        )
+        .expect("identified");
+        assert_eq!(
+            (provider, id, fields.get("param1")),
+            ("Service Control Manager", 7040, Some("Volume Shadow Copy"))
+        );
     }
 }
