@@ -8,6 +8,7 @@ mod diagnosis;
 mod encodings;
 mod exit_codes;
 mod forge_evtx;
+mod pastes;
 mod robustness;
 mod scenarios;
 mod timeline;

@@ -56,9 +56,11 @@ pub fn identify(message: &str) -> Option<(&'static str, u32, Fields)> {
 
 fn fields(template: &Template, values: Vec<String>) -> Fields {
     let mut fields = Fields::new();
+    let error_text = matches!(template.id, 7000 | 7023);
     for (name, value) in template.names.iter().zip(values) {
         // SCM prints the Win32 error as words; the XML holds %%1058 for "disabled".
-        let value = if value.contains("it is disabled") || value.contains("無効") {
+        let disabled = value.contains("it is disabled") || value.contains("無効");
+        let value = if error_text && disabled {
             "%%1058".to_string()
         } else {
             value
