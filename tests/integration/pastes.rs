@@ -32,13 +32,14 @@ fn each_pasted_event_shape_is_read() {
     let legacy = "Event Type:\tError\r\nEvent Source:\tVolSnap\r\nEvent Category:\tNone\r\nEvent ID:\t25\r\nDate:\t\t10/21/2012\r\nTime:\t\t8:02:00 PM\r\nDescription:\r\nThe shadow copies of volume C: were deleted because the shadow copy storage could not grow in time.\r\n";
     let xml = format!("{XML_7040}\r\n<Event xmlns=\"http://schemas.microsoft.com/win/2004/08/events/event\"><System><Provider Name=\"VSS\"/><EventID Qualifiers=\"0\">8193</EventID><Level>2</Level><TimeCreated SystemTime=\"2012-10-21T11:00:05.0000000Z\"/><Channel>Application</Channel></System><EventData><Data>CoCreateInstance</Data><Data>0x80070");
     case.write("english.txt", english);
-    case.write("japanese.txt", encoding_rs::SHIFT_JIS.encode(japanese).0.into_owned());
+    case.write("japanese.txt", &encoding_rs::SHIFT_JIS.encode(japanese).0);
     case.write("wevtutil.txt", utf16le_bom(wevtutil));
     case.write("compact.txt", compact);
     case.write("legacy.txt", legacy);
     case.write("events.xml", xml);
     // (file, shape, events, provider of the first, id of the first, a field of the first)
-    let cases: [(&str, &str, usize, &str, u64, (&str, &str)); 6] = [
+    type Case<'a> = (&'a str, &'a str, usize, &'a str, u64, (&'a str, &'a str));
+    let cases: [Case; 6] = [
         (
             "english.txt",
             "event-viewer-text x1",
@@ -122,7 +123,7 @@ fn consoles_notes_messages_and_free_text() {
     let case = TempCase::new();
     case.write("sfc.txt", "Beginning system scan.  This process will take some time.\r\n\r\nWindows Resource Protection found corrupt files but was unable to fix some of them.\r\nFor online repairs, details are included in the CBS log file located at\r\n");
     let dism_ja = "展開イメージのサービスと管理ツール\r\nバージョン: 10.0.19041.844\r\n\r\n[==========================100.0%==========================]\r\nエラー: 0x800f081f\r\n\r\nソース ファイルが見つかりませんでした。\r\n";
-    case.write("dism.txt", encoding_rs::SHIFT_JIS.encode(dism_ja).0.into_owned());
+    case.write("dism.txt", &encoding_rs::SHIFT_JIS.encode(dism_ja).0);
     case.write(
         "history.txt",
         encoding_rs::SHIFT_JIS
