@@ -126,10 +126,9 @@ fn consoles_notes_messages_and_free_text() {
     case.write("dism.txt", &encoding_rs::SHIFT_JIS.encode(dism_ja).0);
     case.write(
         "history.txt",
-        encoding_rs::SHIFT_JIS
+        &encoding_rs::SHIFT_JIS
             .encode("2012年3月 システムイメージ作成\r\n2012年8月 BIOSをUEFIへ変更\r\n同時期 CHKDSK c: /r\r\n")
-            .0
-            .into_owned(),
+            .0,
     );
     case.write("message.txt", "The backup operation that started at '?2012?-?10?-?21T11:00:00.000Z' has failed with following error code '2155348129' (The operation failed.).\n");
     case.write("forum.txt", "My backup dies with 0x8007045D every night, and VSS 8193 shows up too.\nAnything else? System Writer is missing.\n");
