@@ -268,6 +268,24 @@ pub enum Certainty {
     Reported,
 }
 
+/// Where an event's fields were read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FieldsFrom {
+    /// The binary record or the log line itself.
+    Record,
+    /// Event XML (recorded, or pasted with the event).
+    Xml,
+    /// Pulled out of the message text by the event's message template.
+    MessageTemplate,
+    /// Only the pasted labels (source, id, level, date); no fields.
+    Labels,
+    /// Event Viewer's Friendly View tree.
+    FriendlyView,
+    /// The user's own words.
+    Notes,
+}
+
 /// One timed happening on the machine.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Event {
@@ -293,6 +311,8 @@ pub struct Event {
     pub message: Option<Box<str>>,
     /// How sure it is.
     pub certainty: Certainty,
+    /// Where its fields came from.
+    pub fields_from: FieldsFrom,
 }
 
 impl Event {

@@ -6,7 +6,7 @@ mod fact;
 mod notice;
 mod time;
 
-pub use event::{Certainty, Event, Fields, Interner, Level, Location, Origin, SourceKind};
+pub use event::{Certainty, Event, Fields, FieldsFrom, Interner, Level, Location, Origin, SourceKind};
 pub use fact::{Fact, FactKind, MachineKey, ProviderInfo, VssListing, WriterState};
 pub use notice::{Notice, Severity};
 pub use time::{AnchorBasis, ClockAnchor, EventTime};

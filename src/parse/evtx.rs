@@ -7,7 +7,9 @@ use std::sync::Arc;
 use evtx::{EvtxParser, ParserSettings};
 
 use crate::input::{Content, Input};
-use crate::model::{Certainty, Event, EventTime, Interner, Level, Location, Notice, Origin, Severity, SourceKind};
+use crate::model::{
+    Certainty, Event, EventTime, FieldsFrom, Interner, Level, Location, Notice, Origin, Severity, SourceKind,
+};
 
 use super::event_xml::{read_event_xml, XmlEvent};
 use super::ParsedFile;
@@ -97,6 +99,7 @@ fn to_event(file: &Arc<str>, record_id: u64, written: jiff::Timestamp, xml: XmlE
         fields: xml.fields,
         message: None,
         certainty: Certainty::Recorded,
+        fields_from: FieldsFrom::Xml,
     }
 }
 

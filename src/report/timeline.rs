@@ -131,6 +131,7 @@ impl Serialize for JsonEvent<'_> {
         map.serialize_entry("fields", &FieldMap(&e.fields))?;
         map.serialize_entry("message", &e.message.as_deref())?;
         map.serialize_entry("certainty", &e.certainty)?;
+        map.serialize_entry("fields_from", &e.fields_from)?;
         map.end()
     }
 }

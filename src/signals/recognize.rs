@@ -283,6 +283,7 @@ fn identified(fact: &Fact, provider: &str, id: u32, fields: &[(String, String)],
         fields: fields.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect(),
         message: None,
         certainty: crate::model::Certainty::Inferred,
+        fields_from: crate::model::FieldsFrom::MessageTemplate,
     };
     let text = format!(
         "{provider} {id} (identified from its message): {}",

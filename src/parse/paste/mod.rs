@@ -17,8 +17,8 @@ use std::sync::Arc;
 
 use crate::input::encoding::Decoded;
 use crate::model::{
-    Certainty, Event, EventTime, Fact, FactKind, Fields, Interner, Level, Location, Notice, Origin, Severity,
-    SourceKind,
+    Certainty, Event, EventTime, Fact, FactKind, Fields, FieldsFrom, Interner, Level, Location, Notice, Origin,
+    Severity, SourceKind,
 };
 
 use super::event_xml::read_event_xml;
@@ -196,9 +196,16 @@ fn to_event(
         .map(|x| x.fields.clone())
         .filter(|f| !f.is_empty())
         .unwrap_or_default();
+    // Where the fields came from, so a reader knows how far to trust them.
+    let mut from = if fields.is_empty() {
+        FieldsFrom::Labels
+    } else {
+        FieldsFrom::Xml
+    };
     if fields.is_empty() {
         if let Some(extracted) = event_id.and_then(|id| templates::extract(&provider, id, &message)) {
             fields = extracted;
+            from = FieldsFrom::MessageTemplate;
         }
     }
     let time = match xml.as_ref().and_then(|x| x.time_created) {
@@ -250,6 +257,7 @@ fn to_event(
         fields,
         message: (!message.is_empty()).then(|| message.into()),
         certainty: Certainty::Pasted,
+        fields_from: from,
     };
     Ok((event, note))
 }
@@ -285,6 +293,7 @@ fn read_friendly(path: &Arc<str>, size: u64, decoded: &Decoded<'_>, text: &str) 
             fields: xml.fields,
             message: None,
             certainty: Certainty::Pasted,
+            fields_from: FieldsFrom::FriendlyView,
         });
     }
     parsed.records = parsed.events.len() + parsed.facts.len();
@@ -295,7 +304,15 @@ fn read_friendly(path: &Arc<str>, size: u64, decoded: &Decoded<'_>, text: &str) 
 fn read_notes(path: &Arc<str>, size: u64, decoded: &Decoded<'_>, text: &str) -> ParsedFile {
     let mut parsed = ParsedFile::new_text(path, size, Some(SourceKind::Notes), decoded);
     let provider: Arc<str> = Arc::from("user notes");
-    for note in notes::read(text) {
+    let (notes, unplaced) = notes::read(text);
+    if unplaced > 0 {
+        let reason =
+            format!("{unplaced} line(s) before the first dated line could not be placed in time and were not read");
+        parsed
+            .notices
+            .push(Notice::new(Severity::Note, &**path, reason).at("line 1"));
+    }
+    for note in notes {
         let mut fields = Fields::new();
         fields.push("date_precision", note.precision);
         parsed.events.push(Event {
@@ -313,6 +330,7 @@ fn read_notes(path: &Arc<str>, size: u64, decoded: &Decoded<'_>, text: &str) -> 
             fields,
             message: Some(note.text.into()),
             certainty: Certainty::Reported,
+            fields_from: FieldsFrom::Notes,
         });
     }
     parsed.records = parsed.events.len();

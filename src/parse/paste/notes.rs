@@ -71,9 +71,10 @@ fn has_clock(line: &str) -> bool {
     })
 }
 
-/// The notes of a text.
-pub fn read(text: &str) -> Vec<Note> {
+/// The notes of a text, and how many lines before the first dated one could not be placed.
+pub fn read(text: &str) -> (Vec<Note>, usize) {
     let mut notes: Vec<Note> = Vec::new();
+    let mut unplaced = 0;
     for (index, raw) in text.split('\n').enumerate() {
         let line = raw.trim().trim_start_matches('\u{feff}');
         if line.is_empty() {
@@ -100,9 +101,11 @@ pub fn read(text: &str) -> Vec<Note> {
                 last.text.push('\n');
                 last.text.push_str(line);
             }
+        } else {
+            unplaced += 1;
         }
     }
-    notes
+    (notes, unplaced)
 }
 
 #[cfg(test)]
@@ -113,7 +116,8 @@ mod tests {
     fn dated_statements_in_the_users_words() {
         let text = "2012年3月 システムイメージ作成\n2012年 5月 OSのクリーンインストール\n2012-08-25 switched BIOS to UEFI\n同時期 CHKDSK c: /r\n(details forgotten)\n";
         assert!(looks_like(text));
-        let notes = read(text);
+        let (notes, unplaced) = read(text);
+        assert_eq!(unplaced, 0);
         let summary: Vec<(String, &str)> = notes.iter().map(|n| (n.date.to_string(), n.precision)).collect();
         assert_eq!(
             summary,

@@ -10,8 +10,8 @@ use std::sync::Arc;
 
 use crate::input::encoding::Decoded;
 use crate::model::{
-    AnchorBasis, Certainty, ClockAnchor, Event, EventTime, Fields, Interner, Level, Location, Notice, Origin, Severity,
-    SourceKind,
+    AnchorBasis, Certainty, ClockAnchor, Event, EventTime, Fields, FieldsFrom, Interner, Level, Location, Notice,
+    Origin, Severity, SourceKind,
 };
 
 use super::ParsedFile;
@@ -169,6 +169,7 @@ impl<'a> EntryReader<'a> {
             fields: found.fields,
             message: Some(message.into()),
             certainty: Certainty::Recorded,
+            fields_from: FieldsFrom::Record,
         });
     }
 
