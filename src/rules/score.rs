@@ -65,6 +65,13 @@ impl Assessment {
         }
     }
 
+    /// Adds supporting evidence worth `weight` when there is any.
+    pub fn support_if(&mut self, weight: f64, reason: impl Into<String>, signals: &[&Signal]) {
+        if !signals.is_empty() {
+            self.support(weight, reason, signals.iter().copied());
+        }
+    }
+
     /// Counts against it.
     pub fn against(&mut self, weight: f64, reason: impl Into<String>) {
         self.points -= weight;

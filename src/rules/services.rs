@@ -47,23 +47,19 @@ pub fn required_service_disabled(a: &Analysis<'_>) -> Option<Assessment> {
         names.dedup();
         names.join(", ")
     };
-    if !disabled.is_empty() {
-        s.support(
-            0.45,
-            format!("required service(s) set to disabled: {}", names(&disabled)),
-            disabled.iter().copied(),
-        );
-    }
-    if !refused.is_empty() {
-        s.support(
-            0.2,
-            format!(
-                "service(s) refused to start because disabled (error 1058): {}",
-                names(&refused)
-            ),
-            refused.iter().copied(),
-        );
-    }
+    s.support_if(
+        0.45,
+        format!("required service(s) set to disabled: {}", names(&disabled)),
+        &disabled,
+    );
+    s.support_if(
+        0.2,
+        format!(
+            "service(s) refused to start because disabled (error 1058): {}",
+            names(&refused)
+        ),
+        &refused,
+    );
     if disabled.is_empty() && refused.is_empty() {
         s.missing(
             0.05,

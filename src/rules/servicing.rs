@@ -39,12 +39,8 @@ pub fn system_files_corrupt(a: &Analysis<'_>) -> Option<Assessment> {
             cannot.iter().copied(),
         );
     }
-    if !detected.is_empty() {
-        s.support(0.25, "DISM found component store corruption", detected.iter().copied());
-    }
-    if !module.is_empty() {
-        s.support(0.15, "VSS could not load a module (0x8007007e)", module.iter().copied());
-    }
+    s.support_if(0.25, "DISM found component store corruption", &detected);
+    s.support_if(0.15, "VSS could not load a module (0x8007007e)", &module);
     let since = s.first();
     s.explain(a, SHADOW_CODES, since, None);
     let repaired = a.select(|k| {
@@ -168,27 +164,13 @@ pub fn pending_reboot(a: &Analysis<'_>) -> Option<Assessment> {
         .collect();
     let next_boot = |t: Timestamp| boots.iter().copied().find(|b| *b > t);
     let mut s = Assessment::default();
-    if !explicit.is_empty() {
-        s.support(
-            0.3,
-            "a repair or install was waiting for a reboot",
-            explicit.iter().copied(),
-        );
-    }
-    if !repairs.is_empty() {
-        s.support(
-            0.15,
-            "system files were repaired; files in use are replaced only at the next boot",
-            repairs.iter().copied(),
-        );
-    }
-    if !security.is_empty() {
-        s.support(
-            0.15,
-            "a security product's update waits for a restart",
-            security.iter().copied(),
-        );
-    }
+    s.support_if(0.3, "a repair or install was waiting for a reboot", &explicit);
+    s.support_if(
+        0.15,
+        "system files were repaired; files in use are replaced only at the next boot",
+        &repairs,
+    );
+    s.support_if(0.15, "a security product's update waits for a restart", &security);
     let windows: Vec<(Timestamp, Option<Timestamp>)> = explicit
         .iter()
         .chain(repairs.iter())

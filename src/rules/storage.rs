@@ -27,13 +27,11 @@ pub fn disk_io_error(a: &Analysis<'_>) -> Option<Assessment> {
         return None;
     }
     let mut s = Assessment::default();
-    if !hard.is_empty() {
-        s.support(
-            0.4,
-            format!("the disk driver reported {} I/O error(s)", hard.len()),
-            hard.iter().copied(),
-        );
-    }
+    s.support_if(
+        0.4,
+        format!("the disk driver reported {} I/O error(s)", hard.len()),
+        &hard,
+    );
     if !retried.is_empty() {
         s.support(
             0.1,
@@ -74,27 +72,13 @@ pub fn bad_sectors_source(a: &Analysis<'_>) -> Option<Assessment> {
         return None;
     }
     let mut s = Assessment::default();
-    if !bad.is_empty() {
-        s.support(
-            0.35,
-            "bad blocks on disk 0, the system disk the image is read from",
-            bad.iter().copied(),
-        );
-    }
-    if !ntfs.is_empty() {
-        s.support(
-            0.2,
-            "the file system on a source volume reported corruption",
-            ntfs.iter().copied(),
-        );
-    }
-    if !chkdsk.is_empty() {
-        s.support(
-            0.2,
-            "chkdsk later replaced bad clusters or made corrections",
-            chkdsk.iter().copied(),
-        );
-    }
+    s.support_if(
+        0.35,
+        "bad blocks on disk 0, the system disk the image is read from",
+        &bad,
+    );
+    s.support_if(0.2, "the file system on a source volume reported corruption", &ntfs);
+    s.support_if(0.2, "chkdsk later replaced bad clusters or made corrections", &chkdsk);
     let since = s.first();
     s.explain(a, IO_CODES, since, None);
     Some(s)

@@ -62,16 +62,12 @@ pub fn vss_writer_timeout(a: &Analysis<'_>) -> Option<Assessment> {
         return None;
     }
     let mut s = Assessment::default();
-    if !writers.is_empty() {
-        s.support(0.35, "a writer's last error is a timeout", writers.iter().copied());
-    }
-    if !events.is_empty() {
-        s.support(
-            0.3,
-            "writes could not be held or flushed in time during the snapshot",
-            events.iter().copied(),
-        );
-    }
+    s.support_if(0.35, "a writer's last error is a timeout", &writers);
+    s.support_if(
+        0.3,
+        "writes could not be held or flushed in time during the snapshot",
+        &events,
+    );
     let since = s.first();
     s.explain(a, TIMEOUT_CODES, since, None);
     Some(s)
@@ -141,23 +137,14 @@ pub fn com_event_system_broken(a: &Analysis<'_>) -> Option<Assessment> {
         return None;
     }
     let mut s = Assessment::default();
-    if !vss13.is_empty() {
-        s.support(
-            0.35,
-            "VSS could not start the COM+ Event System server (VSS 13)",
-            vss13.iter().copied(),
-        );
-    }
-    if !services.is_empty() {
-        s.support(
-            0.3,
-            "COM+ Event System or SENS is disabled or failing",
-            services.iter().copied(),
-        );
-    }
-    if !empty.is_empty() {
-        s.support(0.35, "vssadmin listed no writer at all", empty.iter().copied());
-    } else if !a.has(LogKind::VssWriters) {
+    s.support_if(
+        0.35,
+        "VSS could not start the COM+ Event System server (VSS 13)",
+        &vss13,
+    );
+    s.support_if(0.3, "COM+ Event System or SENS is disabled or failing", &services);
+    s.support_if(0.35, "vssadmin listed no writer at all", &empty);
+    if empty.is_empty() && !a.has(LogKind::VssWriters) {
         s.missing(
             0.0,
             "vssadmin list writers output (would show whether writers vanished)",
@@ -177,13 +164,11 @@ pub fn shadow_storage_insufficient(a: &Analysis<'_>) -> Option<Assessment> {
         return None;
     }
     let mut s = Assessment::default();
-    if !aborted.is_empty() {
-        s.support(
-            0.45,
-            "shadow copies were aborted or deleted because their storage could not grow",
-            aborted.iter().copied(),
-        );
-    }
+    s.support_if(
+        0.45,
+        "shadow copies were aborted or deleted because their storage could not grow",
+        &aborted,
+    );
     if !pruned.is_empty() {
         s.support(
             0.05,
