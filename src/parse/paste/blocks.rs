@@ -139,6 +139,12 @@ impl Reader {
             self.line(number, text);
             return;
         }
+        if let Some(values) = list_row(trimmed) {
+            self.start(number, Shape::Compact);
+            self.current.values = values;
+            self.finish();
+            return;
+        }
         if let Some(parts) = labels::compact(trimmed) {
             self.start(number, Shape::Compact);
             self.current.values = parts.into_iter().map(|(l, v)| (l, v.to_string())).collect();
@@ -189,6 +195,24 @@ impl Reader {
     }
 }
 
+/// A row copied from Event Viewer's event list: `Level<TAB>Date and Time<TAB>Source<TAB>Event
+/// ID<TAB>Task Category`.
+fn list_row(line: &str) -> Option<Vec<(Label, String)>> {
+    let columns: Vec<&str> = line.split('\t').map(str::trim).collect();
+    let [level, date, source, id, ..] = columns.as_slice() else {
+        return None;
+    };
+    labels::level(level)?;
+    super::dates::parse(date)?;
+    id.parse::<u32>().ok()?;
+    Some(vec![
+        (Label::Level, level.to_string()),
+        (Label::Date, date.to_string()),
+        (Label::Source, source.to_string()),
+        (Label::EventId, id.to_string()),
+    ])
+}
+
 #[cfg(test)]
 mod tests {
     use super::{split, Label, Shape};
@@ -214,6 +238,27 @@ mod tests {
         assert_eq!(blocks[1].shape, Some(Shape::Xml));
         assert!(blocks[1].xml.contains("8194"));
         assert_eq!(stray, vec![10]);
+    }
+
+    #[test]
+    fn list_rows_and_short_label_layouts() {
+        let (blocks, stray) = split(
+            "Error\t10/21/2012 8:00:05 PM\tVSS\t8193\tNone\r\nエラー\t2012/10/21 20:01:00\tBackup\t517\tなし\r\n",
+        );
+        assert!(stray.is_empty());
+        assert_eq!(blocks.len(), 2);
+        assert_eq!(
+            (blocks[1].get(Label::Source), blocks[1].get(Label::EventId)),
+            (Some("Backup"), Some("517"))
+        );
+        let (blocks, _) = split("ID: 8193\nLevel: Error\nSource: VSS\nMessage: Volume Shadow Copy Service error: Unexpected error calling routine CoCreateInstance.  hr = 0x80070422.\n");
+        assert_eq!(blocks.len(), 1);
+        assert_eq!(blocks[0].get(Label::EventId), Some("8193"));
+        assert!(blocks[0]
+            .description
+            .join("\n")
+            .trim()
+            .starts_with("Volume Shadow Copy Service error"));
     }
 
     #[test]
