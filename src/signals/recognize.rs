@@ -52,6 +52,10 @@ fn evtx(event: &Event) -> Vec<SignalKind> {
         return Vec::new();
     };
     let provider = event.provider.to_ascii_lowercase();
+    if provider == "vss" && id == 13 && first_code(event) == Some(0x8007_045b) {
+        let reason = "VSS 13 with 0x8007045B (a system shutdown is in progress): VSS could not start the COM+ Event System because Windows was shutting down; harmless";
+        return vec![SignalKind::Harmless { reason: reason.into() }];
+    }
     if let Some((_, _, reason)) = HARMLESS_EVENTS.iter().find(|(p, i, _)| *p == provider && *i == id) {
         if !(id == 98 && event.field("CorruptionActionState").is_some_and(|s| s != "0")) {
             return vec![SignalKind::Harmless {

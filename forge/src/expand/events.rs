@@ -629,9 +629,11 @@ impl Machine {
         )
     }
 
-    /// MsiInstaller 1038: an installation waits for a restart (layout unverified).
+    /// MsiInstaller 1038: an installation waits for a restart. Layout as in the corpus
+    /// (DeepBlueCLI many-events-application.evtx): product, version, language, two restart
+    /// codes, manufacturer.
     pub fn restart_pending(&self, time: Timestamp, product: &str) -> LogEvent {
-        let data = Self::unnamed(&[product, "12.0.1120", "1041", "Security Vendor", "1", "1"], None);
+        let data = Self::unnamed(&[product, "12.0.1120", "1041", "1", "2", "Security Vendor"], None);
         self.event(
             Log::Application,
             windows::msi_installer(),
