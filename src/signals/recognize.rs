@@ -206,7 +206,11 @@ fn servicing(event: &Event) -> Vec<SignalKind> {
     }
     let codes: Vec<u32> = event.fields.get_all("hresult").filter_map(parse_code).collect();
     let status = event.field("checksur_status").and_then(parse_code);
-    if codes.contains(&0x800f_081f) && event.level <= crate::model::Level::Error || status == Some(0x800f_081f) {
+    // 0x800f081f source missing; 0x800f0906 download failure and 0x800f0907 policy: the repair
+    // source could not be reached either (windows-knowledge.md 2.3).
+    let source_codes = [0x800f_081f, 0x800f_0906, 0x800f_0907];
+    let source_failed = codes.iter().any(|c| source_codes.contains(c)) && event.level <= crate::model::Level::Error;
+    if source_failed || status.is_some_and(|c| source_codes.contains(&c)) {
         out.push(SignalKind::SourceMissing);
     }
     if codes.contains(&0x8007_0bc9) || status == Some(0x8007_0bc9) || event.field("reboot_required") == Some("yes") {
