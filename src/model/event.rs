@@ -237,7 +237,7 @@ impl<'a> FromIterator<(&'a str, &'a str)> for Fields {
 
 /// Shares the repeated strings of a file (provider, channel and computer names) so that each
 /// event holds a pointer instead of its own copy.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Interner {
     strings: std::collections::HashSet<Arc<str>>,
 }

@@ -63,14 +63,30 @@ fn read_records<T: std::io::Read + std::io::Seek>(
     let mut events = Vec::new();
     let mut errors = Vec::new();
     let file = Arc::clone(path);
-    let records = parser.serialized_records(|record| {
+    // The fast path reads the record's Binary XML itself; what it cannot read is rendered to
+    // XML by the crate and read by `event_xml` (see `binxml`).
+    let mut chunk_interner = Interner::default();
+    let mut names = super::binxml::Names::default();
+    let records = parser.serialized_records(move |record| {
         let record = record?;
-        Ok((record.event_record_id, record.timestamp, record.into_xml_bytes()?.data))
+        let fast = super::binxml::read_record(
+            record.chunk.data,
+            record.binxml_offset as usize,
+            record.binxml_size as usize,
+            &mut chunk_interner,
+            &mut names,
+        );
+        let (id, written) = (record.event_record_id, record.timestamp);
+        match fast {
+            Some(event) => Ok((id, written, Decoded::Fast(event))),
+            None => Ok((id, written, Decoded::Xml(record.into_xml_bytes()?.data))),
+        }
     });
     let mut interner = Interner::default();
     for record in records {
         match record {
-            Ok((id, written, xml)) => {
+            Ok((id, written, Decoded::Fast(event))) => events.push(to_event(&file, id, written, event)),
+            Ok((id, written, Decoded::Xml(xml))) => {
                 let xml = match std::str::from_utf8(&xml) {
                     Ok(text) => read_event_xml(text, &mut interner),
                     Err(_) => read_event_xml(&String::from_utf8_lossy(&xml), &mut interner),
@@ -81,6 +97,12 @@ fn read_records<T: std::io::Read + std::io::Seek>(
         }
     }
     (events, errors)
+}
+
+/// A record read by the fast path, or its XML for the fallback.
+enum Decoded {
+    Fast(XmlEvent),
+    Xml(Vec<u8>),
 }
 
 fn to_event(file: &Arc<str>, record_id: u64, written: jiff::Timestamp, xml: XmlEvent) -> Event {

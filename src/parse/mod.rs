@@ -2,6 +2,7 @@
 //! returns [`ParsedFile`]s (events, facts, clock anchors and notices), and nothing here knows
 //! about diagnosis or output formats.
 
+pub mod binxml;
 mod cab;
 pub mod event_xml;
 pub mod evtx;

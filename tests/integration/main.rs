@@ -2,6 +2,7 @@
 //! timeline contract, exit codes and the demo case. One test binary; helpers in `util`.
 
 mod archives;
+mod binxml;
 mod corpus;
 mod demo;
 mod diagnosis;
