@@ -19,6 +19,9 @@ pub enum LogKind {
     Application,
     /// The Microsoft-Windows-Backup operational log.
     Backup,
+    /// The Windows Defender operational log (Windows 8 and later; Microsoft Security
+    /// Essentials on Windows 7 writes to the System log).
+    Defender,
     /// CBS.log.
     Cbs,
     /// dism.log.
@@ -38,6 +41,9 @@ impl LogKind {
             LogKind::System => "wevtutil epl System System.evtx",
             LogKind::Application => "wevtutil epl Application Application.evtx",
             LogKind::Backup => "wevtutil epl Microsoft-Windows-Backup Microsoft-Windows-Backup.evtx",
+            LogKind::Defender => {
+                "wevtutil epl \"Microsoft-Windows-Windows Defender/Operational\" Defender.evtx (Windows 8 and later)"
+            }
             LogKind::Cbs => "copy %windir%\\Logs\\CBS\\CBS.log CBS.log",
             LogKind::Dism => "copy %windir%\\Logs\\DISM\\dism.log dism.log",
             LogKind::VssWriters => "vssadmin list writers > vssadmin-writers.txt",
@@ -52,6 +58,7 @@ impl LogKind {
             LogKind::System => "system",
             LogKind::Application => "application",
             LogKind::Backup => "backup",
+            LogKind::Defender => "defender",
             LogKind::Cbs => "cbs",
             LogKind::Dism => "dism",
             LogKind::VssWriters => "vss-writers",
@@ -115,6 +122,8 @@ fn evtx_kind(case: &Case, path: &str) -> Option<LogKind> {
         Some(LogKind::Application)
     } else if channel.starts_with("microsoft-windows-backup") {
         Some(LogKind::Backup)
+    } else if channel.starts_with("microsoft-windows-windows defender") {
+        Some(LogKind::Defender)
     } else {
         None
     }

@@ -6,6 +6,7 @@
 use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 
+use crate::signals::tables::AntimalwareTrouble;
 use crate::signals::{Evidence, Signal, SignalKind};
 
 use super::Analysis;
@@ -130,6 +131,14 @@ fn from_signal(signals: &[Signal], index: usize, signal: &Signal) -> Option<Mile
                 format!("antimalware {verb} {threat}"),
             ))
         }
+        SignalKind::AntimalwareTrouble {
+            trouble: AntimalwareTrouble::RemovalFailed,
+            ..
+        } => Some(milestone(
+            signal,
+            MilestoneKind::Malware,
+            "antimalware could not remove a threat".to_string(),
+        )),
         SignalKind::Activation { id: 1024 | 1040 } => Some(milestone(
             signal,
             MilestoneKind::Reactivated,

@@ -129,14 +129,18 @@ pub const RULES: &[Rule] = &[
         code: "SEC002",
         cause: Cause::MalwareDamage,
         title: "Malware was detected; it may have damaged boot code, services or system files",
-        explanation: "Detects: antimalware detections (Microsoft Security Essentials 1116/1117 in the System log on Windows 7, Defender 1116/1117 later). Why it matters: boot-sector malware and its removal damage the MBR and boot configuration (repairs from WinRE leave no event), other families disable services or replace files; backups and restores fail afterwards. What to check: what the threat family does, what was repaired by hand, and whether services and system files are intact.",
-        references: &["docs/research/event-catalog.md §6", "shared/seeds/001 (malware destroyed the MBR; manual repair; failing restores)"],
+        explanation: "Detects: antimalware detections (Microsoft Security Essentials 1116/1117 in the System log on Windows 7, Defender 1116/1117 in its Operational log later), removals that failed (1008/1118/1119: the threat likely stayed, which weighs more), and weakened protection (2001 signature update failed, 5001 real-time protection off). Why it matters: boot-sector malware and its removal damage the MBR and boot configuration (repairs from WinRE leave no event), other families disable services or replace files; backups and restores fail afterwards. What to check: what the threat family does, what was repaired by hand, and whether services and system files are intact.",
+        references: &[
+            "docs/research/event-catalog.md §6",
+            "Microsoft Learn: Microsoft Defender Antivirus event IDs and error codes (learn.microsoft.com/defender-endpoint/troubleshoot-microsoft-defender-antivirus)",
+            "shared/seeds/001 (malware destroyed the MBR; manual repair; failing restores)",
+        ],
         repair: &[
             step("Run a full scan with current signatures (offline scan for boot-sector threats)", None, true, Risk::Low, None),
             step("Check and repair system files", Some("sfc /scannow"), true, Risk::Low, None),
             step("Check the start types of the services backups need", Some("sc qc wbengine & sc qc VSS & sc qc RpcSs"), false, Risk::Low, None),
         ],
-        needs: &[LogKind::System],
+        needs: &[LogKind::System, LogKind::Defender],
         check: security::malware_damage,
     },
     Rule {

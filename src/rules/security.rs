@@ -1,6 +1,7 @@
 //! SEC001 security-software-interference, SEC002 malware-damage.
 
 use crate::diagnose::Analysis;
+use crate::signals::tables::AntimalwareTrouble;
 use crate::signals::SignalKind;
 
 use super::Assessment;
@@ -94,8 +95,28 @@ pub fn malware_damage(a: &Analysis<'_>) -> Option<Assessment> {
             std::iter::empty(),
         );
     }
+    let trouble = |wanted: &[AntimalwareTrouble]| {
+        a.select(|k| matches!(k, SignalKind::AntimalwareTrouble { trouble, .. } if wanted.contains(trouble)))
+    };
+    let stayed = trouble(&[AntimalwareTrouble::RemovalFailed]);
+    if !stayed.is_empty() {
+        s.support(
+            0.15,
+            "antimalware could not remove a threat: the infection likely stayed",
+            stayed.iter().copied(),
+        );
+    }
+    let weakened = trouble(&[AntimalwareTrouble::UpdateFailed, AntimalwareTrouble::ProtectionOff]);
+    if !weakened.is_empty() {
+        s.support(
+            0.05,
+            "protection was weakened (a signature update failed or real-time protection was off)",
+            weakened.iter().copied(),
+        );
+    }
     let since = s.first();
     s.explain(a, &[], since, None);
-    s.cap(0.6);
+    // A threat still on the machine explains more than one that was removed.
+    s.cap(if stayed.is_empty() { 0.6 } else { 0.7 });
     Some(s)
 }

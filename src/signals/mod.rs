@@ -135,6 +135,13 @@ pub enum SignalKind {
         /// True for the remediation event (1117).
         removed: bool,
     },
+    /// Antimalware could not remove a threat, could not update, or was turned off.
+    AntimalwareTrouble {
+        /// Event id.
+        id: u32,
+        /// What went wrong.
+        trouble: tables::AntimalwareTrouble,
+    },
     /// Software protection saw a hardware change or (re)installed a product key, or failed to
     /// activate.
     Activation {

@@ -4,8 +4,8 @@ use crate::model::{Event, Fact, FactKind, MachineKey, SourceKind, VssListing};
 
 use super::codes::{parse_code, service_key, utf16_hex};
 use super::tables::{
-    ACTIVATION, BACKUP_FAILURES, BACKUP_SUCCESS, DISABLED_WORDS, DISK_ERRORS, HARMLESS_EVENTS, MALWARE_PROVIDERS,
-    NTFS_CORRUPTION, SERVICE_FAILURES, SHADOW_STORAGE, VSS_ERRORS,
+    ACTIVATION, ANTIMALWARE_TROUBLE, BACKUP_FAILURES, BACKUP_SUCCESS, DISABLED_WORDS, DISK_ERRORS, HARMLESS_EVENTS,
+    MALWARE_PROVIDERS, NTFS_CORRUPTION, SERVICE_FAILURES, SHADOW_STORAGE, VSS_ERRORS,
 };
 use super::{BackupOutcome, Evidence, Signal, SignalKind};
 
@@ -90,6 +90,11 @@ fn evtx(event: &Event) -> Vec<SignalKind> {
                 removed: id == 1117,
             }]
         }
+        p if MALWARE_PROVIDERS.contains(&p) => ANTIMALWARE_TROUBLE
+            .iter()
+            .filter(|(i, _)| *i == id)
+            .map(|(_, trouble)| SignalKind::AntimalwareTrouble { id, trouble: *trouble })
+            .collect(),
         "microsoft-windows-security-spp" if ACTIVATION.contains(&id) => vec![SignalKind::Activation { id }],
         "eventlog" if id == 6008 => {
             let reported = format!(

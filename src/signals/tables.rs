@@ -48,6 +48,32 @@ pub const NTFS_CORRUPTION: &[u32] = &[55, 137];
 /// (named `Threat Name`). Source: event catalogue §6.
 pub const MALWARE_PROVIDERS: &[&str] = &["microsoft antimalware", "microsoft-windows-windows defender"];
 
+/// Antimalware events that say protection did not work, from the same providers: 1008 (older
+/// engine) and 1118/1119 (non-critical/critical error taking action: the threat stayed),
+/// 2001 (security intelligence update failed), 5001 (real-time protection disabled). Source:
+/// Microsoft Learn, "Microsoft Defender Antivirus event IDs and error codes"
+/// (learn.microsoft.com/defender-endpoint/troubleshoot-microsoft-defender-antivirus); event
+/// catalogue §6.
+pub const ANTIMALWARE_TROUBLE: &[(u32, AntimalwareTrouble)] = &[
+    (1008, AntimalwareTrouble::RemovalFailed),
+    (1118, AntimalwareTrouble::RemovalFailed),
+    (1119, AntimalwareTrouble::RemovalFailed),
+    (2001, AntimalwareTrouble::UpdateFailed),
+    (5001, AntimalwareTrouble::ProtectionOff),
+];
+
+/// What an antimalware trouble event says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AntimalwareTrouble {
+    /// It could not remove or quarantine a threat.
+    RemovalFailed,
+    /// Its security intelligence (signatures) could not be updated.
+    UpdateFailed,
+    /// Real-time protection was turned off.
+    ProtectionOff,
+}
+
 /// Software protection events of a re-activation: 1024/1040 hardware changed, 1016 product key
 /// installed, 8198 activation failed. Source: libyal winevt-kb sppsvc.exe, event catalogue §7.
 pub const ACTIVATION: &[u32] = &[1016, 1024, 1040, 8198];

@@ -179,6 +179,44 @@ fn the_windows_7_story_shows_the_restore_before_the_failures() {
     assert!(table.contains("leave no event"), "{table}");
 }
 
+/// The malware-damage hypothesis of a variant of the malware scenario, as JSON.
+fn malware_hypothesis(variant: &str) -> serde_json::Value {
+    let text = std::fs::read_to_string(repo_root().join("scenarios/cause-malware-not-removed.toml")).expect("read");
+    let scenario = Scenario::from_toml("malware", &text.replace("removal_failed = true", variant)).expect("scenario");
+    let dir = tempfile::tempdir().expect("tempdir");
+    write_folder(&scenario, dir.path(), 1).expect("bundle");
+    let report = run_in(dir.path(), &["analyze", "--format", "json", "."]).json();
+    report["hypotheses"]
+        .as_array()
+        .expect("hypotheses")
+        .iter()
+        .find(|h| h["cause"] == "malware-damage")
+        .cloned()
+        .expect("malware-damage assessed")
+}
+
+#[test]
+fn a_threat_antimalware_could_not_remove_weighs_more_than_a_removed_one() {
+    let stayed = malware_hypothesis("removal_failed = true");
+    let removed = malware_hypothesis("removed = true");
+    let confidence = |h: &serde_json::Value| h["confidence"].as_f64().expect("confidence");
+    assert!(
+        confidence(&stayed) > confidence(&removed),
+        "{} vs {}",
+        confidence(&stayed),
+        confidence(&removed)
+    );
+    let cites_1118 = |h: &serde_json::Value| {
+        h["evidence"]
+            .as_array()
+            .expect("evidence")
+            .iter()
+            .any(|e| e["text"].as_str().is_some_and(|t| t.contains(" 1118:")))
+    };
+    assert!(cites_1118(&stayed), "{stayed}");
+    assert!(!cites_1118(&removed), "{removed}");
+}
+
 #[test]
 fn the_real_corpus_raises_nothing_above_low() {
     let Some(corpus) = shared_corpus() else { return };

@@ -552,12 +552,19 @@ impl Machine {
     /// A malware detection (1116) and, when removed, the action taken (1117): Microsoft
     /// Security Essentials in the System log on Windows 7 (42 unnamed Data in the order of
     /// Defender's field names), Defender's own log later (named fields). Event catalogue §6.
-    pub fn malware(&self, time: Timestamp, threat: &str, path: &str, removed: bool) -> Vec<LogEvent> {
-        let ids: &[u16] = if removed { &[1116, 1117] } else { &[1116] };
+    pub fn malware(&self, time: Timestamp, threat: &str, path: &str, outcome: MalwareOutcome) -> Vec<LogEvent> {
+        let ids: &[u16] = match outcome {
+            MalwareOutcome::Detected => &[1116],
+            MalwareOutcome::Removed => &[1116, 1117],
+            MalwareOutcome::RemovalFailed => &[1116, 1118],
+        };
         ids.iter()
             .map(|id| {
-                let values = malware_values(self.os.is_modern(), time, threat, path, *id == 1117);
-                let level = if *id == 1116 { 3 } else { 4 };
+                let values = malware_values(self.os.is_modern(), time, threat, path, *id);
+                let level = match *id {
+                    1116 | 1118 => 3,
+                    _ => 4,
+                };
                 if self.os.is_modern() {
                     let data = EventData::named(MALWARE_FIELDS.iter().copied().zip(values));
                     self.event(
@@ -732,13 +739,32 @@ const MALWARE_FIELDS: [&str; 42] = [
     "Engine Version",
 ];
 
-fn malware_values(modern: bool, time: Timestamp, threat: &str, path: &str, removed: bool) -> Vec<String> {
+/// What the antimalware product did about a threat.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MalwareOutcome {
+    /// Detected only (1116).
+    Detected,
+    /// Detected and removed (1116, 1117).
+    Removed,
+    /// Detected, and the removal failed (1116, 1118).
+    RemovalFailed,
+}
+
+/// The 42 values of a 1116/1117/1118 event (event catalogue §6); 1118 reports the failed
+/// action's error.
+fn malware_values(modern: bool, time: Timestamp, threat: &str, path: &str, id: u16) -> Vec<String> {
+    let removed = id == 1117;
+    let failed = id == 1118;
     let product = if modern {
         "Microsoft Defender Antivirus"
     } else {
         "%%860"
     };
-    let action = if removed { "Quarantine" } else { "Not Applicable" };
+    let action = if removed || failed {
+        "Quarantine"
+    } else {
+        "Not Applicable"
+    };
     let mut values = vec![String::new(); 42];
     values[0] = product.into();
     values[1] = if modern {
@@ -757,8 +783,13 @@ fn malware_values(modern: bool, time: Timestamp, threat: &str, path: &str, remov
     values[13] = if removed { "3".into() } else { "1".into() };
     values[21] = format!("file:_{path}");
     values[30] = action.into();
-    values[32] = "0x00000000".into();
-    values[33] = "The operation completed successfully. ".into();
+    if failed {
+        values[32] = "0x80070005".into();
+        values[33] = "Access is denied. ".into();
+    } else {
+        values[32] = "0x00000000".into();
+        values[33] = "The operation completed successfully. ".into();
+    }
     values[40] = "AV: 1.135.1403.0, AS: 1.135.1403.0, NIS: 0.0.0.0".into();
     values[41] = "AM: 1.1.8904.0, NIS: 0.0.0.0".into();
     values

@@ -6,6 +6,7 @@ use jiff::civil::DateTime;
 use crate::scenario::{BackupKind, Firmware, StartType, What};
 use crate::text::servicing::ServicingLog;
 
+use super::events::MalwareOutcome;
 use super::servicing::{restore_health, session, setup, sfc, Lines};
 use super::{windows, Expander, Output};
 
@@ -45,9 +46,18 @@ impl Expander<'_> {
             }
             What::BackupFailed { kind, code } => self.backup_failed(at, *kind, code, out),
             What::FirmwareSwitched { to } => self.state.firmware = *to,
-            What::MalwareDetected { threat, removed } => {
+            What::MalwareDetected {
+                threat,
+                removed,
+                removal_failed,
+            } => {
                 let path = "C:\\Users\\user\\AppData\\Local\\Temp\\svchost32.exe";
-                for event in self.machine.malware(utc, threat, path, *removed) {
+                let outcome = match (*removed, *removal_failed) {
+                    (_, true) => MalwareOutcome::RemovalFailed,
+                    (true, false) => MalwareOutcome::Removed,
+                    (false, false) => MalwareOutcome::Detected,
+                };
+                for event in self.machine.malware(utc, threat, path, outcome) {
                     out.push(self.evtx(event));
                 }
             }

@@ -109,6 +109,9 @@ pub enum What {
         /// Whether the product removed it.
         #[serde(default)]
         removed: bool,
+        /// Whether the product tried to remove it and failed (1118 after the detection).
+        #[serde(default)]
+        removal_failed: bool,
     },
     /// The MBR was repaired by hand from WinRE (`bootrec /fixmbr`): leaves no event.
     MbrRepairedManually,
