@@ -19,6 +19,9 @@ pub enum MilestoneKind {
     OsInstalled,
     /// A system image was restored: the logs continue from an older shutdown.
     ImageRestored,
+    /// Windows started with an older build than before: an image restore (whose logs were
+    /// collected beside the newer ones) or an uninstalled update.
+    BuildWentBack,
     /// Antimalware detected or removed a threat.
     Malware,
     /// The firmware boot mode differs from the one Windows was installed in.
@@ -70,6 +73,7 @@ pub fn history(analysis: &Analysis<'_>) -> Vec<Milestone> {
     }
     reported(analysis, &mut out);
     boot_mode(signals, &mut out);
+    build_went_back(signals, &mut out);
     backups(analysis, &mut out);
     if out
         .iter()
@@ -186,6 +190,34 @@ fn from_signal(signals: &[Signal], index: usize, signal: &Signal) -> Option<Mile
         )),
         _ => None,
     }
+}
+
+/// Each boot whose OS version (Kernel-General 12) is older than the same computer's boot
+/// before it.
+fn build_went_back(signals: &[Signal], out: &mut Vec<Milestone>) {
+    let mut previous: std::collections::HashMap<&str, (&Signal, [u32; 4])> = std::collections::HashMap::new();
+    for signal in signals.iter().filter(|s| s.time.is_some()) {
+        let SignalKind::OsVersion { version, computer } = &signal.kind else {
+            continue;
+        };
+        if let Some((before, seen)) = previous.get(computer.as_str()).filter(|(_, seen)| version < seen) {
+            out.push(Milestone {
+                time: signal.time,
+                kind: MilestoneKind::BuildWentBack,
+                summary: format!(
+                    "Windows started as build {} after running build {}: an image was restored or an update was removed",
+                    dotted(version),
+                    dotted(seen)
+                ),
+                evidence: vec![before.evidence.clone(), signal.evidence.clone()],
+            });
+        }
+        previous.insert(computer, (signal, *version));
+    }
+}
+
+fn dotted(version: &[u32; 4]) -> String {
+    version.map(|part| part.to_string()).join(".")
 }
 
 /// EventLog 6008 reporting a shutdown long before the boot, with no event in between: the

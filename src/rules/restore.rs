@@ -43,13 +43,23 @@ pub fn firmware_boot_mode_mismatch(a: &Analysis<'_>) -> Option<Assessment> {
 /// 001: services found disabled, system image creation failing until chkdsk and SFC).
 pub fn broken_security_descriptors_after_restore(a: &Analysis<'_>) -> Option<Assessment> {
     let history = milestones_of(a);
-    let restore = history.iter().find(|m| m.kind == MilestoneKind::ImageRestored)?;
     let mut s = Assessment::default();
-    s.points_for_milestone(
-        0.3,
-        "a system image was restored (the logs jump back to the image's time)",
-        restore,
-    );
+    let restore = match history.iter().find(|m| m.kind == MilestoneKind::ImageRestored) {
+        Some(restore) => {
+            s.points_for_milestone(
+                0.3,
+                "a system image was restored (the logs jump back to the image's time)",
+                restore,
+            );
+            restore
+        }
+        None => {
+            // A build going back is a restore or a removed update: weaker evidence.
+            let back = history.iter().find(|m| m.kind == MilestoneKind::BuildWentBack)?;
+            s.points_for_milestone(0.2, back.summary.clone(), back);
+            back
+        }
+    };
     let changed = history
         .iter()
         .filter(|m| matches!(m.kind, MilestoneKind::BootModeChanged | MilestoneKind::Reactivated));

@@ -150,6 +150,14 @@ pub enum SignalKind {
     },
     /// The operating system started.
     Boot,
+    /// The version the operating system started with (Kernel-General 12: major, minor, build
+    /// and the kernel's QFE revision, which grows with updates).
+    OsVersion {
+        /// `[major, minor, build, qfe]`.
+        version: [u32; 4],
+        /// The computer's name (a case may hold several machines' logs).
+        computer: String,
+    },
     /// The previous shutdown was unexpected (EventLog 6008), with the time it reports.
     UnexpectedShutdown {
         /// The reported shutdown time as written (date, time).

@@ -106,7 +106,14 @@ fn evtx(event: &Event) -> Vec<SignalKind> {
                 reported: reported.replace('\u{200e}', ""),
             }]
         }
-        "microsoft-windows-kernel-general" if id == 12 => vec![SignalKind::Boot],
+        "microsoft-windows-kernel-general" if id == 12 => {
+            let mut kinds = vec![SignalKind::Boot];
+            kinds.extend(os_version(event).map(|version| SignalKind::OsVersion {
+                version,
+                computer: event.computer.as_deref().unwrap_or_default().to_string(),
+            }));
+            kinds
+        }
         "microsoft-windows-kernel-boot" if id == 30 => vec![SignalKind::CurrentFirmware { mode: "UEFI".into() }],
         "msiinstaller" if id == 1038 => {
             vec![SignalKind::RebootPending {
@@ -120,6 +127,17 @@ fn evtx(event: &Event) -> Vec<SignalKind> {
         }
         _ => Vec::new(),
     }
+}
+
+/// Kernel-General 12's `MajorVersion`, `MinorVersion`, `BuildVersion` and `QfeVersion`.
+fn os_version(event: &Event) -> Option<[u32; 4]> {
+    let part = |name: &str| event.field(name)?.trim().parse().ok();
+    Some([
+        part("MajorVersion")?,
+        part("MinorVersion")?,
+        part("BuildVersion")?,
+        part("QfeVersion")?,
+    ])
 }
 
 fn first_code(event: &Event) -> Option<u32> {

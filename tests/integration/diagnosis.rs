@@ -6,6 +6,7 @@
 use std::collections::BTreeSet;
 
 use backupdiag_forge::bundle::write_folder;
+use backupdiag_forge::evtx::{EventData, EvtxEvent, EvtxWriter, Provider};
 use backupdiag_forge::scenario::Scenario;
 
 use crate::util::{repo_root, run, run_in, shared_corpus};
@@ -217,6 +218,75 @@ fn a_threat_antimalware_could_not_remove_weighs_more_than_a_removed_one() {
     assert!(!cites_1118(&removed), "{removed}");
 }
 
+/// A System log of Kernel-General 12 boots with these (date, QFE revision) of build 22631.
+fn boots_log(boots: &[(&str, u32)]) -> Vec<u8> {
+    let mut writer = EvtxWriter::new(std::io::Cursor::new(Vec::new())).expect("writer");
+    for (date, qfe) in boots {
+        let time: jiff::Timestamp = format!("{date}T08:00:00Z").parse().expect("time");
+        let data = EventData::named([
+            ("MajorVersion", "10".to_string()),
+            ("MinorVersion", "0".to_string()),
+            ("BuildVersion", "22631".to_string()),
+            ("QfeVersion", qfe.to_string()),
+            ("ServiceVersion", "0".to_string()),
+            ("BootMode", "0".to_string()),
+            ("StartTime", format!("{date}T07:59:58.5000000Z")),
+        ]);
+        writer
+            .write(&EvtxEvent {
+                provider: Provider {
+                    name: "Microsoft-Windows-Kernel-General".into(),
+                    guid: Some("{a68ca8b7-004f-d7b6-a698-07e2de0f1f5d}".into()),
+                    event_source_name: None,
+                },
+                event_id: 12,
+                qualifiers: None,
+                version: 2,
+                level: 4,
+                task: 1,
+                opcode: 0,
+                keywords: 0x8000_0000_0000_0080,
+                time,
+                process_id: 4,
+                thread_id: 8,
+                channel: "System".into(),
+                computer: "PC-ROLLBACK".into(),
+                user_sid: Some("S-1-5-18".into()),
+                data,
+            })
+            .expect("write");
+    }
+    writer.finish().expect("finish").into_inner()
+}
+
+#[test]
+fn an_older_build_after_a_newer_one_is_a_milestone_once() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let log = boots_log(&[
+        ("2025-01-10", 2861),
+        ("2025-02-12", 3570),
+        ("2025-03-01", 2861),
+        ("2025-03-02", 2861),
+        ("2025-03-20", 3737),
+    ]);
+    std::fs::write(dir.path().join("System.evtx"), log).expect("write");
+    let report = run_in(dir.path(), &["analyze", "--format", "json", "."]).json();
+    let back: Vec<&serde_json::Value> = report["milestones"]
+        .as_array()
+        .expect("milestones")
+        .iter()
+        .filter(|m| m["kind"] == "build-went-back")
+        .collect();
+    assert_eq!(back.len(), 1, "{}", report["milestones"]);
+    assert_eq!(back[0]["time"], "2025-03-01T08:00:00Z");
+    let summary = back[0]["summary"].as_str().expect("summary");
+    assert!(
+        summary.contains("build 10.0.22631.2861 after running build 10.0.22631.3570"),
+        "{summary}"
+    );
+    assert_eq!(back[0]["evidence"].as_array().map(Vec::len), Some(2));
+}
+
 #[test]
 fn the_real_corpus_raises_nothing_above_low() {
     let Some(corpus) = shared_corpus() else { return };
@@ -235,6 +305,16 @@ fn the_real_corpus_raises_nothing_above_low() {
         .map(|h| h["rule"].clone())
         .collect();
     assert!(confident.is_empty(), "{confident:?}");
+    // One real machine updates its kernel (17134.137 to .165); no build goes back anywhere.
+    assert!(
+        !report["milestones"]
+            .as_array()
+            .expect("milestones")
+            .iter()
+            .any(|m| m["kind"] == "build-went-back"),
+        "{}",
+        report["milestones"]
+    );
     assert!(
         report["harmless"].as_array().is_some_and(|h| !h.is_empty()),
         "the corpus has VSS 8224 and Ntfs 98 noise"
