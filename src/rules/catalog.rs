@@ -29,6 +29,23 @@ const RESTOREHEALTH_CAUTION: &str = "offline or behind WSUS, give a matching sou
 /// Every rule, sorted by code.
 pub const RULES: &[Rule] = &[
     Rule {
+        code: "BKP001",
+        cause: Cause::BackupCatalogCorrupt,
+        title: "The backup set on the target is damaged: its catalog is corrupt",
+        explanation: "Detects: Microsoft-Windows-Backup 3 (\"Backup catalog on selected backup disk is corrupt. Please choose a different target.\") and the backup failures after it. Why it matters: Windows Backup adds each run to the backup set already on the target; with that set's catalog damaged, every later run to the same disk fails, while the old versions in it may no longer be restorable (seed story 001: deleting the old backup files cleared the warnings). What to check: whether the target disk itself has errors (a damaged catalog is often the first sign of a failing disk), which backup set is on it, and whether anything in it must be kept.",
+        references: &[
+            "Microsoft TechNet: Event ID 3 — Backup Set Integrity (technet.microsoft.com/library/cc734307)",
+            "shared/seeds/001 (old backup files in error; deleting them helps, and loses them)",
+        ],
+        repair: &[
+            step("Check the target disk's file system first (read-only scan)", Some("chkdsk X: /scan  (X: the backup disk; Windows 7: chkdsk X:)"), true, Risk::Low, Some(CHKDSK_CAUTION)),
+            step("Copy anything still needed out of the old backup set, then move the set (the WindowsImageBackup folder and the folder named after the computer) off the disk or delete it", None, true, Risk::High, Some("deleting old backups loses them: keep a copy, or use a new target disk and keep the old one aside")),
+            step("Run a new full backup to the cleaned or new target", Some("sdclt  (Backup and Restore > Back up now)"), false, Risk::Low, None),
+        ],
+        needs: &[LogKind::Backup],
+        check: storage::backup_catalog_corrupt,
+    },
+    Rule {
         code: "BOOT001",
         cause: Cause::FirmwareBootModeMismatch,
         title: "Windows was installed in one firmware boot mode and now boots in the other",

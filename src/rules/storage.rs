@@ -84,6 +84,33 @@ pub fn bad_sectors_source(a: &Analysis<'_>) -> Option<Assessment> {
     Some(s)
 }
 
+/// Windows Backup found the catalog of the backup set on the target corrupt (Backup 3): every
+/// run to that target fails until the damaged set is moved away or another target is used
+/// (seed story 001: deleting the old backup files cleared the warnings).
+pub fn backup_catalog_corrupt(a: &Analysis<'_>) -> Option<Assessment> {
+    let reports = a.select(|k| matches!(k, SignalKind::CatalogCorrupt { .. }));
+    let first = reports.iter().filter_map(|r| r.time).min();
+    if reports.is_empty() {
+        return None;
+    }
+    let mut s = Assessment::default();
+    s.support(
+        0.45,
+        "Windows Backup found the backup catalog on the target disk corrupt",
+        reports.iter().copied(),
+    );
+    if s.explain(a, &[], first, None) == 0 {
+        s.missing(0.1, "a backup failure after the catalog was found corrupt");
+    }
+    if let Some(success) = first.and_then(|t| a.success_after(t)) {
+        s.resolved(format!(
+            "a backup succeeded on {} (a new backup set or another target)",
+            success.strftime("%Y-%m-%d")
+        ));
+    }
+    Some(s)
+}
+
 /// Backups failed for lack of space on the target (0x80070070 ERROR_DISK_FULL, Backup 50).
 pub fn target_disk_full(a: &Analysis<'_>) -> Option<Assessment> {
     const FULL: &[u32] = &[0x8007_0070, 0x8007_0027];

@@ -85,6 +85,11 @@ pub enum SignalKind {
         /// Last error words.
         error: String,
     },
+    /// Windows Backup found the backup catalog on the target disk corrupt (Backup 3).
+    CatalogCorrupt {
+        /// The backup disk, as the event names it.
+        target: String,
+    },
     /// `vssadmin list writers` listed no writer at all.
     NoWriters,
     /// Shadow copies were deleted or aborted for lack of storage (volsnap 25/33/35/36).

@@ -4,8 +4,8 @@ use crate::model::{Event, Fact, FactKind, MachineKey, SourceKind, VssListing};
 
 use super::codes::{parse_code, service_key, utf16_hex};
 use super::tables::{
-    ACTIVATION, ANTIMALWARE_TROUBLE, BACKUP_FAILURES, BACKUP_SUCCESS, DISABLED_WORDS, DISK_ERRORS, HARMLESS_EVENTS,
-    MALWARE_PROVIDERS, NTFS_CORRUPTION, SERVICE_FAILURES, SHADOW_STORAGE, VSS_ERRORS,
+    ACTIVATION, ANTIMALWARE_TROUBLE, BACKUP_CATALOG_CORRUPT, BACKUP_FAILURES, BACKUP_SUCCESS, DISABLED_WORDS,
+    DISK_ERRORS, HARMLESS_EVENTS, MALWARE_PROVIDERS, NTFS_CORRUPTION, SERVICE_FAILURES, SHADOW_STORAGE, VSS_ERRORS,
 };
 use super::{BackupOutcome, Evidence, Signal, SignalKind};
 
@@ -152,6 +152,13 @@ fn first_code(event: &Event) -> Option<u32> {
 }
 
 fn backup(event: &Event, id: u32) -> Vec<SignalKind> {
+    if id == BACKUP_CATALOG_CORRUPT {
+        // The disk is the message's %1, the first data value whatever its name.
+        let target = event.fields.iter().map(|(_, value)| value).next().unwrap_or_default();
+        return vec![SignalKind::CatalogCorrupt {
+            target: target.to_string(),
+        }];
+    }
     if id == BACKUP_SUCCESS {
         return vec![SignalKind::Backup {
             outcome: BackupOutcome::Succeeded,

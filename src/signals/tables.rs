@@ -20,6 +20,11 @@ pub const BACKUP_FAILURES: &[(u32, Option<&str>)] = &[
     (561, None),
 ];
 
+/// Microsoft-Windows-Backup 3, LOCAL_CATALOG_FAILURE_EVENT: "Backup catalog on selected backup
+/// disk '%1' is corrupt. Please choose a different target." Source: Microsoft TechNet, "Event
+/// ID 3 — Backup Set Integrity" (technet.microsoft.com/library/cc734307).
+pub const BACKUP_CATALOG_CORRUPT: u32 = 3;
+
 /// Microsoft-Windows-Backup success (4: "The backup operation has finished successfully").
 pub const BACKUP_SUCCESS: u32 = 4;
 

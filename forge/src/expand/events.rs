@@ -468,6 +468,22 @@ impl Machine {
         vec![started, finished(4), finished(14)]
     }
 
+    /// Backup operational 3 (LOCAL_CATALOG_FAILURE_EVENT, TechNet cc734307): the catalog on
+    /// the backup disk is corrupt. The message has one insertion (%1, the disk); its field
+    /// name is not documented, so it follows the other Backup events' `BackupTarget`.
+    pub fn backup_catalog_corrupt(&self, time: Timestamp, target: &str) -> LogEvent {
+        self.event(
+            Log::Backup,
+            windows::backup(),
+            3,
+            None,
+            2,
+            0x8000_0000_0000_0000,
+            time,
+            Self::named(&[("BackupTarget", target.to_string())]),
+        )
+    }
+
     /// Backup operational 5 (failed with an HRESULT) and Application 517 (same, for the UI).
     pub fn backup_failed(
         &self,

@@ -20,6 +20,7 @@ fn error_message(code: &str) -> &'static str {
         "0x80070005" => "Access is denied.",
         "0x80040154" => "Class not registered",
         "0x80042306" => "The shadow copy provider had an error.",
+        "0x80070570" => "The file or directory is corrupted and unreadable.",
         _ => "The backup operation failed.",
     }
 }
@@ -121,6 +122,7 @@ impl Expander<'_> {
             }
             What::ShadowStorageExhausted => out.push(self.evtx(self.machine.shadow_storage_aborted(utc))),
             What::WritersVanished => self.state.writers.clear(),
+            What::BackupCatalogCorrupt => out.push(self.evtx(self.machine.backup_catalog_corrupt(utc, "E:"))),
             What::ChkdskRun { fixed } => {
                 self.boot(at, out);
                 out.push(self.evtx(self.machine.chkdsk_report(self.utc(Self::later(at, 240)), *fixed)));

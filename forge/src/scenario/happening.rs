@@ -177,6 +177,8 @@ pub enum What {
     },
     /// Shadow copies were aborted because their storage could not grow (volsnap 36).
     ShadowStorageExhausted,
+    /// Windows Backup found the catalog of the backup set on the target corrupt (Backup 3).
+    BackupCatalogCorrupt,
     /// `vssadmin list writers` lists no writer at all from now on.
     WritersVanished,
     /// `chkdsk /r` ran at boot.
