@@ -56,6 +56,9 @@ fn evtx(event: &Event) -> Vec<SignalKind> {
         let reason = "VSS 13 with 0x8007045B (a system shutdown is in progress): VSS could not start the COM+ Event System because Windows was shutting down; harmless";
         return vec![SignalKind::Harmless { reason: reason.into() }];
     }
+    if let Some(reason) = harmless_by_content(event, &provider, id) {
+        return vec![SignalKind::Harmless { reason: reason.into() }];
+    }
     if let Some((_, _, reason)) = HARMLESS_EVENTS.iter().find(|(p, i, _)| *p == provider && *i == id) {
         if !(id == 98 && event.field("CorruptionActionState").is_some_and(|s| s != "0")) {
             return vec![SignalKind::Harmless {
@@ -126,6 +129,32 @@ fn evtx(event: &Event) -> Vec<SignalKind> {
             vec![SignalKind::Chkdsk { fixed }]
         }
         _ => Vec::new(),
+    }
+}
+
+/// Harmless events told apart by what they say, not only by provider and id (sources in
+/// docs/research/causes.md, "Cross-cause harmless look-alikes").
+fn harmless_by_content(event: &Event, provider: &str, id: u32) -> Option<&'static str> {
+    let mentions = |needle: &str| {
+        event
+            .fields
+            .iter()
+            .any(|(_, value)| value.to_ascii_lowercase().contains(needle))
+    };
+    match (provider, id) {
+        ("vss", 12289) if first_code(event) == Some(0x8004_2409) => Some(
+            "VSS 12289 with 0x80042409 (VSS_E_WRITER_STATUS_NOT_AVAILABLE, an older writer session state is being removed): VSS clears writer sessions left from earlier backups; harmless when intermittent (Microsoft KB978773)",
+        ),
+        ("vss", 12289) if mentions("generic_floppy") => Some(
+            "VSS 12289 on a virtual floppy drive (DeviceIoControl on fdc#generic_floppy): the drive cannot be snapshotted and is skipped; noise unless a shadow copy failed at the same moment",
+        ),
+        ("microsoft-windows-capi2", 513) if mentions("addlegacydriverfiles") => Some(
+            "CAPI2 513 AddLegacyDriverFiles (Access is denied on a driver's binary, e.g. mslldp): the System Writer skips it; safe to ignore (Microsoft KB3209092)",
+        ),
+        ("microsoft-windows-backup", _) if mentions("$extend\\$rmmetadata") => Some(
+            "access denied on NTFS internal files ($Extend\\$RmMetadata) in a file-level backup: expected; exclude them or use a block-level backup (Microsoft KB2747459)",
+        ),
+        _ => None,
     }
 }
 

@@ -291,6 +291,56 @@ fn an_older_build_after_a_newer_one_is_a_milestone_once() {
 }
 
 #[test]
+fn an_old_writer_session_being_cleared_is_named_harmless_not_an_error() {
+    let text = std::fs::read_to_string(repo_root().join("scenarios/healthy-vss-8194-noise.toml")).expect("read");
+    let scenario = Scenario::from_toml("noise", &text).expect("scenario");
+    let dir = tempfile::tempdir().expect("tempdir");
+    write_folder(&scenario, dir.path(), 1).expect("bundle");
+    let report = run_in(dir.path(), &["analyze", "--format", "json", "."]).json();
+    let harmless = report["harmless"].as_array().expect("harmless");
+    let session = harmless
+        .iter()
+        .find(|h| h["reason"].as_str().is_some_and(|r| r.contains("KB978773")))
+        .unwrap_or_else(|| panic!("12289 not named harmless: {harmless:?}"));
+    assert_eq!(session["count"], 1);
+    assert!(
+        session["example"]["text"]
+            .as_str()
+            .is_some_and(|t| t.contains("VSS 12289")),
+        "{session}"
+    );
+}
+
+#[test]
+fn known_look_alikes_in_saved_event_xml_are_named_harmless() {
+    let ns = "http://schemas.microsoft.com/win/2004/08/events/event";
+    let capi2 = format!(
+        r#"<Event xmlns="{ns}"><System><Provider Name="Microsoft-Windows-CAPI2" Guid="{{5bbca4a8-b209-48dc-a8c7-b23d3e5216fb}}"/><EventID>513</EventID><Level>2</Level><TimeCreated SystemTime="2024-05-01T10:00:00.000Z"/><EventRecordID>71</EventRecordID><Channel>Application</Channel><Computer>PC-XML</Computer></System><EventData><Data>Details: AddLegacyDriverFiles: Unable to back up image of binary Microsoft Link-Layer Discovery Protocol. System Error: Access is denied.</Data></EventData></Event>"#
+    );
+    let txf = format!(
+        r#"<Event xmlns="{ns}"><System><Provider Name="Microsoft-Windows-Backup" Guid="{{1db28f2e-8f80-4027-8c5a-a11f7f10f62d}}"/><EventID>547</EventID><Level>3</Level><TimeCreated SystemTime="2024-05-01T11:00:00.000Z"/><EventRecordID>72</EventRecordID><Channel>Microsoft-Windows-Backup</Channel><Computer>PC-XML</Computer></System><EventData><Data Name="FileName">C:\$Extend\$RmMetadata\$TxfLog\$TxfLog.blf</Data><Data Name="ErrorCode">0x80070005</Data></EventData></Event>"#
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("saved-events.xml"), format!("{capi2}\r\n{txf}\r\n")).expect("write");
+    let report = run_in(dir.path(), &["analyze", "--format", "json", "."]).json();
+    let reasons: Vec<&str> = report["harmless"]
+        .as_array()
+        .expect("harmless")
+        .iter()
+        .filter_map(|h| h["reason"].as_str())
+        .collect();
+    assert!(reasons.iter().any(|r| r.contains("KB3209092")), "{reasons:?}");
+    assert!(reasons.iter().any(|r| r.contains("KB2747459")), "{reasons:?}");
+    let confident = report["hypotheses"]
+        .as_array()
+        .expect("hypotheses")
+        .iter()
+        .filter(|h| h["confidence"].as_f64().unwrap_or(0.0) >= 0.5)
+        .count();
+    assert_eq!(confident, 0, "{}", report["hypotheses"]);
+}
+
+#[test]
 fn the_real_corpus_raises_nothing_above_low() {
     let Some(corpus) = shared_corpus() else { return };
     let out = run(&[

@@ -400,6 +400,11 @@ impl Machine {
                 context,
             ],
             8194 | 8229 => vec![hr, context],
+            // "Unexpected error %1. hr = %2.": %1 says what VSS was doing.
+            12289 if hr.to_ascii_lowercase().starts_with("0x80042409") => {
+                vec!["An older active writer session state is being removed", hr, context]
+            }
+            12289 => vec!["CoCreateInstance", hr, context],
             _ => vec![context],
         };
         let level = 2;

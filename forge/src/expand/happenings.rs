@@ -21,6 +21,8 @@ fn error_message(code: &str) -> &'static str {
         "0x80040154" => "Class not registered",
         "0x80042306" => "The shadow copy provider had an error.",
         "0x80070570" => "The file or directory is corrupted and unreadable.",
+        // VSS_E_WRITER_STATUS_NOT_AVAILABLE (vsserror.h).
+        "0x80042409" => "Writer status is not available for one or more writers.",
         _ => "The backup operation failed.",
     }
 }
