@@ -6,6 +6,7 @@
 mod codes;
 mod recognize;
 pub mod tables;
+mod vhd;
 
 use jiff::Timestamp;
 use serde::Serialize;
@@ -205,6 +206,7 @@ pub struct Signal {
 /// Every signal of the case, in timeline order (untimed facts last).
 pub fn recognize(case: &Case) -> Vec<Signal> {
     let mut signals: Vec<Signal> = case.events.iter().flat_map(recognize::event).collect();
+    vhd::mark_backup_vhd_retries(&case.events, &mut signals);
     signals.extend(case.facts.iter().flat_map(recognize::fact));
     signals
 }

@@ -340,6 +340,61 @@ fn known_look_alikes_in_saved_event_xml_are_named_harmless() {
     assert_eq!(confident, 0, "{}", report["hypotheses"]);
 }
 
+/// One saved event as Event Viewer's "Save as XML" writes it (classic sources: `qualifiers`).
+fn saved_event(provider: &str, id: u32, qualifiers: Option<u32>, time: &str, record: u64, data: &str) -> String {
+    let qualifiers = qualifiers.map_or_else(String::new, |q| format!(" Qualifiers=\"{q}\""));
+    format!(
+        "<Event xmlns=\"http://schemas.microsoft.com/win/2004/08/events/event\"><System><Provider Name=\"{provider}\"/><EventID{qualifiers}>{id}</EventID><Level>3</Level><TimeCreated SystemTime=\"{time}\"/><EventRecordID>{record}</EventRecordID><Channel>System</Channel><Computer>PC-XML</Computer></System><EventData>{data}</EventData></Event>"
+    )
+}
+
+#[test]
+fn disk_retries_on_the_mounted_backup_vhd_are_harmless_and_others_are_not() {
+    let vhd = r"E:\WindowsImageBackup\PC-XML\Backup 2024-05-01 100000\6c0e4f1a.vhdx";
+    let mount = |id: u32, time: &str, record: u64| {
+        let data = format!("<Data Name=\"VhdFileName\">{vhd}</Data><Data Name=\"VhdDiskNumber\">3</Data>");
+        saved_event("Microsoft-Windows-VHDMP", id, None, time, record, &data)
+    };
+    let retry = |time: &str, record: u64| {
+        let data = r"<Data>\Device\Harddisk3\DR3</Data><Data>0x1000</Data><Data>3</Data><Data>\Device\00000024</Data>";
+        saved_event("disk", 153, Some(32772), time, record, data)
+    };
+    let events = [
+        mount(1, "2024-05-01T10:00:00.000Z", 81),
+        retry("2024-05-01T10:20:00.000Z", 82),
+        mount(2, "2024-05-01T10:40:00.000Z", 83),
+        retry("2024-05-01T12:00:00.000Z", 84),
+    ];
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("events.xml"), events.join("\r\n")).expect("write");
+    let report = run_in(dir.path(), &["analyze", "--format", "json", "."]).json();
+    let vhd_groups: Vec<&serde_json::Value> = report["harmless"]
+        .as_array()
+        .expect("harmless")
+        .iter()
+        .filter(|h| h["reason"].as_str().is_some_and(|r| r.contains("backup's own VHD")))
+        .collect();
+    assert_eq!(vhd_groups.len(), 1, "{}", report["harmless"]);
+    assert_eq!(vhd_groups[0]["count"], 1);
+    assert!(vhd_groups[0]["example"]["location"]
+        .as_str()
+        .is_some_and(|l| l.ends_with("events.xml:2")));
+    let disk = report["hypotheses"]
+        .as_array()
+        .expect("hypotheses")
+        .iter()
+        .find(|h| h["rule"] == "DSK001")
+        .expect("the retry after the unmount still counts");
+    let cited: Vec<&str> = disk["evidence"]
+        .as_array()
+        .expect("evidence")
+        .iter()
+        .filter_map(|e| e["location"].as_str())
+        .collect();
+    assert!(cited.iter().any(|l| l.ends_with("events.xml:4")), "{cited:?}");
+    assert!(!cited.iter().any(|l| l.ends_with("events.xml:2")), "{cited:?}");
+}
+
 #[test]
 fn the_real_corpus_raises_nothing_above_low() {
     let Some(corpus) = shared_corpus() else { return };

@@ -1,0 +1,107 @@
+//! The backup's own virtual disk. Windows Backup writes a system image into a VHD(X) under
+//! `WindowsImageBackup` on the target and mounts it while it writes (VHDMP 1 "The VHD .. has come
+//! online (surfaced) as disk number N", 2 "removed (unsurfaced)"). Disk retries (153) against
+//! that disk while it is mounted come from the mount, not from a failing disk (Microsoft Japan
+//! support blog askcorejp, Disk 153/157 during Windows Server Backup; docs/research/causes.md,
+//! harmless look-alikes). Without the VHDMP log the disk cannot be told apart, and nothing changes.
+
+use jiff::{SignedDuration, Timestamp};
+
+use crate::model::Event;
+
+use super::{Signal, SignalKind};
+
+/// Why a disk retry on the backup's VHD is harmless.
+const REASON: &str = "disk 153 (I/O retried) on the backup's own VHD while Windows Backup had it mounted (VHDMP 1/2): the mount's retries, not a failing disk (Microsoft Japan support blog askcorejp on Disk 153/157 during Windows Server Backup)";
+
+/// How long a mount is taken to last when its unmount was not logged.
+const OPEN_MOUNT: SignedDuration = SignedDuration::from_hours(12);
+
+/// A backup VHD mounted as a disk number from one time to another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Mount {
+    disk: u32,
+    from: Timestamp,
+    until: Option<Timestamp>,
+}
+
+/// Marks the disk retries that fall on a mounted backup VHD as harmless.
+pub fn mark_backup_vhd_retries(events: &[Event], signals: &mut [Signal]) {
+    let mounts = backup_mounts(events);
+    if mounts.is_empty() {
+        return;
+    }
+    for signal in signals.iter_mut() {
+        let (SignalKind::DiskError { id: 153, device }, Some(time)) = (&signal.kind, signal.time) else {
+            continue;
+        };
+        let Some(disk) = disk_number(device) else { continue };
+        if mounts.iter().any(|m| m.disk == disk && m.covers(time)) {
+            signal.kind = SignalKind::Harmless { reason: REASON.into() };
+        }
+    }
+}
+
+impl Mount {
+    fn covers(&self, time: Timestamp) -> bool {
+        let slack = SignedDuration::from_mins(1);
+        let start = self.from.saturating_sub(slack).unwrap_or(self.from);
+        let end = self
+            .until
+            .unwrap_or_else(|| self.from.saturating_add(OPEN_MOUNT).unwrap_or(self.from));
+        time >= start && time <= end.saturating_add(slack).unwrap_or(end)
+    }
+}
+
+/// The mounts of VHDs under `WindowsImageBackup`, from VHDMP 1 and 2.
+fn backup_mounts(events: &[Event]) -> Vec<Mount> {
+    let mut mounts: Vec<Mount> = Vec::new();
+    for event in events {
+        if !event.provider.eq_ignore_ascii_case("Microsoft-Windows-VHDMP") {
+            continue;
+        }
+        let (Some(time), Some(disk)) = (
+            event.time.utc(),
+            event.field("VhdDiskNumber").and_then(|n| n.trim().parse().ok()),
+        ) else {
+            continue;
+        };
+        let backup = event
+            .field("VhdFileName")
+            .is_some_and(|f| f.to_ascii_lowercase().contains("windowsimagebackup"));
+        match event.event_id {
+            Some(1) if backup => mounts.push(Mount {
+                disk,
+                from: time,
+                until: None,
+            }),
+            Some(2) => {
+                if let Some(open) = mounts.iter_mut().rev().find(|m| m.disk == disk && m.until.is_none()) {
+                    open.until = Some(time);
+                }
+            }
+            _ => {}
+        }
+    }
+    mounts
+}
+
+/// `\Device\Harddisk3\DR3` -> 3.
+fn disk_number(device: &str) -> Option<u32> {
+    let rest = device.to_ascii_lowercase();
+    let after = rest.split("harddisk").nth(1)?;
+    let digits: String = after.chars().take_while(char::is_ascii_digit).collect();
+    digits.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::disk_number;
+
+    #[test]
+    fn disk_numbers_come_from_the_device_path() {
+        assert_eq!(disk_number("\\Device\\Harddisk3\\DR3"), Some(3));
+        assert_eq!(disk_number("\\Device\\Harddisk12\\DR14"), Some(12));
+        assert_eq!(disk_number("\\Device\\CdRom0"), None);
+    }
+}
