@@ -218,6 +218,24 @@ pub const RULES: &[Rule] = &[
         check: servicing::pending_reboot,
     },
     Rule {
+        code: "USB001",
+        cause: Cause::UsbConnection,
+        title: "The backup disk drops off its USB connection",
+        explanation: "Detects: disk 157 (\"Disk N has been surprise removed\", Windows 8 and later: a disk Windows treats as fixed, such as a USB hard disk, vanished from its bus) and backup failures with the device gone or not ready (0x8007048F, 0x80070015, 0x80070037) after it. Why it matters: a run that loses its target mid-way fails and can leave a damaged backup set; the disk itself may be fine. What to check: the cable, hub and port (front ports and unpowered hubs often cannot power a 2.5\" disk), the enclosure's power supply, USB selective suspend and the disk's own health. Disk 157 on the backup's own VHD while it is mounted is harmless and not counted.",
+        references: &[
+            "Microsoft NTDebugging blog: Event ID 157 \"Disk # has been surprise removed\" (2013)",
+            "winerror.h: ERROR_DEVICE_NOT_CONNECTED 1167, ERROR_NOT_READY 21, ERROR_DEV_NOT_EXIST 55",
+            "docs/research/causes.md (usb-connection)",
+        ],
+        repair: &[
+            step("Connect the backup disk directly to a rear USB port of the PC (no hub), with its own power supply if it has one, and try another cable", None, false, Risk::Low, None),
+            step("Turn off USB selective suspend for the active power plan", Some("powercfg /SETACVALUEINDEX SCHEME_CURRENT 2a737441-1930-4402-8d77-b2bebba308a3 48e6b7a6-50f5-4782-a5d4-53bb8f07e226 0 & powercfg /SETACTIVE SCHEME_CURRENT"), true, Risk::Low, None),
+            step("Check the disk's file system (read-only) and its health before trusting it again", Some("chkdsk X: /scan"), true, Risk::Low, Some(CHKDSK_CAUTION)),
+        ],
+        needs: &[LogKind::System, LogKind::Backup],
+        check: storage::usb_connection,
+    },
+    Rule {
         code: "VSS001",
         cause: Cause::VssWriterFailed,
         title: "A VSS writer is in a failed state",

@@ -111,6 +111,40 @@ pub fn backup_catalog_corrupt(a: &Analysis<'_>) -> Option<Assessment> {
     Some(s)
 }
 
+/// Failure codes of a device that went away: 0x8007048F ERROR_DEVICE_NOT_CONNECTED,
+/// 0x80070015 ERROR_NOT_READY, 0x80070037 ERROR_DEV_NOT_EXIST (winerror.h).
+const DEVICE_GONE: &[u32] = &[0x8007_048F, 0x8007_0015, 0x8007_0037];
+
+/// The backup disk drops off its bus (disk 157 surprise removal: a loose cable, a hub or port
+/// without enough power, USB selective suspend) and the run fails with the device gone.
+pub fn usb_connection(a: &Analysis<'_>) -> Option<Assessment> {
+    let removals = a.select(|k| matches!(k, SignalKind::DiskRemoved { .. }));
+    let gone = a.failures().any(|r| r.code.is_some_and(|c| DEVICE_GONE.contains(&c)));
+    if removals.is_empty() && !gone {
+        return None;
+    }
+    let mut s = Assessment::default();
+    if removals.is_empty() {
+        s.missing(0.1, "a disk surprise removal (disk 157, Windows 8 and later)");
+    } else {
+        s.support(
+            0.3,
+            "a disk was surprise removed (disk 157): it dropped off its bus",
+            removals.iter().copied(),
+        );
+    }
+    if gone {
+        s.support(
+            0.15,
+            "backups failed because their device was gone or not ready",
+            std::iter::empty(),
+        );
+    }
+    let since = removals.iter().filter_map(|r| r.time).min();
+    s.explain(a, DEVICE_GONE, since, None);
+    Some(s)
+}
+
 /// Backups failed for lack of space on the target (0x80070070 ERROR_DISK_FULL, Backup 50).
 pub fn target_disk_full(a: &Analysis<'_>) -> Option<Assessment> {
     const FULL: &[u32] = &[0x8007_0070, 0x8007_0027];

@@ -105,6 +105,11 @@ pub enum SignalKind {
         /// Device (`\Device\Harddisk0\DR0`).
         device: String,
     },
+    /// A disk was surprise removed (disk 157): it dropped off its bus.
+    DiskRemoved {
+        /// The disk number, when the event gives it.
+        disk: Option<u32>,
+    },
     /// The file system reported corruption (Ntfs 55/137, 98 when it says repair is needed).
     FileSystemCorrupt {
         /// Event id.

@@ -5,8 +5,10 @@ use crate::model::{Event, Fact, FactKind, MachineKey, SourceKind, VssListing};
 use super::codes::{parse_code, service_key, utf16_hex};
 use super::tables::{
     ACTIVATION, ANTIMALWARE_TROUBLE, BACKUP_CATALOG_CORRUPT, BACKUP_FAILURES, BACKUP_SUCCESS, DISABLED_WORDS,
-    DISK_ERRORS, HARMLESS_EVENTS, MALWARE_PROVIDERS, NTFS_CORRUPTION, SERVICE_FAILURES, SHADOW_STORAGE, VSS_ERRORS,
+    DISK_ERRORS, DISK_SURPRISE_REMOVED, HARMLESS_EVENTS, MALWARE_PROVIDERS, NTFS_CORRUPTION, SERVICE_FAILURES,
+    SHADOW_STORAGE, VSS_ERRORS,
 };
+use super::vhd::disk_number;
 use super::{BackupOutcome, Evidence, Signal, SignalKind};
 
 /// A one-line description of an event for evidence.
@@ -80,6 +82,9 @@ fn evtx(event: &Event) -> Vec<SignalKind> {
                 device: event.field("%1").unwrap_or_default().to_string(),
             }]
         }
+        "disk" if id == DISK_SURPRISE_REMOVED => vec![SignalKind::DiskRemoved {
+            disk: event.fields.iter().find_map(|(_, value)| disk_number(value)),
+        }],
         "ntfs" | "microsoft-windows-ntfs" if NTFS_CORRUPTION.contains(&id) || id == 98 => {
             vec![SignalKind::FileSystemCorrupt { id }]
         }

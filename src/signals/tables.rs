@@ -43,6 +43,12 @@ pub const SHADOW_STORAGE: &[u32] = &[8, 25, 33, 35, 36];
 /// event catalogue §5.
 pub const DISK_ERRORS: &[u32] = &[7, 11, 51, 153, 154];
 
+/// disk 157 "Disk N has been surprise removed." (Windows 8 and later): a disk Windows treats as
+/// fixed (internal, or a USB hard disk) dropped off its bus. Source: Microsoft NTDebugging blog,
+/// "Event ID 157 'Disk # has been surprise removed'" (2013); the rendered text in public test
+/// suites matching `Disk (\d+) has been surprise removed.`
+pub const DISK_SURPRISE_REMOVED: u32 = 157;
+
 /// Ntfs corruption events: 55 (structure corrupt), 137 (transaction resource manager could not
 /// start). 98 only when its CorruptionActionState is not 0 (98 with 0 says "volume is
 /// healthy"). Source: libyal winevt-kb ntfs.sys, event catalogue §5.

@@ -12,7 +12,7 @@ use crate::model::Event;
 use super::{Signal, SignalKind};
 
 /// Why a disk retry on the backup's VHD is harmless.
-const REASON: &str = "disk 153 (I/O retried) on the backup's own VHD while Windows Backup had it mounted (VHDMP 1/2): the mount's retries, not a failing disk (Microsoft Japan support blog askcorejp on Disk 153/157 during Windows Server Backup)";
+const REASON: &str = "disk 153 (I/O retried) or 157 (surprise removed) on the backup's own VHD while Windows Backup had it mounted (VHDMP 1/2): the mount's retries, not a failing disk (Microsoft Japan support blog askcorejp on Disk 153/157 during Windows Server Backup)";
 
 /// How long a mount is taken to last when its unmount was not logged.
 const OPEN_MOUNT: SignedDuration = SignedDuration::from_hours(12);
@@ -32,10 +32,14 @@ pub fn mark_backup_vhd_retries(events: &[Event], signals: &mut [Signal]) {
         return;
     }
     for signal in signals.iter_mut() {
-        let (SignalKind::DiskError { id: 153, device }, Some(time)) = (&signal.kind, signal.time) else {
+        let disk = match &signal.kind {
+            SignalKind::DiskError { id: 153, device } => disk_number(device),
+            SignalKind::DiskRemoved { disk } => *disk,
+            _ => None,
+        };
+        let (Some(disk), Some(time)) = (disk, signal.time) else {
             continue;
         };
-        let Some(disk) = disk_number(device) else { continue };
         if mounts.iter().any(|m| m.disk == disk && m.covers(time)) {
             signal.kind = SignalKind::Harmless { reason: REASON.into() };
         }
@@ -86,10 +90,14 @@ fn backup_mounts(events: &[Event]) -> Vec<Mount> {
     mounts
 }
 
-/// `\Device\Harddisk3\DR3` -> 3.
-fn disk_number(device: &str) -> Option<u32> {
-    let rest = device.to_ascii_lowercase();
-    let after = rest.split("harddisk").nth(1)?;
+/// `\Device\Harddisk3\DR3` -> 3; a bare number (disk 157's "Disk 3") is the number itself.
+pub fn disk_number(value: &str) -> Option<u32> {
+    let value = value.trim();
+    if let Ok(number) = value.parse() {
+        return Some(number);
+    }
+    let lower = value.to_ascii_lowercase();
+    let after = lower.split("\\device\\harddisk").nth(1)?;
     let digits: String = after.chars().take_while(char::is_ascii_digit).collect();
     digits.parse().ok()
 }
@@ -103,5 +111,7 @@ mod tests {
         assert_eq!(disk_number("\\Device\\Harddisk3\\DR3"), Some(3));
         assert_eq!(disk_number("\\Device\\Harddisk12\\DR14"), Some(12));
         assert_eq!(disk_number("\\Device\\CdRom0"), None);
+        assert_eq!(disk_number(" 2 "), Some(2));
+        assert_eq!(disk_number("0x1000"), None);
     }
 }

@@ -33,7 +33,7 @@ const FIRST_GROUP: &[&str] = &[
 ];
 
 /// Causes of the second group that already have a rule.
-const SECOND_GROUP_WITH_RULES: &[&str] = &["backup-catalog-corrupt"];
+const SECOND_GROUP_WITH_RULES: &[&str] = &["backup-catalog-corrupt", "usb-connection"];
 
 struct Outcome {
     name: String,
@@ -359,9 +359,18 @@ fn disk_retries_on_the_mounted_backup_vhd_are_harmless_and_others_are_not() {
         let data = r"<Data>\Device\Harddisk3\DR3</Data><Data>0x1000</Data><Data>3</Data><Data>\Device\00000024</Data>";
         saved_event("disk", 153, Some(32772), time, record, data)
     };
+    let removed = saved_event(
+        "disk",
+        157,
+        Some(32772),
+        "2024-05-01T10:39:00.000Z",
+        85,
+        r"<Data>\Device\Harddisk3\DR3</Data><Data>3</Data>",
+    );
     let events = [
         mount(1, "2024-05-01T10:00:00.000Z", 81),
         retry("2024-05-01T10:20:00.000Z", 82),
+        removed,
         mount(2, "2024-05-01T10:40:00.000Z", 83),
         retry("2024-05-01T12:00:00.000Z", 84),
     ];
@@ -375,7 +384,7 @@ fn disk_retries_on_the_mounted_backup_vhd_are_harmless_and_others_are_not() {
         .filter(|h| h["reason"].as_str().is_some_and(|r| r.contains("backup's own VHD")))
         .collect();
     assert_eq!(vhd_groups.len(), 1, "{}", report["harmless"]);
-    assert_eq!(vhd_groups[0]["count"], 1);
+    assert_eq!(vhd_groups[0]["count"], 2);
     assert!(vhd_groups[0]["example"]["location"]
         .as_str()
         .is_some_and(|l| l.ends_with("events.xml:2")));
@@ -391,8 +400,18 @@ fn disk_retries_on_the_mounted_backup_vhd_are_harmless_and_others_are_not() {
         .iter()
         .filter_map(|e| e["location"].as_str())
         .collect();
-    assert!(cited.iter().any(|l| l.ends_with("events.xml:4")), "{cited:?}");
+    assert!(cited.iter().any(|l| l.ends_with("events.xml:5")), "{cited:?}");
     assert!(!cited.iter().any(|l| l.ends_with("events.xml:2")), "{cited:?}");
+    // The unmount's surprise removal is the VHD's, not a USB disk dropping off.
+    assert!(
+        !report["hypotheses"]
+            .as_array()
+            .expect("hypotheses")
+            .iter()
+            .any(|h| h["rule"] == "USB001"),
+        "{}",
+        report["hypotheses"]
+    );
 }
 
 #[test]

@@ -547,6 +547,22 @@ impl Machine {
         )
     }
 
+    /// disk 157: "Disk N has been surprise removed." The data layout is inferred (device name,
+    /// then the number the message shows), like the other classpnp disk events.
+    pub fn disk_surprise_removed(&self, time: Timestamp, disk: u32) -> LogEvent {
+        let device = format!("\\Device\\Harddisk{disk}\\DR{disk}");
+        self.event(
+            Log::System,
+            windows::disk(),
+            157,
+            Some(32772),
+            3,
+            CLASSIC_KEYWORDS,
+            time,
+            Self::unnamed(&[&device, &disk.to_string()], None),
+        )
+    }
+
     /// disk 153: an I/O was retried at an LBA.
     pub fn io_retried(&self, time: Timestamp, disk: u32, lba: u64) -> LogEvent {
         let data = Self::unnamed(

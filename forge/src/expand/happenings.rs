@@ -21,6 +21,7 @@ fn error_message(code: &str) -> &'static str {
         "0x80040154" => "Class not registered",
         "0x80042306" => "The shadow copy provider had an error.",
         "0x80070570" => "The file or directory is corrupted and unreadable.",
+        "0x8007048f" => "The device is not connected.",
         // VSS_E_WRITER_STATUS_NOT_AVAILABLE (vsserror.h).
         "0x80042409" => "Writer status is not available for one or more writers.",
         _ => "The backup operation failed.",
@@ -93,6 +94,7 @@ impl Expander<'_> {
                     out.push(self.evtx(self.machine.bad_block(when, *disk)));
                 }
             }
+            What::DiskSurpriseRemoved { disk } => out.push(self.evtx(self.machine.disk_surprise_removed(utc, *disk))),
             What::SfcRun { result } => {
                 self.state_change("TrustedInstaller", at, true, out);
                 let mut lines = Lines::new(ServicingLog::Cbs, at, utc);

@@ -142,6 +142,11 @@ pub enum What {
         #[serde(default = "one")]
         count: u32,
     },
+    /// A disk dropped off its bus (disk 157, Windows 8 and later).
+    DiskSurpriseRemoved {
+        /// Disk number.
+        disk: u32,
+    },
     /// `sfc /scannow` ran.
     SfcRun {
         /// Its outcome.
