@@ -6,7 +6,7 @@ use super::codes::{parse_code, service_key, utf16_hex};
 use super::tables::{
     ACTIVATION, ANTIMALWARE_TROUBLE, BACKUP_CATALOG_CORRUPT, BACKUP_FAILURES, BACKUP_SUCCESS, DISABLED_WORDS,
     DISK_ERRORS, DISK_SURPRISE_REMOVED, HARMLESS_EVENTS, MALWARE_PROVIDERS, NTFS_CORRUPTION, SERVICE_FAILURES,
-    SHADOW_STORAGE, VSS_ERRORS,
+    SHADOW_STORAGE, VSS_ERRORS, WIN7_BACKUP_FAILED,
 };
 use super::vhd::disk_number;
 use super::{BackupOutcome, Evidence, Signal, SignalKind};
@@ -70,6 +70,10 @@ fn evtx(event: &Event) -> Vec<SignalKind> {
     }
     match provider.as_str() {
         "microsoft-windows-backup" => backup(event, id),
+        p if (p, id) == WIN7_BACKUP_FAILED => vec![SignalKind::Backup {
+            outcome: BackupOutcome::Failed,
+            code: first_code(event),
+        }],
         "service control manager" => scm(event, id),
         "vss" if VSS_ERRORS.contains(&id) => vec![SignalKind::VssError {
             id,

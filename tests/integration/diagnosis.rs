@@ -415,6 +415,19 @@ fn disk_retries_on_the_mounted_backup_vhd_are_harmless_and_others_are_not() {
 }
 
 #[test]
+fn a_windows_7_file_backup_failure_in_the_application_log_is_a_failed_run() {
+    let event = "<Event xmlns=\"http://schemas.microsoft.com/win/2004/08/events/event\"><System><Provider Name=\"Windows Backup\"/><EventID Qualifiers=\"0\">4104</EventID><Level>2</Level><Task>0</Task><Keywords>0x80000000000000</Keywords><TimeCreated SystemTime=\"2012-04-12T04:38:44.000000000Z\"/><EventRecordID>5120</EventRecordID><Channel>Application</Channel><Computer>PC-WIN7</Computer></System><EventData><Data>The system cannot find the file specified. (0x80070002)</Data></EventData></Event>";
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("application-event.xml"), event).expect("write");
+    let report = run_in(dir.path(), &["analyze", "--format", "json", "."]).json();
+    let runs = report["backups"].as_array().expect("backups");
+    assert_eq!(runs.len(), 1, "{runs:?}");
+    assert_eq!(runs[0]["succeeded"], false);
+    assert_eq!(runs[0]["code"], "0x80070002");
+    assert_eq!(runs[0]["time"], "2012-04-12T04:38:44Z");
+}
+
+#[test]
 fn the_real_corpus_raises_nothing_above_low() {
     let Some(corpus) = shared_corpus() else { return };
     let out = run(&[
