@@ -1,7 +1,8 @@
 //! Message templates of the events rules read, English and Japanese, to pull parameters out
 //! of a pasted description when no XML came with it. Texts: libyal winevt-kb message tables
 //! (services.exe, vssvc.exe, blbevents.dll, disk.sys) via `docs/research/event-catalog.md`;
-//! Japanese SCM texts: `japanese-formats.md` 3 (verified pastes).
+//! Japanese SCM texts: `japanese-formats.md` 3 (verified pastes). Disk 157, Backup 3 and the
+//! Windows 7 `Windows Backup` 4104: `docs/research/causes.md` and the event catalogue §4.
 
 use crate::model::Fields;
 
@@ -29,6 +30,9 @@ const TEMPLATES: &[Template] = &[
     Template { provider: BACKUP, id: 517, text: "The backup operation that started at '%1' has failed with following error code '%2' (%3).", names: &["BackupTime", "ErrorCode", "ErrorMessage"] },
     Template { provider: BACKUP, id: 521, text: "The backup operation that started at '%1' has failed because the Volume Shadow Copy Service operation to create a shadow copy of the volumes being backed up failed with following error code '%2'.", names: &["BackupTime", "ErrorCode"] },
     Template { provider: "disk", id: 7, text: "The device, %1, has a bad block.", names: &["%1"] },
+    Template { provider: "disk", id: 157, text: "Disk %1 has been surprise removed.", names: &["%1"] },
+    Template { provider: BACKUP, id: 3, text: "Backup catalog on selected backup disk '%1' is corrupt. Please choose a different target.", names: &["%1"] },
+    Template { provider: "Windows Backup", id: 4104, text: "The backup was not successful. The error is: %1", names: &["%1"] },
 ];
 
 /// Whitespace runs folded to one space.
@@ -107,6 +111,8 @@ mod tests {
             ("Service Control Manager", 7040, "Windows Modules Installer サービスの開始の種類は 要求による開始 から 自動的な開始 に変更されました。", "param2", "要求による開始"),
             ("Service Control Manager", 7000, "The Block Level Backup Engine Service service failed to start due to the following error: \nThe service cannot be started, either because it is disabled or because it has no enabled devices associated with it.", "param2", "%%1058"),
             ("VSS", 8193, "Volume Shadow Copy Service error: Unexpected error calling routine CoCreateInstance.  hr = 0x80070422, The service cannot be started.", "%2", "0x80070422, The service cannot be started"),
+            ("Windows Backup", 4104, "The backup was not successful. The error is: The system cannot find the file specified. (0x80070002).", "%1", "The system cannot find the file specified. (0x80070002)."),
+            ("disk", 157, "Disk 2 has been surprise removed.", "%1", "2"),
             ("Microsoft-Windows-Backup", 517, "The backup operation that started at '?2012?-?10?-?21T11:00:00.000Z' has failed with following error code '0x81000019' (A shadow copy could not be created.).", "ErrorCode", "0x81000019"),
         ];
         for (provider, id, message, name, value) in cases {
