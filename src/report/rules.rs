@@ -23,12 +23,15 @@ pub fn write_explain(rule: &Rule, out: &mut dyn Write) -> io::Result<()> {
         .and_then(|v| v.as_str().map(str::to_string))
         .unwrap_or_default();
     writeln!(out, "{}  {}\ncause: {cause}\n", rule.code, rule.title)?;
-    for part in rule.explanation.split(" Why it matters: ") {
-        for sentence in part.split(" What to check: ") {
-            writeln!(out, "{}", wrap(sentence, 100))?;
-        }
+    // One paragraph per part, each keeping its label.
+    let text = rule
+        .explanation
+        .replace(" Why it matters: ", "\nWhy it matters: ")
+        .replace(" What to check: ", "\nWhat to check: ");
+    for paragraph in text.split('\n') {
+        writeln!(out, "{}\n", wrap(paragraph, 100))?;
     }
-    writeln!(out, "\nRepair, in order:")?;
+    writeln!(out, "Repair, in order:")?;
     super::analyze::write_repair(rule.repair, "  ", out)?;
     let logs: Vec<&str> = rule.needs.iter().map(|n| n.as_str()).collect();
     writeln!(out, "\nReads: {}", logs.join(", "))?;

@@ -477,6 +477,8 @@ fn rules_and_explain_come_from_the_registry() {
     assert!(explain.stdout.starts_with("SVC001"));
     assert!(explain.stdout.contains("sc config wbengine start= demand"));
     assert!(explain.stdout.contains("References:"));
+    assert!(explain.stdout.contains("\n\nWhy it matters: "), "{}", explain.stdout);
+    assert!(explain.stdout.contains("\n\nWhat to check: "), "{}", explain.stdout);
     let unknown = run(&["explain", "NOPE01"]);
     assert_eq!(unknown.code, 2);
     assert!(unknown.stderr.contains("no rule 'NOPE01'"));
