@@ -26,7 +26,8 @@ pub const BACKUP_FAILURES: &[(u32, Option<&str>)] = &[
 pub const BACKUP_CATALOG_CORRUPT: u32 = 3;
 
 /// Windows 7 Backup and Restore's classic source in the Application log: `Windows Backup` 4104,
-/// "The backup was not successful. The error is: The system cannot find the file specified. (0x80070002)." (Level 2, Qualifiers 0).
+/// "The backup was not successful. The error is: The system cannot find the file specified.
+/// (0x80070002)." (Level 2, Qualifiers 0).
 /// Source: an Event Viewer copy of a real event quoted on superuser.com ("Windows Backup fails
 /// with 0x80070002", 2012); the event catalogue had it as unseen.
 pub const WIN7_BACKUP_FAILED: (&str, u32) = ("windows backup", 4104);
