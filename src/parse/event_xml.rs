@@ -10,7 +10,7 @@ use quick_xml::Reader;
 
 use std::sync::Arc;
 
-use crate::model::{Fields, Interner};
+use crate::model::{Certainty, Event, EventTime, Fields, FieldsFrom, Interner, Level, Origin, SourceKind};
 
 /// The parts of one event's XML.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -34,6 +34,34 @@ pub struct XmlEvent {
     pub fields: Fields,
     /// Set when the XML ended early or was malformed; what came before is kept.
     pub error: Option<String>,
+}
+
+impl XmlEvent {
+    /// The model event these parts make, at `time` and `origin`: how it was read (`source`,
+    /// `certainty`, `fields_from`) is the caller's to say.
+    pub fn into_event(
+        self,
+        time: EventTime,
+        origin: Origin,
+        source: SourceKind,
+        certainty: Certainty,
+        fields_from: FieldsFrom,
+    ) -> Event {
+        Event {
+            time,
+            origin,
+            source,
+            provider: self.provider.unwrap_or_else(|| Arc::from("")),
+            event_id: self.event_id,
+            level: self.level.map_or(Level::Other, Level::from_evtx),
+            channel: self.channel,
+            computer: self.computer,
+            fields: self.fields,
+            message: None,
+            certainty,
+            fields_from,
+        }
+    }
 }
 
 /// The elements the reader cares about; everything else is `Other`.

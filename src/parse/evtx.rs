@@ -7,9 +7,7 @@ use std::sync::Arc;
 use evtx::{EvtxParser, ParserSettings};
 
 use crate::input::{Content, Input};
-use crate::model::{
-    Certainty, Event, EventTime, FieldsFrom, Interner, Level, Location, Notice, Origin, Severity, SourceKind,
-};
+use crate::model::{Certainty, Event, EventTime, FieldsFrom, Interner, Location, Notice, Origin, Severity, SourceKind};
 
 use super::event_xml::{read_event_xml, XmlEvent};
 use super::ParsedFile;
@@ -106,23 +104,12 @@ enum Decoded {
 }
 
 fn to_event(file: &Arc<str>, record_id: u64, written: jiff::Timestamp, xml: XmlEvent) -> Event {
-    Event {
-        time: EventTime::Utc(xml.time_created.unwrap_or(written)),
-        origin: Origin {
-            file: Arc::clone(file),
-            location: Location::Record(xml.record_id.unwrap_or(record_id)),
-        },
-        source: SourceKind::Evtx,
-        provider: xml.provider.unwrap_or_else(|| Arc::from("")),
-        event_id: xml.event_id,
-        level: xml.level.map_or(Level::Other, Level::from_evtx),
-        channel: xml.channel,
-        computer: xml.computer,
-        fields: xml.fields,
-        message: None,
-        certainty: Certainty::Recorded,
-        fields_from: FieldsFrom::Xml,
-    }
+    let time = EventTime::Utc(xml.time_created.unwrap_or(written));
+    let origin = Origin {
+        file: Arc::clone(file),
+        location: Location::Record(xml.record_id.unwrap_or(record_id)),
+    };
+    xml.into_event(time, origin, SourceKind::Evtx, Certainty::Recorded, FieldsFrom::Xml)
 }
 
 /// Size of the file header block and of one chunk.

@@ -281,20 +281,13 @@ fn read_friendly(path: &Arc<str>, size: u64, decoded: &Decoded<'_>, text: &str) 
             });
             continue;
         };
-        parsed.events.push(Event {
-            time: EventTime::Utc(time),
-            origin: origin(path, line),
-            source: SourceKind::Paste,
-            provider: xml.provider.unwrap_or_else(|| Arc::from("")),
-            event_id: xml.event_id,
-            level: xml.level.map_or(Level::Other, Level::from_evtx),
-            channel: xml.channel,
-            computer: xml.computer,
-            fields: xml.fields,
-            message: None,
-            certainty: Certainty::Pasted,
-            fields_from: FieldsFrom::FriendlyView,
-        });
+        parsed.events.push(xml.into_event(
+            EventTime::Utc(time),
+            origin(path, line),
+            SourceKind::Paste,
+            Certainty::Pasted,
+            FieldsFrom::FriendlyView,
+        ));
     }
     parsed.records = parsed.events.len() + parsed.facts.len();
     parsed.shapes = vec![format!("event-viewer-friendly-view x{}", parsed.records)];
