@@ -62,7 +62,8 @@ fn read_records<T: std::io::Read + std::io::Seek>(
     let mut errors = Vec::new();
     let file = Arc::clone(path);
     // The fast path reads the record's Binary XML itself; what it cannot read is rendered to
-    // XML by the crate and read by `event_xml` (see `binxml`).
+    // XML by the crate and read by `event_xml` (see `binxml`). The crate clones this closure
+    // for each chunk, so both caches live one chunk.
     let mut chunk_interner = Interner::default();
     let mut names = super::binxml::Names::default();
     let records = parser.serialized_records(move |record| {

@@ -51,11 +51,13 @@ fn compare(path: &Path) -> (usize, usize) {
         return (0, 0);
     };
     let mut parser = parser.with_configuration(evtx::ParserSettings::new().num_threads(1).indent(false));
-    // One name cache for the whole file, as the parser uses it: entries from one chunk must
-    // never name another chunk's elements.
-    let mut names = Names::default();
+    // One name cache shared by every chunk of the file (the crate clones the closure per
+    // chunk, so it is shared through a mutex): an entry from one chunk must never name another
+    // chunk's element at the same offset.
+    let names = std::sync::Arc::new(std::sync::Mutex::new(Names::default()));
     let records = parser.serialized_records(move |record| {
         let record = record?;
+        let mut names = names.lock().expect("name cache");
         let fast = read_record(
             record.chunk.data,
             record.binxml_offset as usize,
