@@ -89,7 +89,6 @@ pub fn bad_sectors_source(a: &Analysis<'_>) -> Option<Assessment> {
 /// (seed story 001: deleting the old backup files cleared the warnings).
 pub fn backup_catalog_corrupt(a: &Analysis<'_>) -> Option<Assessment> {
     let reports = a.select(|k| matches!(k, SignalKind::CatalogCorrupt { .. }));
-    let first = reports.iter().filter_map(|r| r.time).min();
     if reports.is_empty() {
         return None;
     }
@@ -99,6 +98,7 @@ pub fn backup_catalog_corrupt(a: &Analysis<'_>) -> Option<Assessment> {
         "Windows Backup found the backup catalog on the target disk corrupt",
         reports.iter().copied(),
     );
+    let first = s.first();
     if s.explain(a, &[], first, None) == 0 {
         s.missing(0.1, "a backup failure after the catalog was found corrupt");
     }
@@ -124,14 +124,13 @@ pub fn usb_connection(a: &Analysis<'_>) -> Option<Assessment> {
         return None;
     }
     let mut s = Assessment::default();
+    s.support_if(
+        0.3,
+        "a disk was surprise removed (disk 157): it dropped off its bus",
+        &removals,
+    );
     if removals.is_empty() {
         s.missing(0.1, "a disk surprise removal (disk 157, Windows 8 and later)");
-    } else {
-        s.support(
-            0.3,
-            "a disk was surprise removed (disk 157): it dropped off its bus",
-            removals.iter().copied(),
-        );
     }
     if gone {
         s.support(
@@ -140,7 +139,7 @@ pub fn usb_connection(a: &Analysis<'_>) -> Option<Assessment> {
             std::iter::empty(),
         );
     }
-    let since = removals.iter().filter_map(|r| r.time).min();
+    let since = s.first();
     s.explain(a, DEVICE_GONE, since, None);
     Some(s)
 }

@@ -59,9 +59,21 @@ pub fn utf16_hex(hex: &str) -> Option<String> {
     Some(text.trim_end_matches('\0').to_string())
 }
 
+/// `\Device\Harddisk3\DR3` -> 3; a bare number (disk 157's "Disk 3") is the number itself.
+pub fn disk_number(value: &str) -> Option<u32> {
+    let value = value.trim();
+    if let Ok(number) = value.parse() {
+        return Some(number);
+    }
+    let lower = value.to_ascii_lowercase();
+    let after = lower.split("\\device\\harddisk").nth(1)?;
+    let digits: String = after.chars().take_while(char::is_ascii_digit).collect();
+    digits.parse().ok()
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{parse_code, service_key, utf16_hex};
+    use super::{disk_number, parse_code, service_key, utf16_hex};
 
     #[test]
     fn codes_in_every_spelling() {
@@ -85,5 +97,14 @@ mod tests {
         assert_eq!(service_key("rpcss"), Some("RpcSs"));
         assert_eq!(service_key("Themes"), None);
         assert_eq!(utf16_hex("770062006500").as_deref(), Some("wbe"));
+    }
+
+    #[test]
+    fn disk_numbers_come_from_the_device_path() {
+        assert_eq!(disk_number("\\Device\\Harddisk3\\DR3"), Some(3));
+        assert_eq!(disk_number("\\Device\\Harddisk12\\DR14"), Some(12));
+        assert_eq!(disk_number("\\Device\\CdRom0"), None);
+        assert_eq!(disk_number(" 2 "), Some(2));
+        assert_eq!(disk_number("0x1000"), None);
     }
 }

@@ -2,13 +2,12 @@
 
 use crate::model::{Event, Fact, FactKind, MachineKey, SourceKind, VssListing};
 
-use super::codes::{parse_code, service_key, utf16_hex};
+use super::codes::{disk_number, parse_code, service_key, utf16_hex};
 use super::tables::{
     ACTIVATION, ANTIMALWARE_TROUBLE, BACKUP_CATALOG_CORRUPT, BACKUP_FAILURES, BACKUP_SUCCESS, DISABLED_WORDS,
     DISK_ERRORS, DISK_SURPRISE_REMOVED, HARMLESS_EVENTS, MALWARE_PROVIDERS, NTFS_CORRUPTION, SERVICE_FAILURES,
     SHADOW_STORAGE, VSS_ERRORS, WIN7_BACKUP_FAILED,
 };
-use super::vhd::disk_number;
 use super::{BackupOutcome, Evidence, Signal, SignalKind};
 
 /// A one-line description of an event for evidence.

@@ -9,6 +9,7 @@ use jiff::{SignedDuration, Timestamp};
 
 use crate::model::Event;
 
+use super::codes::disk_number;
 use super::{Signal, SignalKind};
 
 /// Why a disk retry on the backup's VHD is harmless.
@@ -88,30 +89,4 @@ fn backup_mounts(events: &[Event]) -> Vec<Mount> {
         }
     }
     mounts
-}
-
-/// `\Device\Harddisk3\DR3` -> 3; a bare number (disk 157's "Disk 3") is the number itself.
-pub fn disk_number(value: &str) -> Option<u32> {
-    let value = value.trim();
-    if let Ok(number) = value.parse() {
-        return Some(number);
-    }
-    let lower = value.to_ascii_lowercase();
-    let after = lower.split("\\device\\harddisk").nth(1)?;
-    let digits: String = after.chars().take_while(char::is_ascii_digit).collect();
-    digits.parse().ok()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::disk_number;
-
-    #[test]
-    fn disk_numbers_come_from_the_device_path() {
-        assert_eq!(disk_number("\\Device\\Harddisk3\\DR3"), Some(3));
-        assert_eq!(disk_number("\\Device\\Harddisk12\\DR14"), Some(12));
-        assert_eq!(disk_number("\\Device\\CdRom0"), None);
-        assert_eq!(disk_number(" 2 "), Some(2));
-        assert_eq!(disk_number("0x1000"), None);
-    }
 }
