@@ -4,6 +4,7 @@
 //! quiet.
 
 use std::collections::BTreeSet;
+use std::path::Path;
 
 use backupdiag_forge::bundle::write_folder;
 use backupdiag_forge::evtx::{EventData, EvtxEvent, EvtxWriter, Provider};
@@ -40,18 +41,45 @@ struct Outcome {
     confident: Vec<(String, f64)>,
 }
 
+/// `analyze --format json` over a folder.
+fn analyze(dir: &Path) -> serde_json::Value {
+    run_in(dir, &["analyze", "--format", "json", "."]).json()
+}
+
+/// A scenario's text (from `scenarios/`), generated into a temporary folder.
+fn generate(name: &str, text: &str) -> tempfile::TempDir {
+    let scenario = Scenario::from_toml(name, text).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let dir = tempfile::tempdir().expect("tempdir");
+    write_folder(&scenario, dir.path(), 1).expect("bundle");
+    dir
+}
+
+/// A scenario file of `scenarios/`, its text.
+fn scenario_text(file: &str) -> String {
+    std::fs::read_to_string(repo_root().join("scenarios").join(file)).expect("scenario file")
+}
+
+/// Files written into a temporary folder, then analysed.
+fn analyze_files<T: AsRef<[u8]>>(files: &[(&str, T)]) -> serde_json::Value {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).expect("write");
+    }
+    analyze(dir.path())
+}
+
 fn analyze_all() -> Vec<Outcome> {
     let mut outcomes = Vec::new();
     for entry in std::fs::read_dir(repo_root().join("scenarios")).expect("scenarios") {
         let path = entry.expect("entry").path();
         let name = path.file_name().and_then(|n| n.to_str()).expect("name").to_string();
-        let scenario = Scenario::from_toml(&name, &std::fs::read_to_string(&path).expect("read")).expect("scenario");
+        let text = std::fs::read_to_string(&path).expect("read");
+        let scenario = Scenario::from_toml(&name, &text).expect("scenario");
         let Some(expect) = scenario.expect.clone() else {
             continue;
         };
-        let dir = tempfile::tempdir().expect("tempdir");
-        write_folder(&scenario, dir.path(), 1).expect("bundle");
-        let report = run_in(dir.path(), &["analyze", "--format", "json", "."]).json();
+        let dir = generate(&name, &text);
+        let report = analyze(dir.path());
         assert_eq!(report["schema"], "backupdiag.analysis/1");
         let hypotheses = report["hypotheses"].as_array().expect("hypotheses");
         let confident: Vec<(String, f64)> = hypotheses
@@ -154,15 +182,8 @@ fn every_scenario_gets_its_diagnosis_and_every_cause_is_found_and_quiet_elsewher
 
 #[test]
 fn the_windows_7_story_shows_the_restore_before_the_failures() {
-    let scenario = Scenario::from_toml(
-        "win7",
-        &std::fs::read_to_string(repo_root().join("scenarios/win7-restored-image-services-disabled.toml"))
-            .expect("read"),
-    )
-    .expect("scenario");
-    let dir = tempfile::tempdir().expect("tempdir");
-    write_folder(&scenario, dir.path(), 1).expect("bundle");
-    let report = run_in(dir.path(), &["analyze", "--format", "json", "."]).json();
+    let dir = generate("win7", &scenario_text("win7-restored-image-services-disabled.toml"));
+    let report = analyze(dir.path());
     let time_of = |kind: &str| {
         report["milestones"]
             .as_array()
@@ -185,11 +206,8 @@ fn the_windows_7_story_shows_the_restore_before_the_failures() {
 
 /// The malware-damage hypothesis of a variant of the malware scenario, as JSON.
 fn malware_hypothesis(variant: &str) -> serde_json::Value {
-    let text = std::fs::read_to_string(repo_root().join("scenarios/cause-malware-not-removed.toml")).expect("read");
-    let scenario = Scenario::from_toml("malware", &text.replace("removal_failed = true", variant)).expect("scenario");
-    let dir = tempfile::tempdir().expect("tempdir");
-    write_folder(&scenario, dir.path(), 1).expect("bundle");
-    let report = run_in(dir.path(), &["analyze", "--format", "json", "."]).json();
+    let text = scenario_text("cause-malware-not-removed.toml").replace("removal_failed = true", variant);
+    let report = analyze(generate("malware", &text).path());
     report["hypotheses"]
         .as_array()
         .expect("hypotheses")
@@ -264,7 +282,6 @@ fn boots_log(boots: &[(&str, u32)]) -> Vec<u8> {
 
 #[test]
 fn an_older_build_after_a_newer_one_is_a_milestone_once() {
-    let dir = tempfile::tempdir().expect("tempdir");
     let log = boots_log(&[
         ("2025-01-10", 2861),
         ("2025-02-12", 3570),
@@ -272,8 +289,7 @@ fn an_older_build_after_a_newer_one_is_a_milestone_once() {
         ("2025-03-02", 2861),
         ("2025-03-20", 3737),
     ]);
-    std::fs::write(dir.path().join("System.evtx"), log).expect("write");
-    let report = run_in(dir.path(), &["analyze", "--format", "json", "."]).json();
+    let report = analyze_files(&[("System.evtx", log)]);
     let back: Vec<&serde_json::Value> = report["milestones"]
         .as_array()
         .expect("milestones")
@@ -292,11 +308,7 @@ fn an_older_build_after_a_newer_one_is_a_milestone_once() {
 
 #[test]
 fn an_old_writer_session_being_cleared_is_named_harmless_not_an_error() {
-    let text = std::fs::read_to_string(repo_root().join("scenarios/healthy-vss-8194-noise.toml")).expect("read");
-    let scenario = Scenario::from_toml("noise", &text).expect("scenario");
-    let dir = tempfile::tempdir().expect("tempdir");
-    write_folder(&scenario, dir.path(), 1).expect("bundle");
-    let report = run_in(dir.path(), &["analyze", "--format", "json", "."]).json();
+    let report = analyze(generate("noise", &scenario_text("healthy-vss-8194-noise.toml")).path());
     let harmless = report["harmless"].as_array().expect("harmless");
     let session = harmless
         .iter()
@@ -313,16 +325,25 @@ fn an_old_writer_session_being_cleared_is_named_harmless_not_an_error() {
 
 #[test]
 fn known_look_alikes_in_saved_event_xml_are_named_harmless() {
-    let ns = "http://schemas.microsoft.com/win/2004/08/events/event";
-    let capi2 = format!(
-        r#"<Event xmlns="{ns}"><System><Provider Name="Microsoft-Windows-CAPI2" Guid="{{5bbca4a8-b209-48dc-a8c7-b23d3e5216fb}}"/><EventID>513</EventID><Level>2</Level><TimeCreated SystemTime="2024-05-01T10:00:00.000Z"/><EventRecordID>71</EventRecordID><Channel>Application</Channel><Computer>PC-XML</Computer></System><EventData><Data>Details: AddLegacyDriverFiles: Unable to back up image of binary Microsoft Link-Layer Discovery Protocol. System Error: Access is denied.</Data></EventData></Event>"#
+    let capi2 = saved_event(
+        "Microsoft-Windows-CAPI2",
+        513,
+        None,
+        "Application",
+        "2024-05-01T10:00:00.000Z",
+        71,
+        "<Data>Details: AddLegacyDriverFiles: Unable to back up image of binary Microsoft Link-Layer Discovery Protocol. System Error: Access is denied.</Data>",
     );
-    let txf = format!(
-        r#"<Event xmlns="{ns}"><System><Provider Name="Microsoft-Windows-Backup" Guid="{{1db28f2e-8f80-4027-8c5a-a11f7f10f62d}}"/><EventID>547</EventID><Level>3</Level><TimeCreated SystemTime="2024-05-01T11:00:00.000Z"/><EventRecordID>72</EventRecordID><Channel>Microsoft-Windows-Backup</Channel><Computer>PC-XML</Computer></System><EventData><Data Name="FileName">C:\$Extend\$RmMetadata\$TxfLog\$TxfLog.blf</Data><Data Name="ErrorCode">0x80070005</Data></EventData></Event>"#
+    let txf = saved_event(
+        "Microsoft-Windows-Backup",
+        547,
+        None,
+        "Microsoft-Windows-Backup",
+        "2024-05-01T11:00:00.000Z",
+        72,
+        r#"<Data Name="FileName">C:\$Extend\$RmMetadata\$TxfLog\$TxfLog.blf</Data><Data Name="ErrorCode">0x80070005</Data>"#,
     );
-    let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::write(dir.path().join("saved-events.xml"), format!("{capi2}\r\n{txf}\r\n")).expect("write");
-    let report = run_in(dir.path(), &["analyze", "--format", "json", "."]).json();
+    let report = analyze_files(&[("saved-events.xml", format!("{capi2}\r\n{txf}\r\n"))]);
     let reasons: Vec<&str> = report["harmless"]
         .as_array()
         .expect("harmless")
@@ -341,10 +362,18 @@ fn known_look_alikes_in_saved_event_xml_are_named_harmless() {
 }
 
 /// One saved event as Event Viewer's "Save as XML" writes it (classic sources: `qualifiers`).
-fn saved_event(provider: &str, id: u32, qualifiers: Option<u32>, time: &str, record: u64, data: &str) -> String {
+fn saved_event(
+    provider: &str,
+    id: u32,
+    qualifiers: Option<u32>,
+    channel: &str,
+    time: &str,
+    record: u64,
+    data: &str,
+) -> String {
     let qualifiers = qualifiers.map_or_else(String::new, |q| format!(" Qualifiers=\"{q}\""));
     format!(
-        "<Event xmlns=\"http://schemas.microsoft.com/win/2004/08/events/event\"><System><Provider Name=\"{provider}\"/><EventID{qualifiers}>{id}</EventID><Level>3</Level><TimeCreated SystemTime=\"{time}\"/><EventRecordID>{record}</EventRecordID><Channel>System</Channel><Computer>PC-XML</Computer></System><EventData>{data}</EventData></Event>"
+        "<Event xmlns=\"http://schemas.microsoft.com/win/2004/08/events/event\"><System><Provider Name=\"{provider}\"/><EventID{qualifiers}>{id}</EventID><Level>3</Level><TimeCreated SystemTime=\"{time}\"/><EventRecordID>{record}</EventRecordID><Channel>{channel}</Channel><Computer>PC-XML</Computer></System><EventData>{data}</EventData></Event>"
     )
 }
 
@@ -353,16 +382,25 @@ fn disk_retries_on_the_mounted_backup_vhd_are_harmless_and_others_are_not() {
     let vhd = r"E:\WindowsImageBackup\PC-XML\Backup 2024-05-01 100000\6c0e4f1a.vhdx";
     let mount = |id: u32, time: &str, record: u64| {
         let data = format!("<Data Name=\"VhdFileName\">{vhd}</Data><Data Name=\"VhdDiskNumber\">3</Data>");
-        saved_event("Microsoft-Windows-VHDMP", id, None, time, record, &data)
+        saved_event(
+            "Microsoft-Windows-VHDMP",
+            id,
+            None,
+            "Microsoft-Windows-VHDMP-Operational",
+            time,
+            record,
+            &data,
+        )
     };
     let retry = |time: &str, record: u64| {
         let data = r"<Data>\Device\Harddisk3\DR3</Data><Data>0x1000</Data><Data>3</Data><Data>\Device\00000024</Data>";
-        saved_event("disk", 153, Some(32772), time, record, data)
+        saved_event("disk", 153, Some(32772), "System", time, record, data)
     };
     let removed = saved_event(
         "disk",
         157,
         Some(32772),
+        "System",
         "2024-05-01T10:39:00.000Z",
         85,
         r"<Data>\Device\Harddisk3\DR3</Data><Data>3</Data>",
@@ -374,9 +412,7 @@ fn disk_retries_on_the_mounted_backup_vhd_are_harmless_and_others_are_not() {
         mount(2, "2024-05-01T10:40:00.000Z", 83),
         retry("2024-05-01T12:00:00.000Z", 84),
     ];
-    let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::write(dir.path().join("events.xml"), events.join("\r\n")).expect("write");
-    let report = run_in(dir.path(), &["analyze", "--format", "json", "."]).json();
+    let report = analyze_files(&[("events.xml", events.join("\r\n"))]);
     let vhd_groups: Vec<&serde_json::Value> = report["harmless"]
         .as_array()
         .expect("harmless")
@@ -416,10 +452,16 @@ fn disk_retries_on_the_mounted_backup_vhd_are_harmless_and_others_are_not() {
 
 #[test]
 fn a_windows_7_file_backup_failure_in_the_application_log_is_a_failed_run() {
-    let event = "<Event xmlns=\"http://schemas.microsoft.com/win/2004/08/events/event\"><System><Provider Name=\"Windows Backup\"/><EventID Qualifiers=\"0\">4104</EventID><Level>2</Level><Task>0</Task><Keywords>0x80000000000000</Keywords><TimeCreated SystemTime=\"2012-04-12T04:38:44.000000000Z\"/><EventRecordID>5120</EventRecordID><Channel>Application</Channel><Computer>PC-WIN7</Computer></System><EventData><Data>The system cannot find the file specified. (0x80070002)</Data></EventData></Event>";
-    let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::write(dir.path().join("application-event.xml"), event).expect("write");
-    let report = run_in(dir.path(), &["analyze", "--format", "json", "."]).json();
+    let event = saved_event(
+        "Windows Backup",
+        4104,
+        Some(0),
+        "Application",
+        "2012-04-12T04:38:44.000000000Z",
+        5120,
+        "<Data>The system cannot find the file specified. (0x80070002)</Data>",
+    );
+    let report = analyze_files(&[("application-event.xml", event)]);
     let runs = report["backups"].as_array().expect("backups");
     assert_eq!(runs.len(), 1, "{runs:?}");
     assert_eq!(runs[0]["succeeded"], false);
