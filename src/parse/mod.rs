@@ -152,6 +152,18 @@ fn parse_text(input: &Input, kind: TextKind, encoding: TextEncoding) -> ParsedFi
 
 fn with_facts(input: &Input, kind: SourceKind, decoded: &Decoded<'_>, facts: Vec<Fact>) -> ParsedFile {
     let mut parsed = ParsedFile::new_text(&input.path, input.size, Some(kind), decoded);
+    if facts.is_empty() {
+        // Recognised, yet nothing in it could be read: say so rather than list it as read.
+        let what = match kind {
+            SourceKind::Msinfo32 => "an msinfo32 report",
+            _ => "bcdedit output",
+        };
+        parsed.notices.push(Notice::new(
+            Severity::Note,
+            &*input.path,
+            format!("recognised as {what} but holds no value backupdiag reads (it may be cut off)"),
+        ));
+    }
     parsed.records = facts.len();
     parsed.facts = facts;
     parsed
