@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use backupdiag::input::{Content, Input};
+use backupdiag::model::SourceKind;
 use backupdiag::parse::parse_input;
 
 use crate::util::{repo_root, shared_corpus};
@@ -49,6 +50,13 @@ fn mutations(seed: &[u8], rng: &mut Rng) -> Vec<Vec<u8>> {
 
 fn assert_no_panic(name: &str, seed: &[u8]) {
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15 ^ seed.len() as u64);
+    // Records of the undamaged file, to tell bit flips that lose records (mutations 48..).
+    let whole = Input {
+        path: Arc::from(name),
+        content: Content::Memory(Arc::from(seed.to_vec())),
+        size: seed.len() as u64,
+    };
+    let whole_records = parse_input(&whole).first().map(|p| p.records);
     for (index, bytes) in mutations(seed, &mut rng).into_iter().enumerate() {
         let size = bytes.len() as u64;
         let input = Input {
@@ -59,6 +67,23 @@ fn assert_no_panic(name: &str, seed: &[u8]) {
         for parsed in parse_input(&input) {
             let internal = parsed.notices.iter().find(|n| n.reason.contains("internal error"));
             assert!(internal.is_none(), "{name} mutation {index} panicked");
+            // Whatever the damage, the file is read or its trouble is said.
+            let accounted = !parsed.events.is_empty()
+                || !parsed.facts.is_empty()
+                || !parsed.notices.is_empty()
+                || parsed.skipped.is_some();
+            assert!(accounted, "{name} mutation {index}: nothing read and nothing said");
+            if let Some(whole) = whole_records {
+                // A text line whose timestamp was hit becomes a continuation line: that loses
+                // no text. An evtx record that cannot be read must be reported.
+                if index >= 48 && parsed.kind == Some(SourceKind::Evtx) && parsed.records < whole {
+                    assert!(
+                        !parsed.notices.is_empty(),
+                        "{name} mutation {index}: {} of {whole} records read, no warning",
+                        parsed.records
+                    );
+                }
+            }
         }
     }
 }
