@@ -14,16 +14,59 @@ use crate::input::ArchiveLimits;
 /// Panther setup logs, `vssadmin list writers`, `bcdedit /enum` and `msinfo32` reports, from
 /// files, folders and .zip archives. It only reads: inputs are never modified.
 #[derive(Debug, Parser)]
-#[command(name = "backupdiag", version, about, long_about)]
+#[command(name = "backupdiag", version, about, long_about, after_help = MAIN_EXAMPLES)]
 pub struct Cli {
     #[command(subcommand)]
     command: CliCommand,
+}
+
+const EXIT_CODES: &str = "Exit codes:
+  0  every input was read
+  1  something was read, but some inputs failed or were damaged (each named on stderr)
+  2  usage error, or nothing readable";
+
+const MAIN_EXAMPLES: &str = "Examples:
+  backupdiag analyze --tz Asia/Tokyo case/         diagnose a folder of collected logs
+  backupdiag analyze case.zip --format json        the diagnosis as JSON, for a ticket
+  backupdiag analyze pasted-events.txt             events pasted from Event Viewer
+  backupdiag explain SVC001                        one rule, by code or cause id
+
+Exit codes:
+  0  every input was read
+  1  something was read, but some inputs failed or were damaged (each named on stderr)
+  2  usage error, or nothing readable";
+
+const ANALYZE_EXAMPLES: &str = "Examples:
+  backupdiag analyze --tz Asia/Tokyo case/
+  backupdiag analyze System.evtx Application.evtx CBS.log vssadmin.txt
+  backupdiag analyze case.zip --format json > diagnosis.json
+  Get-Clipboard | backupdiag analyze -             (PowerShell) text copied from Event Viewer";
+
+const INPUTS_EXAMPLES: &str = "Examples:
+  backupdiag inputs case/                          what each file was read as
+  backupdiag inputs case.zip --format json";
+
+const TIMELINE_EXAMPLES: &str = "Examples:
+  backupdiag timeline --tz Asia/Tokyo case/
+  backupdiag timeline case/ --since 2024-05-01 --until '2024-05-20 12:00'
+  backupdiag timeline case/ --format jsonl > timeline.jsonl";
+
+const RULES_EXAMPLES: &str = "Examples:
+  backupdiag rules";
+
+const EXPLAIN_EXAMPLES: &str = "Examples:
+  backupdiag explain SVC001
+  backupdiag explain required-service-disabled";
+
+fn with_exit_codes(examples: &str) -> String {
+    format!("{examples}\n\n{EXIT_CODES}")
 }
 
 #[derive(Debug, Subcommand)]
 enum CliCommand {
     /// Diagnose why backups fail: ranked root-cause hypotheses with evidence and repair steps,
     /// the machine's history, and the logs still missing.
+    #[command(after_help = with_exit_codes(ANALYZE_EXAMPLES))]
     Analyze {
         #[command(flatten)]
         common: Common,
@@ -32,13 +75,16 @@ enum CliCommand {
         format: AnalyzeFormatArg,
     },
     /// List the diagnosis rules.
+    #[command(after_help = with_exit_codes(RULES_EXAMPLES))]
     Rules,
     /// Print one rule: what it detects, why it matters, what to check, how to repair.
+    #[command(after_help = with_exit_codes(EXPLAIN_EXAMPLES))]
     Explain {
-        /// The rule code (SVC001).
+        /// The rule code (SVC001) or its cause id (required-service-disabled).
         code: String,
     },
     /// List what was found under the given paths and what was read from each file.
+    #[command(after_help = with_exit_codes(INPUTS_EXAMPLES))]
     Inputs {
         #[command(flatten)]
         common: Common,
@@ -47,6 +93,7 @@ enum CliCommand {
         format: InputsFormatArg,
     },
     /// Print every timed event of every file as one time-sorted timeline.
+    #[command(after_help = with_exit_codes(TIMELINE_EXAMPLES))]
     Timeline {
         #[command(flatten)]
         common: Common,
@@ -64,7 +111,8 @@ enum CliCommand {
 
 #[derive(Debug, Args)]
 struct Common {
-    /// Files, folders (read recursively) and .zip archives (read in place).
+    /// Files, folders (read recursively), .zip archives (read in place), named pipes, and `-`
+    /// for standard input.
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<PathBuf>,
     /// The machine's time zone: a UTC offset (+09:00) or an IANA name (Asia/Tokyo). Used for
@@ -126,11 +174,13 @@ impl Cli {
                     TimelineFormatArg::Table => TimelineFormat::Table,
                     TimelineFormatArg::Jsonl => TimelineFormat::Jsonl,
                 };
-                let command = Command::Timeline {
-                    format,
-                    since: bound(since)?,
-                    until: bound(until)?,
-                };
+                let (since, until) = (bound(since)?, bound(until)?);
+                if let (Some(s), Some(u)) = (since, until) {
+                    if s > u {
+                        return Err(format!("--since ({s}) is after --until ({u}): no event can match"));
+                    }
+                }
+                let command = Command::Timeline { format, since, until };
                 (common, command)
             }
         };

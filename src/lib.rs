@@ -37,13 +37,14 @@ pub enum ExitStatus {
 /// Reads every input under the configured paths into one case (files in parallel).
 pub fn read_case(config: &Config) -> Case {
     let collected = input::collect(&config.paths, config.limits);
-    let progress = progress::Progress::start(collected.inputs.len(), config.progress);
+    let total_bytes = collected.inputs.iter().map(|i| i.size).sum();
+    let progress = progress::Progress::start(collected.inputs.len(), total_bytes, config.progress);
     let parsed: Vec<Vec<parse::ParsedFile>> = collected
         .inputs
         .par_iter()
         .map(|input| {
             let files = parse::parse_input(input);
-            progress.tick();
+            progress.done(input.size);
             files
         })
         .collect();
@@ -60,58 +61,81 @@ pub fn run(config: &Config, out: &mut dyn Write, err: &mut dyn Write) -> io::Res
     match &config.command {
         Command::Rules => {
             report::rules::write_list(out)?;
-            return Ok(ExitStatus::Success);
+            Ok(ExitStatus::Success)
         }
-        Command::Explain { code } => {
-            return match rules::find(code) {
-                Some(rule) => report::rules::write_explain(rule, out).map(|()| ExitStatus::Success),
-                None => {
-                    writeln!(err, "backupdiag: no rule '{code}' (see 'backupdiag rules')")?;
-                    Ok(ExitStatus::Failure)
-                }
-            };
+        Command::Explain { code } => explain(code, out, err),
+        Command::Inputs { format } => {
+            let json = *format == InputsFormat::Json;
+            with_case(config, json, out, err, |case, zone, out| match format {
+                InputsFormat::Table => report::inputs::write_table(case, zone, out),
+                InputsFormat::Json => report::inputs::write_json(case, out),
+            })
         }
-        _ => {}
-    }
-    let case = read_case(config);
-    for notice in case.all_notices() {
-        writeln!(err, "backupdiag: {notice}")?;
-    }
-    for file in case.files.iter().filter(|f| f.skipped.is_some()) {
-        writeln!(
-            err,
-            "backupdiag: skipped: {}: {}",
-            file.path,
-            file.skipped.as_deref().unwrap_or_default()
-        )?;
-    }
-    if !case.anything_read() {
-        writeln!(err, "backupdiag: no readable log found under the given paths")?;
-    }
-    let zone = config.zone.as_ref().map(|z| &z.tz);
-    match &config.command {
-        Command::Inputs {
-            format: InputsFormat::Table,
-        } => report::inputs::write_table(&case, zone, out)?,
-        Command::Inputs {
-            format: InputsFormat::Json,
-        } => report::inputs::write_json(&case, out)?,
         Command::Analyze { format } => {
-            let diagnosis = diagnose::diagnose(&case);
-            match format {
-                AnalyzeFormat::Table => report::analyze::write_table(&case, &diagnosis, zone, out)?,
-                AnalyzeFormat::Json => report::analyze::write_json(&case, &diagnosis, out)?,
-            }
+            let json = *format == AnalyzeFormat::Json;
+            with_case(config, json, out, err, |case, zone, out| {
+                let diagnosis = diagnose::diagnose(case);
+                match format {
+                    AnalyzeFormat::Table => report::analyze::write_table(case, &diagnosis, zone, out),
+                    AnalyzeFormat::Json => report::analyze::write_json(case, &diagnosis, out),
+                }
+            })
         }
-        Command::Rules | Command::Explain { .. } => {}
-        Command::Timeline { format, since, until } => {
+        Command::Timeline { format, since, until } => with_case(config, false, out, err, |case, zone, out| {
             let events: Vec<&model::Event> = case::filter_time(&case.events, *since, *until).collect();
             match format {
-                TimelineFormat::Table => report::timeline::write_table(&events, zone, out)?,
-                TimelineFormat::Jsonl => report::timeline::write_jsonl(&events, out)?,
+                TimelineFormat::Table => report::timeline::write_table(&events, zone, out),
+                TimelineFormat::Jsonl => report::timeline::write_jsonl(&events, out),
             }
+        }),
+    }
+}
+
+/// `explain CODE`: one rule, found by its code or its cause id.
+fn explain(code: &str, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<ExitStatus> {
+    match rules::find(code) {
+        Some(rule) => report::rules::write_explain(rule, out).map(|()| ExitStatus::Success),
+        None => {
+            writeln!(
+                err,
+                "backupdiag: no rule with code or cause id '{code}' (see 'backupdiag rules')"
+            )?;
+            Ok(ExitStatus::Failure)
         }
     }
+}
+
+/// Reads the case, names every problem on `err`, then writes the report with `write`; when
+/// nothing could be read, no report is written (a small error document when `json`).
+fn with_case(
+    config: &Config,
+    json: bool,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    write: impl FnOnce(&Case, Option<&jiff::tz::TimeZone>, &mut dyn Write) -> io::Result<()>,
+) -> io::Result<ExitStatus> {
+    let case = read_case(config);
+    let mut named = 0;
+    for notice in case.all_notices() {
+        writeln!(err, "backupdiag: {notice}")?;
+        named += 1;
+    }
+    for file in case.files.iter().filter(|f| f.skipped.is_some()) {
+        let reason = file.skipped.as_deref().unwrap_or_default();
+        writeln!(err, "backupdiag: skipped: {}: {reason}", file.path)?;
+        named += 1;
+    }
+    if !case.anything_read() {
+        if named == 0 {
+            writeln!(err, "backupdiag: nothing readable under the given paths")?;
+        }
+        if json {
+            report::errors::write_nothing_read(&case, out)?;
+        }
+        out.flush()?;
+        return Ok(ExitStatus::Failure);
+    }
+    write(&case, config.zone.as_ref().map(|z| &z.tz), out)?;
     out.flush()?;
     Ok(exit_status(&case))
 }

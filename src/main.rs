@@ -27,9 +27,10 @@ fn main() -> ExitCode {
             return code(ExitStatus::Failure);
         }
     };
-    let stdout = io::stdout();
-    let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
-    let mut err = io::stderr().lock();
+    // Neither stream is locked for the run: the progress bar writes to stderr from its own
+    // thread while the work goes on (each write takes the lock for itself).
+    let mut out = BufWriter::with_capacity(1 << 16, io::stdout());
+    let mut err = io::stderr();
     match backupdiag::run(&config, &mut out, &mut err) {
         Ok(status) => code(status),
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,

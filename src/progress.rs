@@ -1,58 +1,91 @@
-//! A progress line on stderr for long runs: shown only on a terminal, only after the run has
-//! taken a second, and erased when the work is done, so piped output never sees it.
+//! A progress bar on stderr for long runs: drawn only when stderr is a terminal, only once the
+//! run has taken a second (`BACKUPDIAG_PROGRESS_DELAY_MS` changes that, for tests), and
+//! cleared when the work is done, so piped output never sees it. Nothing here holds a lock on
+//! stderr: indicatif takes it for each draw.
 
-use std::io::{IsTerminal, Write};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::io::IsTerminal;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-/// Counts finished files and, from a helper thread, shows the count.
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+/// Environment variable: milliseconds before the bar first shows (default 1000).
+pub const DELAY_VAR: &str = "BACKUPDIAG_PROGRESS_DELAY_MS";
+const DEFAULT_DELAY: Duration = Duration::from_secs(1);
+const TICK: Duration = Duration::from_millis(100);
+
+/// Bytes of finished inputs against the total, shown by a bar that appears after a delay.
 #[derive(Debug)]
 pub struct Progress {
-    done: Arc<AtomicUsize>,
+    bar: ProgressBar,
     stop: Arc<AtomicBool>,
-    thread: Option<JoinHandle<()>>,
+    waiter: Option<JoinHandle<()>>,
 }
 
 impl Progress {
-    /// Starts showing progress over `total` files when `enabled` and stderr is a terminal.
-    pub fn start(total: usize, enabled: bool) -> Progress {
-        let done = Arc::new(AtomicUsize::new(0));
+    /// Starts counting over `total_bytes` in `files` inputs; shows the bar when `enabled` and
+    /// stderr is a terminal.
+    pub fn start(files: usize, total_bytes: u64, enabled: bool) -> Progress {
+        let bar = ProgressBar::with_draw_target(Some(total_bytes), ProgressDrawTarget::hidden());
+        let style = ProgressStyle::with_template(
+            "{spinner} reading {msg} [{bar:24}] {binary_bytes}/{binary_total_bytes} {elapsed}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> ");
+        bar.set_style(style);
+        bar.set_message(format!("{files} input(s)"));
         let stop = Arc::new(AtomicBool::new(false));
-        let thread = (enabled && std::io::stderr().is_terminal()).then(|| {
-            let (done, stop) = (Arc::clone(&done), Arc::clone(&stop));
-            std::thread::spawn(move || show(total, &done, &stop))
-        });
-        Progress { done, stop, thread }
+        let shown = enabled && std::io::stderr().is_terminal();
+        let delay = delay();
+        let waiter = if !shown {
+            None
+        } else if delay.is_zero() {
+            show(&bar);
+            None
+        } else {
+            let (bar, stop) = (bar.clone(), Arc::clone(&stop));
+            Some(std::thread::spawn(move || wait_then_show(&bar, &stop, delay)))
+        };
+        Progress { bar, stop, waiter }
     }
 
-    /// Records one more finished file.
-    pub fn tick(&self) {
-        self.done.fetch_add(1, Ordering::Relaxed);
+    /// Records one more finished input of `bytes`.
+    pub fn done(&self, bytes: u64) {
+        self.bar.inc(bytes);
     }
 
-    /// Stops and erases the progress line.
+    /// Stops and clears the bar.
     pub fn finish(mut self) {
         self.stop.store(true, Ordering::Relaxed);
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
+        if let Some(waiter) = self.waiter.take() {
+            let _ = waiter.join();
         }
+        self.bar.finish_and_clear();
     }
 }
 
-fn show(total: usize, done: &AtomicUsize, stop: &AtomicBool) {
+fn delay() -> Duration {
+    std::env::var(DELAY_VAR)
+        .ok()
+        .and_then(|ms| ms.trim().parse().ok())
+        .map_or(DEFAULT_DELAY, Duration::from_millis)
+}
+
+fn show(bar: &ProgressBar) {
+    bar.set_draw_target(ProgressDrawTarget::stderr());
+    bar.enable_steady_tick(TICK);
+    bar.tick();
+}
+
+fn wait_then_show(bar: &ProgressBar, stop: &AtomicBool, delay: Duration) {
     let started = Instant::now();
-    let mut shown = false;
     while !stop.load(Ordering::Relaxed) {
-        std::thread::sleep(Duration::from_millis(100));
-        if started.elapsed() >= Duration::from_secs(1) {
-            let line = format!("\rreading files: {}/{total}", done.load(Ordering::Relaxed));
-            let _ = std::io::stderr().write_all(line.as_bytes());
-            shown = true;
+        if started.elapsed() >= delay {
+            show(bar);
+            return;
         }
-    }
-    if shown {
-        let _ = std::io::stderr().write_all(b"\r\x1b[2K");
+        std::thread::sleep(TICK.min(delay));
     }
 }

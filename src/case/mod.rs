@@ -9,7 +9,7 @@ use std::sync::Arc;
 use jiff::Timestamp;
 
 use crate::input::encoding::TextEncoding;
-use crate::model::{Event, EventTime, Fact, Notice, SourceKind};
+use crate::model::{Event, EventTime, Fact, Notice, Severity, SourceKind};
 use crate::parse::ParsedFile;
 
 pub use clock::{ClockBasis, Zone};
@@ -37,6 +37,13 @@ pub struct FileSummary {
     pub notices: Vec<Notice>,
     /// Layouts recognised in a pasted text.
     pub shapes: Vec<String>,
+}
+
+impl FileSummary {
+    /// Read as a known kind, and not failed outright (damage that left something is read).
+    pub fn was_read(&self) -> bool {
+        self.kind.is_some() && !self.notices.iter().any(|n| n.severity == Severity::Error)
+    }
 }
 
 /// One machine's case.
@@ -87,9 +94,9 @@ impl Case {
             .chain(self.files.iter().flat_map(|f| f.notices.iter()))
     }
 
-    /// True when at least one input was read as a known kind.
+    /// True when at least one input was read as a known kind without failing.
     pub fn anything_read(&self) -> bool {
-        self.files.iter().any(|f| f.kind.is_some())
+        self.files.iter().any(FileSummary::was_read)
     }
 }
 

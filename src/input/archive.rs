@@ -22,6 +22,9 @@ pub struct ArchiveLimits {
     pub max_ratio: u64,
     /// Deepest nesting of archives in archives (1 = no zip inside a zip).
     pub max_depth: u8,
+    /// Most bytes read from one pipe or from standard input (a stream has no size to check
+    /// beforehand, and `yes |` never ends).
+    pub max_stream_bytes: u64,
 }
 
 impl Default for ArchiveLimits {
@@ -31,6 +34,7 @@ impl Default for ArchiveLimits {
             max_total_bytes: 4 << 30,
             max_ratio: 500,
             max_depth: 3,
+            max_stream_bytes: 1 << 30,
         }
     }
 }

@@ -1,23 +1,31 @@
 //! First stage of the pipeline: turns the paths the user gave (files, folders, `.zip`
-//! archives) into a flat list of [`Input`]s, each with its display path and its bytes.
-//! Nothing here parses a log; `sniff` decides later what each input is.
+//! archives, pipes, standard input) into a flat list of [`Input`]s, each with its display path
+//! and its bytes, each content once. Nothing here parses a log; `sniff` decides later what
+//! each input is.
 
 mod archive;
 mod content;
+mod dedup;
 pub mod encoding;
 pub mod sniff;
 mod walk;
 
 use std::fs::File;
+use std::io::Read;
 use std::path::PathBuf;
 use std::sync::Arc;
 
 pub use archive::ArchiveLimits;
 pub use content::{Bytes, Content};
+pub use walk::{describe_io, STDIN_ARG};
 
 use crate::model::{Notice, Severity};
+use walk::Source;
 
-/// One file to read: on disk, or unpacked from an archive.
+/// How standard input is shown in reports.
+pub const STDIN_NAME: &str = "<stdin>";
+
+/// One file to read: on disk, or held in memory (unpacked from an archive, read from a pipe).
 #[derive(Debug, Clone)]
 pub struct Input {
     /// Path as shown to the user; entries of archives read `archive.zip!inner/path`.
@@ -37,33 +45,40 @@ pub struct Collected {
     pub notices: Vec<Notice>,
 }
 
-/// Lists the files under `paths`, unpacking zip archives in memory.
+/// Lists the inputs under `paths`: zip archives unpacked in memory, pipes and standard input
+/// read to their end, the same content given twice kept once.
 pub fn collect(paths: &[PathBuf], limits: ArchiveLimits) -> Collected {
     let found = walk::find_files(paths);
     let mut collected = Collected {
-        inputs: Vec::with_capacity(found.files.len()),
+        inputs: Vec::with_capacity(found.sources.len()),
         notices: found.notices,
     };
     let mut unpacker = archive::Unpacker::new(limits);
-    for path in found.files {
-        add_file(path, &mut unpacker, &mut collected);
+    for source in found.sources {
+        match source {
+            Source::File(path) => add_file(path, &mut unpacker, &mut collected),
+            Source::Stream(path) => {
+                let shown = path.display().to_string();
+                let read = File::open(&path).and_then(|file| read_stream(file, limits.max_stream_bytes));
+                add_stream(shown, read, &mut unpacker, &mut collected);
+            }
+            Source::Stdin => {
+                let read = read_stream(std::io::stdin().lock(), limits.max_stream_bytes);
+                add_stream(STDIN_NAME.to_string(), read, &mut unpacker, &mut collected);
+            }
+        }
     }
+    dedup::drop_repeated_content(&mut collected);
     collected
 }
 
 fn add_file(path: PathBuf, unpacker: &mut archive::Unpacker, collected: &mut Collected) {
     let shown = path.display().to_string();
-    let content = Content::File(path.clone());
-    let head = match content.head(8) {
-        Ok(head) => head,
-        Err(err) => {
-            collected
-                .notices
-                .push(Notice::new(Severity::Error, shown, walk::describe_io(&err)));
-            return;
-        }
-    };
-    if archive::looks_like_zip(&head) {
+    // A file that cannot be opened is still an input: parsing reports it as failed.
+    let is_zip = Content::File(path.clone())
+        .head(8)
+        .is_ok_and(|head| archive::looks_like_zip(&head));
+    if is_zip {
         match File::open(&path) {
             Ok(file) => unpacker.unpack(file, &shown, 0, &mut collected.inputs, &mut collected.notices),
             Err(err) => collected
@@ -75,7 +90,70 @@ fn add_file(path: PathBuf, unpacker: &mut archive::Unpacker, collected: &mut Col
     let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
     collected.inputs.push(Input {
         path: Arc::from(shown),
-        content,
+        content: Content::File(path),
         size,
     });
+}
+
+/// A stream read to its end (or to the limit): an archive is unpacked, anything else kept.
+fn add_stream(
+    shown: String,
+    read: std::io::Result<Streamed>,
+    unpacker: &mut archive::Unpacker,
+    collected: &mut Collected,
+) {
+    let streamed = match read {
+        Ok(streamed) => streamed,
+        Err(err) => {
+            let reason = format!("cannot read: {}", walk::describe_io(&err));
+            collected.notices.push(Notice::new(Severity::Error, shown, reason));
+            return;
+        }
+    };
+    if let Some(limit) = streamed.cut_at {
+        let reason = format!("stream is longer than the limit of {limit} bytes; only its beginning is read");
+        collected
+            .notices
+            .push(Notice::new(Severity::Damaged, shown.as_str(), reason));
+    }
+    if archive::looks_like_zip(&streamed.bytes) {
+        let cursor = std::io::Cursor::new(streamed.bytes);
+        unpacker.unpack(cursor, &shown, 0, &mut collected.inputs, &mut collected.notices);
+        return;
+    }
+    let size = streamed.bytes.len() as u64;
+    collected.inputs.push(Input {
+        path: Arc::from(shown),
+        content: Content::Memory(Arc::from(streamed.bytes)),
+        size,
+    });
+}
+
+/// The bytes of a stream, and the limit when it was longer.
+struct Streamed {
+    bytes: Vec<u8>,
+    cut_at: Option<u64>,
+}
+
+fn read_stream(reader: impl Read, limit: u64) -> std::io::Result<Streamed> {
+    let mut bytes = Vec::new();
+    reader.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
+    let cut_at = (bytes.len() as u64 > limit).then(|| {
+        bytes.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+        limit
+    });
+    Ok(Streamed { bytes, cut_at })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::read_stream;
+
+    #[test]
+    fn a_stream_is_cut_at_the_limit_and_says_so() {
+        let whole = read_stream(&b"0123456789"[..], 10).expect("read");
+        assert_eq!((whole.bytes.len(), whole.cut_at), (10, None));
+        let cut = read_stream(&b"0123456789"[..], 4).expect("read");
+        assert_eq!((cut.bytes.as_slice(), cut.cut_at), (&b"0123"[..], Some(4)));
+    }
 }

@@ -35,6 +35,9 @@ pub fn parse(input: &Input) -> ParsedFile {
             if let Some(notice) = damage_notice(&input.path, &errors, parsed.events.len()) {
                 parsed.notices.push(notice);
             }
+            if let Some(notice) = unsigned_chunks_notice(input, parsed.events.len()) {
+                parsed.notices.push(notice);
+            }
         }
         Err(err) => parsed.notices.push(Notice::new(
             Severity::Error,
@@ -150,6 +153,49 @@ fn header_notices(header: &evtx::EvtxFileHeader, input: &Input) -> Vec<Notice> {
     notices
 }
 
+/// Chunks whose `ElfChnk` signature is gone (wiped, overwritten) are passed over in silence by
+/// the parser. Among the chunks the header announces, an all-zero chunk is unused space; one
+/// holding data without its signature is damage. A file whose header says records were written
+/// but holds no signed chunk at all is damaged too, however its chunks look.
+fn unsigned_chunks_notice(input: &Input, read: usize) -> Option<Notice> {
+    let bytes = input.content.bytes().ok()?;
+    let le = |range: std::ops::Range<usize>| {
+        bytes
+            .get(range)
+            .map_or(0, |b| b.iter().rev().fold(0u64, |n, &byte| (n << 8) | u64::from(byte)))
+    };
+    let (next_record, announced) = (le(24..32), le(42..44));
+    let present = (input.size.saturating_sub(HEADER_BYTES) / CHUNK_BYTES).min(announced);
+    let chunk = |index: u64| {
+        let start = usize::try_from(HEADER_BYTES + index * CHUNK_BYTES).unwrap_or(usize::MAX);
+        bytes
+            .get(start..start.saturating_add(CHUNK_BYTES as usize))
+            .unwrap_or_default()
+    };
+    let signed = (0..present).filter(|&i| chunk(i).starts_with(b"ElfChnk\0")).count();
+    let damaged: Vec<u64> = (0..present)
+        .filter(|&i| !chunk(i).starts_with(b"ElfChnk\0") && chunk(i).iter().any(|&b| b != 0))
+        .collect();
+    let (reason, place) = if let Some(&first) = damaged.first() {
+        let reason = format!(
+            "{} of {present} chunk(s) hold data but no chunk signature (overwritten), their records are lost; {read} records read",
+            damaged.len()
+        );
+        (reason, format!("chunk {first}"))
+    } else if signed == 0 && read == 0 && next_record > 1 {
+        let reason = format!(
+            "the header says {} record(s) were written, but no chunk holds any (wiped)",
+            next_record - 1
+        );
+        (reason, "offset 0x1000".to_string())
+    } else {
+        return None;
+    };
+    // Damage that left nothing readable is a failed file, not a damaged one.
+    let severity = if read == 0 { Severity::Error } else { Severity::Damaged };
+    Some(Notice::new(severity, &*input.path, reason).at(place))
+}
+
 fn damage_notice(path: &str, errors: &[String], read: usize) -> Option<Notice> {
     let first = errors.first()?;
     let mut reason = format!(
@@ -163,7 +209,9 @@ fn damage_notice(path: &str, errors: &[String], read: usize) -> Option<Notice> {
     if errors.len() > PLACES_NAMED {
         reason.push_str(&format!("; and {} more", errors.len() - PLACES_NAMED));
     }
-    Some(Notice::new(Severity::Damaged, path, reason))
+    // Damage that left nothing readable is a failed file, not a damaged one.
+    let severity = if read == 0 { Severity::Error } else { Severity::Damaged };
+    Some(Notice::new(severity, path, reason))
 }
 
 /// An error and its causes on one line (`outer: inner: innermost`).

@@ -174,7 +174,7 @@ fn unreadable(input: &Input, err: &std::io::Error) -> ParsedFile {
     parsed.notices.push(Notice::new(
         Severity::Error,
         &*input.path,
-        format!("cannot read: {err}"),
+        format!("cannot read: {}", crate::input::describe_io(err)),
     ));
     parsed
 }

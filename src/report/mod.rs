@@ -2,6 +2,7 @@
 //! every writer takes `&mut dyn Write` so tests and benchmarks render into buffers.
 
 pub mod analyze;
+pub mod errors;
 pub mod inputs;
 pub mod rules;
 pub mod timeline;

@@ -7,22 +7,14 @@ use crate::rules::{Rule, RULES};
 /// One line per rule: code, cause id, title.
 pub fn write_list(out: &mut dyn Write) -> io::Result<()> {
     for rule in RULES {
-        let cause = serde_json::to_value(rule.cause)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_string))
-            .unwrap_or_default();
-        writeln!(out, "{:<8} {:<42} {}", rule.code, cause, rule.title)?;
+        writeln!(out, "{:<8} {:<42} {}", rule.code, rule.cause.id(), rule.title)?;
     }
     Ok(())
 }
 
 /// Everything about one rule.
 pub fn write_explain(rule: &Rule, out: &mut dyn Write) -> io::Result<()> {
-    let cause = serde_json::to_value(rule.cause)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default();
-    writeln!(out, "{}  {}\ncause: {cause}\n", rule.code, rule.title)?;
+    writeln!(out, "{}  {}\ncause: {}\n", rule.code, rule.title, rule.cause.id())?;
     // One paragraph per part, each keeping its label.
     let text = rule
         .explanation

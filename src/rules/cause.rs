@@ -69,3 +69,13 @@ pub enum Cause {
     /// The source volume cannot be shadow-copied (second group).
     SourceVolumeNotVssCapable,
 }
+
+impl Cause {
+    /// The stable id JSON prints (`system-files-corrupt`).
+    pub fn id(self) -> String {
+        serde_json::to_value(self)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default()
+    }
+}

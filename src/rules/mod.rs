@@ -156,7 +156,10 @@ pub fn evaluate(analysis: &Analysis<'_>) -> Vec<Hypothesis> {
     out.into_iter().map(|(h, _)| h).collect()
 }
 
-/// The rule with `code` (case-insensitive).
+/// The rule with this code (`SVC001`) or cause id (`required-service-disabled`), any case.
 pub fn find(code: &str) -> Option<&'static Rule> {
-    RULES.iter().find(|r| r.code.eq_ignore_ascii_case(code))
+    let wanted = code.trim();
+    RULES
+        .iter()
+        .find(|r| r.code.eq_ignore_ascii_case(wanted) || r.cause.id().eq_ignore_ascii_case(wanted))
 }

@@ -1,6 +1,8 @@
 //! How a rule builds its confidence: weighted evidence for and against, the backup failures it
 //! explains (the suspected cause must come before them), and caps when no failure is visible.
 
+use std::collections::HashSet;
+
 use jiff::{SignedDuration, Timestamp};
 
 use crate::diagnose::{Analysis, LogKind};
@@ -22,7 +24,7 @@ const EVIDENCE_SHOWN: usize = 8;
 pub struct Assessment {
     points: f64,
     reasons: Vec<String>,
-    evidence: Vec<Evidence>,
+    evidence: EvidenceList,
     against: Vec<String>,
     status: Status,
     explains: usize,
@@ -35,7 +37,7 @@ impl Default for Assessment {
         Assessment {
             points: 0.0,
             reasons: Vec::new(),
-            evidence: Vec::new(),
+            evidence: EvidenceList::default(),
             against: Vec::new(),
             status: Status::Active,
             explains: 0,
@@ -59,9 +61,7 @@ impl Assessment {
             if let Some(time) = signal.time {
                 self.first = Some(self.first.map_or(time, |f| f.min(time)));
             }
-            if !self.evidence.contains(&signal.evidence) {
-                self.evidence.push(signal.evidence.clone());
-            }
+            self.evidence.add(&signal.evidence);
         }
     }
 
@@ -142,9 +142,7 @@ impl Assessment {
                 }
             ));
             for evidence in &first.evidence {
-                if !self.evidence.contains(evidence) {
-                    self.evidence.push(evidence.clone());
-                }
+                self.evidence.add(evidence);
             }
         }
         if before > 0 && explained.is_empty() {
@@ -164,8 +162,7 @@ impl Assessment {
             self.cap(if backups_visible { QUIET_CAP } else { BLIND_CAP });
         }
         let confidence = (self.points.clamp(0.0, self.cap) * 100.0).round() / 100.0;
-        let mut evidence = self.evidence;
-        evidence.truncate(EVIDENCE_SHOWN);
+        let evidence = self.evidence.shown;
         let hypothesis = Hypothesis {
             rule: rule.code,
             cause: rule.cause,
@@ -184,6 +181,29 @@ impl Assessment {
     }
 }
 
+/// The evidence a hypothesis shows: each place once, the first [`EVIDENCE_SHOWN`] kept. A set
+/// of places makes adding linear in the evidence, however much a damaged system logs (SFC
+/// writes one `[SR] Cannot repair` line per file).
+#[derive(Debug, Clone, Default)]
+struct EvidenceList {
+    shown: Vec<Evidence>,
+    seen: HashSet<String>,
+    /// Set lookups made, so a test can check the work stays bounded.
+    probes: usize,
+}
+
+impl EvidenceList {
+    fn add(&mut self, evidence: &Evidence) {
+        if self.shown.len() == EVIDENCE_SHOWN {
+            return;
+        }
+        self.probes += 1;
+        if self.seen.insert(evidence.location.clone()) {
+            self.shown.push(evidence.clone());
+        }
+    }
+}
+
 impl Analysis<'_> {
     /// The signals `select` picks.
     pub fn select(&self, select: impl Fn(&SignalKind) -> bool) -> Vec<&Signal> {
@@ -193,5 +213,46 @@ impl Analysis<'_> {
     /// The first successful backup after `time`.
     pub fn success_after(&self, time: Timestamp) -> Option<Timestamp> {
         self.runs.iter().find(|r| r.succeeded && r.time > time).map(|r| r.time)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Assessment, EVIDENCE_SHOWN};
+    use crate::signals::Evidence;
+
+    #[test]
+    fn evidence_is_kept_once_per_place_in_linear_work() {
+        let mut assessment = Assessment::default();
+        let flood = 200_000;
+        for line in 0..flood {
+            let evidence = Evidence {
+                location: format!("CBS.log:{}", line % 150_000),
+                text: "[SR] Cannot repair member file".to_string(),
+            };
+            assessment.evidence.add(&evidence);
+        }
+        let list = &assessment.evidence;
+        assert_eq!(list.shown.len(), EVIDENCE_SHOWN);
+        assert_eq!(list.shown[1].location, "CBS.log:1");
+        // At most one set lookup per piece of evidence (a scan of the earlier evidence would
+        // make ~2e10 comparisons here), none once the shown list is full, and the set never
+        // grows past what is shown.
+        assert!(list.probes <= EVIDENCE_SHOWN, "{} lookups", list.probes);
+        assert!(list.seen.len() <= EVIDENCE_SHOWN);
+    }
+
+    #[test]
+    fn the_same_place_is_shown_once() {
+        let mut assessment = Assessment::default();
+        let at = |location: &str| Evidence {
+            location: location.to_string(),
+            text: "x".to_string(),
+        };
+        for location in ["a#1", "a#2", "a#1", "b:3", "a#2"] {
+            assessment.evidence.add(&at(location));
+        }
+        let shown: Vec<&str> = assessment.evidence.shown.iter().map(|e| e.location.as_str()).collect();
+        assert_eq!(shown, ["a#1", "a#2", "b:3"]);
     }
 }

@@ -104,7 +104,7 @@ fn the_fast_path_reads_every_corpus_record_as_the_xml_path_does() {
 fn the_fast_path_reads_the_forge_files() {
     let (mut compared, mut declined) = (0, 0);
     for name in ["System.evtx", "Application.evtx", "Microsoft-Windows-Backup.evtx"] {
-        let (c, d) = compare(&repo_root().join("demo").join(name));
+        let (c, d) = compare(&repo_root().join("fixtures/demo").join(name));
         compared += c;
         declined += d;
     }

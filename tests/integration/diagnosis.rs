@@ -56,7 +56,7 @@ fn generate(name: &str, text: &str) -> tempfile::TempDir {
 
 /// A scenario file of `scenarios/`, its text.
 fn scenario_text(file: &str) -> String {
-    std::fs::read_to_string(repo_root().join("scenarios").join(file)).expect("scenario file")
+    std::fs::read_to_string(repo_root().join("fixtures/scenarios").join(file)).expect("scenario file")
 }
 
 /// Files written into a temporary folder, then analysed.
@@ -70,7 +70,7 @@ fn analyze_files<T: AsRef<[u8]>>(files: &[(&str, T)]) -> serde_json::Value {
 
 fn analyze_all() -> Vec<Outcome> {
     let mut outcomes = Vec::new();
-    for entry in std::fs::read_dir(repo_root().join("scenarios")).expect("scenarios") {
+    for entry in std::fs::read_dir(repo_root().join("fixtures/scenarios")).expect("scenarios") {
         let path = entry.expect("entry").path();
         let name = path.file_name().and_then(|n| n.to_str()).expect("name").to_string();
         let text = std::fs::read_to_string(&path).expect("read");
@@ -523,5 +523,8 @@ fn rules_and_explain_come_from_the_registry() {
     assert!(explain.stdout.contains("\n\nWhat to check: "), "{}", explain.stdout);
     let unknown = run(&["explain", "NOPE01"]);
     assert_eq!(unknown.code, 2);
-    assert!(unknown.stderr.contains("no rule 'NOPE01'"));
+    assert!(unknown.stderr.contains("no rule with code or cause id 'NOPE01'"));
+    let by_cause = run(&["explain", "system-files-corrupt"]);
+    assert_eq!(by_cause.code, 0, "{}", by_cause.stderr);
+    assert!(by_cause.stdout.starts_with("SYS001"), "{}", by_cause.stdout);
 }

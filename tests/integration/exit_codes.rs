@@ -5,8 +5,8 @@ use crate::util::{run, TempCase};
 
 #[test]
 fn exit_codes_follow_the_contract() {
-    assert_eq!(run(&["inputs", "demo"]).code, 0);
-    let partial = run(&["inputs", "demo", "no-such-file.evtx"]);
+    assert_eq!(run(&["inputs", "fixtures/demo"]).code, 0);
+    let partial = run(&["inputs", "fixtures/demo", "no-such-file.evtx"]);
     assert_eq!(partial.code, 1);
     assert!(
         partial
@@ -19,9 +19,10 @@ fn exit_codes_follow_the_contract() {
     case.write("notes.txt", "nothing to see\n");
     let nothing = case.run(&["inputs", "notes.txt"]);
     assert_eq!(nothing.code, 2);
-    assert!(nothing.stderr.contains("no readable log found"), "{}", nothing.stderr);
-    assert_eq!(run(&["timeline", "--tz", "Mars/Olympus", "demo"]).code, 2);
-    assert_eq!(run(&["timeline", "--since", "last tuesday", "demo"]).code, 2);
+    assert!(nothing.stderr.contains("skipped: notes.txt: "), "{}", nothing.stderr);
+    assert_eq!(nothing.stdout, "", "no report body when nothing was read");
+    assert_eq!(run(&["timeline", "--tz", "Mars/Olympus", "fixtures/demo"]).code, 2);
+    assert_eq!(run(&["timeline", "--since", "last tuesday", "fixtures/demo"]).code, 2);
     assert_eq!(run(&["frobnicate"]).code, 2);
 }
 
@@ -33,18 +34,22 @@ fn a_file_that_is_not_a_log_is_skipped_with_a_reason() {
     let out = case.run(&["inputs", "--format", "json", "."]);
     assert_eq!(out.code, 2);
     let report = out.json();
-    let reasons: Vec<&str> = report["files"]
+    assert_eq!(report["schema"], "backupdiag.error/1");
+    let reasons: Vec<&str> = report["problems"]
         .as_array()
-        .expect("files")
+        .expect("problems")
         .iter()
-        .map(|f| f["skipped"].as_str().expect("skipped"))
+        .map(|f| f["reason"].as_str().expect("reason"))
         .collect();
     assert_eq!(reasons.len(), 2);
     assert!(
         reasons.iter().any(|r| r.contains("its name looks like a log")),
         "{reasons:?}"
     );
-    assert!(reasons.iter().any(|r| r.starts_with("empty file")), "{reasons:?}");
+    assert!(
+        reasons.iter().any(|r| r.starts_with("skipped: empty file")),
+        "{reasons:?}"
+    );
 }
 
 #[cfg(unix)]

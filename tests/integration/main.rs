@@ -8,6 +8,7 @@ mod demo;
 mod diagnosis;
 mod encodings;
 mod exit_codes;
+mod first_run;
 mod forge_evtx;
 mod pastes;
 mod robustness;

@@ -91,7 +91,7 @@ fn assert_no_panic(name: &str, seed: &[u8]) {
 #[test]
 fn damaged_text_inputs_never_panic() {
     for name in ["CBS.log", "dism.log", "vssadmin-writers.txt", "bcdedit.txt"] {
-        let seed = std::fs::read(repo_root().join("demo").join(name)).expect("demo file");
+        let seed = std::fs::read(repo_root().join("fixtures/demo").join(name)).expect("demo file");
         assert_no_panic(name, &seed);
     }
     let msinfo = "System Information report written at: 05/20/24\r\n[System Summary]\r\n\r\nItem\tValue\t\r\nBIOS Mode\tUEFI\t\r\n";
@@ -103,7 +103,7 @@ fn damaged_text_inputs_never_panic() {
 #[test]
 fn damaged_evtx_inputs_never_panic() {
     // The forge's own files need no corpus: mutate them everywhere.
-    let seed = std::fs::read(repo_root().join("demo/System.evtx")).expect("demo evtx");
+    let seed = std::fs::read(repo_root().join("fixtures/demo/System.evtx")).expect("demo evtx");
     assert_no_panic("demo/System.evtx", &seed);
     let Some(corpus) = shared_corpus() else { return };
     for name in [

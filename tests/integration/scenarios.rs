@@ -11,7 +11,7 @@ use backupdiag_forge::scenario::Scenario;
 use crate::util::{repo_root, run_in};
 
 fn scenario(name: &str) -> Scenario {
-    let path = repo_root().join("scenarios").join(name);
+    let path = repo_root().join("fixtures/scenarios").join(name);
     let text = std::fs::read_to_string(&path).expect("scenario file");
     Scenario::from_toml(name, &text).unwrap_or_else(|e| panic!("{e}"))
 }
@@ -34,7 +34,7 @@ fn has(events: &[serde_json::Value], provider: &str, id: u64, field: (&str, &str
 
 #[test]
 fn every_scenario_reads_back_with_the_counts_the_forge_wrote() {
-    let names: Vec<PathBuf> = std::fs::read_dir(repo_root().join("scenarios"))
+    let names: Vec<PathBuf> = std::fs::read_dir(repo_root().join("fixtures/scenarios"))
         .expect("scenarios")
         .map(|e| e.expect("entry").path())
         .filter(|p| p.extension().is_some_and(|e| e == "toml"))
@@ -168,7 +168,7 @@ fn zip_bundles_are_deterministic_and_readable() {
 #[test]
 fn the_committed_demo_is_exactly_what_its_scenario_generates() {
     let (dir, _) = generate("demo.toml");
-    let demo = repo_root().join("demo");
+    let demo = repo_root().join("fixtures/demo");
     let mut committed: Vec<String> = std::fs::read_dir(&demo)
         .expect("demo")
         .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())

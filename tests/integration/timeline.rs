@@ -112,9 +112,12 @@ fn since_and_until_keep_the_events_between() {
 
 #[test]
 fn output_is_the_same_on_every_run() {
-    let first = run(&["timeline", "--format", "jsonl", "demo"]);
+    let first = run(&["timeline", "--format", "jsonl", "fixtures/demo"]);
     for _ in 0..3 {
-        assert_eq!(run(&["timeline", "--format", "jsonl", "demo"]).stdout, first.stdout);
+        assert_eq!(
+            run(&["timeline", "--format", "jsonl", "fixtures/demo"]).stdout,
+            first.stdout
+        );
     }
     assert!(!first.stdout.is_empty());
 }

@@ -33,11 +33,16 @@ pub fn repo_root() -> PathBuf {
 
 /// Runs backupdiag in `dir` with `args`.
 pub fn run_in(dir: &Path, args: &[&str]) -> Output {
-    let out = Command::new(env!("CARGO_BIN_EXE_backupdiag"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("backupdiag runs");
+    output_of(
+        Command::new(env!("CARGO_BIN_EXE_backupdiag"))
+            .args(args)
+            .current_dir(dir),
+    )
+}
+
+/// Runs a prepared command and collects what it printed.
+pub fn output_of(command: &mut Command) -> Output {
+    let out = command.output().expect("the command runs");
     Output {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -50,16 +55,25 @@ pub fn run(args: &[&str]) -> Output {
     run_in(&repo_root(), args)
 }
 
-/// `../shared/corpus` beside the repository, or `None` (the test then skips) on a fresh clone
-/// without it.
+/// Set by `.ci/run`: a missing `../shared/corpus` is then an error, not a skip.
+pub const REQUIRE_CORPUS: &str = "BACKUPDIAG_REQUIRE_CORPUS";
+
+/// `../shared/corpus` beside the repository, or `None` (the test then skips, with a line on
+/// the terminal that the test harness does not swallow) on a fresh clone without it. In CI
+/// (`BACKUPDIAG_REQUIRE_CORPUS` set) a missing corpus fails the test.
 pub fn shared_corpus() -> Option<PathBuf> {
     let corpus = repo_root().join("../shared/corpus");
     if corpus.is_dir() {
-        Some(corpus)
-    } else {
-        eprintln!("skipped: ../shared/corpus is not present");
-        None
+        return Some(corpus);
     }
+    assert!(
+        std::env::var_os(REQUIRE_CORPUS).is_none(),
+        "../shared/corpus is missing and {REQUIRE_CORPUS} is set (CI must run the corpus tests)"
+    );
+    use std::io::Write as _;
+    // Written to the real stderr: `eprintln!` output is captured and hidden for passing tests.
+    let _ = writeln!(std::io::stderr(), "skipped: ../shared/corpus is not present");
+    None
 }
 
 /// A temporary folder of case files.
