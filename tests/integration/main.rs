@@ -13,5 +13,6 @@ mod forge_evtx;
 mod pastes;
 mod robustness;
 mod scenarios;
+mod tickets;
 mod timeline;
 mod util;
