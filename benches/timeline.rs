@@ -54,6 +54,7 @@ fn ours(corpus: &Path) -> (usize, usize) {
         paths: vec![corpus.to_path_buf()],
         zone: None,
         limits: ArchiveLimits::default(),
+        computer: None,
         progress: false,
     };
     let mut out = Vec::with_capacity(64 << 20);

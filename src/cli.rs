@@ -122,6 +122,10 @@ struct Common {
     /// Never show a progress line.
     #[arg(long)]
     no_progress: bool,
+    /// Keep only this computer's logs, when the logs come from several (text logs without a
+    /// computer name follow the folder or archive they came in).
+    #[arg(long, value_name = "NAME")]
+    computer: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -188,6 +192,7 @@ impl Cli {
             zone: common.tz.as_deref().map(Zone::parse).transpose()?,
             paths: common.paths,
             progress: !common.no_progress,
+            computer: common.computer,
             limits: ArchiveLimits::default(),
             command,
         })

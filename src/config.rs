@@ -79,6 +79,8 @@ pub struct Config {
     pub limits: ArchiveLimits,
     /// Show a progress line on stderr (only ever on a terminal).
     pub progress: bool,
+    /// Keep only this computer's logs.
+    pub computer: Option<String>,
 }
 
 impl Config {
@@ -90,6 +92,7 @@ impl Config {
             zone: None,
             limits: ArchiveLimits::default(),
             progress: false,
+            computer: None,
         }
     }
 }

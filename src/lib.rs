@@ -53,6 +53,7 @@ pub fn read_case(config: &Config) -> Case {
         parsed.into_iter().flatten().collect(),
         collected.notices,
         config.zone.as_ref(),
+        config.computer.as_deref(),
     )
 }
 

@@ -88,7 +88,9 @@ pub struct Summary {
 struct Files {
     dir: PathBuf,
     evtx: BTreeMap<Log, (String, EvtxWriter<BufWriter<File>>)>,
-    text: BTreeMap<ServicingLog, (String, BufWriter<File>)>,
+    /// Servicing logs, each created at its first line: a log Windows never wrote to is left out
+    /// of the bundle, as it would be missing on the machine (never a BOM-only file).
+    text: BTreeMap<ServicingLog, (String, Option<BufWriter<File>>)>,
 }
 
 /// Writes the bundle of `scenario` into the folder `dir` (created if needed).
@@ -141,9 +143,7 @@ fn open_files(dir: &Path, kinds: &[(String, FileKind)]) -> Result<Files, BundleE
                 files.evtx.insert(*log, (name.clone(), writer));
             }
             FileKind::Servicing(log) => {
-                let mut out = BufWriter::new(File::create(&path).map_err(io_error(&path))?);
-                out.write_all(BOM).map_err(io_error(&path))?;
-                files.text.insert(*log, (name.clone(), out));
+                files.text.insert(*log, (name.clone(), None));
             }
             _ => {}
         }
@@ -165,6 +165,14 @@ fn write_output(files: &mut Files, output: Output, summary: &mut Summary) -> Res
         Output::Text(line) => {
             if let Some((name, out)) = files.text.get_mut(&line.log) {
                 let path = files.dir.join(&*name);
+                let out = match out {
+                    Some(out) => out,
+                    None => {
+                        let mut created = BufWriter::new(File::create(&path).map_err(io_error(&path))?);
+                        created.write_all(BOM).map_err(io_error(&path))?;
+                        out.insert(created)
+                    }
+                };
                 out.write_all(line.render().as_bytes()).map_err(io_error(&path))?;
                 *summary.records.entry(name.clone()).or_default() += 1;
             }
@@ -180,8 +188,10 @@ fn close_files(files: Files) -> Result<(), BundleError> {
             source,
         })?;
     }
-    for (_, (name, mut out)) in files.text {
-        out.flush().map_err(io_error(&files.dir.join(&name)))?;
+    for (_, (name, out)) in files.text {
+        if let Some(mut out) = out {
+            out.flush().map_err(io_error(&files.dir.join(&name)))?;
+        }
     }
     Ok(())
 }
@@ -231,6 +241,9 @@ pub fn write_zip(scenario: &Scenario, zip_path: &Path, scale: u32) -> Result<Sum
     names.sort();
     for name in names {
         let path = staging.path().join(&name);
+        if !path.exists() {
+            continue; // a log with nothing to say was not written
+        }
         zip.start_file(name.as_str(), options).map_err(|e| BundleError::Io {
             path: name.clone(),
             source: e.into(),

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use jiff::tz::{Offset, TimeZone};
 use serde::Serialize;
 
-use crate::model::{AnchorBasis, ClockAnchor, Event, EventTime, Location};
+use crate::model::{AnchorBasis, ClockAnchor, Event, EventTime, Location, Notice, Severity};
 use crate::parse::ParsedFile;
 
 /// A time zone given by the user, with the name they gave it.
@@ -121,14 +121,17 @@ impl ClockBasis {
     }
 }
 
-/// Anchors every local-time event of `files` and returns each file's clock basis (in order).
-pub fn anchor(files: &mut [ParsedFile], zone: Option<&Zone>) -> Vec<ClockBasis> {
-    let borrowed = case_offset(files);
+/// Anchors every local-time event of `files` and returns each file's clock basis (in order),
+/// with a notice for each log whose stated offset `--tz` contradicts.
+pub fn anchor(files: &mut [ParsedFile], zone: Option<&Zone>) -> (Vec<ClockBasis>, Vec<Notice>) {
+    let lenders: Vec<Option<(Offset, String)>> = (0..files.len()).map(|i| lender(files, i)).collect();
+    let notices = zone.map(|z| contradictions(files, z)).unwrap_or_default();
     let installer_starts = installer_starts(files);
-    files
+    let clocks = files
         .iter_mut()
-        .map(|file| {
-            let has_local = file.events.iter().any(|e| e.time.local().is_some());
+        .zip(lenders)
+        .map(|(file, borrowed)| {
+            let has_local = file.events.iter().any(|e| e.time.local_time().is_some());
             if !has_local {
                 return ClockBasis::Utc;
             }
@@ -162,24 +165,86 @@ pub fn anchor(files: &mut [ParsedFile], zone: Option<&Zone>) -> Vec<ClockBasis> 
             }
             ClockBasis::Unanchored
         })
-        .collect()
+        .collect();
+    (clocks, notices)
 }
 
-/// The offset most logs of the case state (first-stated wins a tie), with the file that said it.
-fn case_offset(files: &[ParsedFile]) -> Option<(Offset, String)> {
-    let mut counts: BTreeMap<i32, (usize, usize, String)> = BTreeMap::new();
-    for (order, file) in files.iter().enumerate() {
-        for anchor in &file.anchors {
-            let entry = counts
-                .entry(anchor.offset.seconds())
-                .or_insert((0, order, file.path.to_string()));
-            entry.0 += 1;
+/// How far apart two logs of one event (a DISM session in CBS.log and dism.log, one setup in
+/// setupact.log and setuperr.log) may lie: the widest UTC offset.
+const SAME_STORY: jiff::SignedDuration = jiff::SignedDuration::from_hours(14);
+
+/// The offset a log without its own may take from another: a log of the same folder or
+/// archive folder that states one and whose local time span overlaps this one's (within 14
+/// hours). Among several, the one stating its offset most often (then the first) lends.
+fn lender(files: &[ParsedFile], index: usize) -> Option<(Offset, String)> {
+    let file = &files[index];
+    let (start, end) = local_span(file)?;
+    let folder = folder_of(&file.path);
+    let mut best: Option<(usize, &ParsedFile)> = None;
+    for other in files
+        .iter()
+        .filter(|o| !o.anchors.is_empty() && !std::ptr::eq(*o, file))
+    {
+        let Some((other_start, other_end)) = local_span(other) else {
+            continue;
+        };
+        let overlaps = other_start.saturating_sub(SAME_STORY) <= end && start <= other_end.saturating_add(SAME_STORY);
+        if folder_of(&other.path) == folder && overlaps && best.is_none_or(|(n, _)| other.anchors.len() > n) {
+            best = Some((other.anchors.len(), other));
         }
     }
-    counts
-        .into_iter()
-        .max_by(|a, b| a.1 .0.cmp(&b.1 .0).then(b.1 .1.cmp(&a.1 .1)))
-        .and_then(|(seconds, (_, _, from))| Some((Offset::from_seconds(seconds).ok()?, from)))
+    let (_, other) = best?;
+    // The anchor in force nearest this log's start.
+    let index = other
+        .anchors
+        .partition_point(|a| line_time(other, a.line).is_some_and(|t| t <= start))
+        .saturating_sub(1);
+    let anchor = other.anchors.get(index)?;
+    Some((anchor.offset, other.path.to_string()))
+}
+
+/// The local time written on `line` of `file`.
+fn line_time(file: &ParsedFile, line: u64) -> Option<jiff::civil::DateTime> {
+    file.events
+        .iter()
+        .find(|e| e.origin.location == Location::Line(line))
+        .and_then(|e| e.time.local_time())
+}
+
+/// The earliest and latest local wall-clock time a file writes.
+fn local_span(file: &ParsedFile) -> Option<(jiff::civil::DateTime, jiff::civil::DateTime)> {
+    let mut times = file.events.iter().filter_map(|e| e.time.local_time());
+    let first = times.next()?;
+    Some(times.fold((first, first), |(lo, hi), t| (lo.min(t), hi.max(t))))
+}
+
+/// The folder a display path is in; an archive's entries are in `archive.zip!folder`.
+pub fn folder_of(path: &str) -> &str {
+    path.rfind(['/', '\\', '!']).map_or("", |i| &path[..i])
+}
+
+/// A log that states its own offset keeps it; when `--tz` gives another offset at the same
+/// time, the user is told, naming both.
+fn contradictions(files: &[ParsedFile], zone: &Zone) -> Vec<Notice> {
+    let mut notices = Vec::new();
+    for file in files.iter().filter(|f| !f.anchors.is_empty()) {
+        let differing = file.anchors.iter().find_map(|anchor| {
+            let local = line_time(file, anchor.line)?;
+            let zoned = local.to_zoned(zone.tz.clone()).ok()?;
+            (zoned.offset() != anchor.offset).then_some((anchor, zoned.offset()))
+        });
+        if let Some((anchor, given)) = differing {
+            let reason = format!(
+                "--tz {} gives UTC{} here, but the log states UTC{} ({}); the log's own offset is used for it",
+                zone.name,
+                offset_text(given),
+                offset_text(anchor.offset),
+                anchor.basis.describe()
+            );
+            notices.push(Notice::new(Severity::Note, &*file.path, reason).at(format!("line {}", anchor.line)));
+        }
+    }
+    notices
 }
 
 /// UTC times at which the Windows Modules Installer (TrustedInstaller) service started.
@@ -216,7 +281,9 @@ fn matched_offset(events: &[Event], starts: &[jiff::Timestamp]) -> Option<(Offse
     let mut votes: BTreeMap<i32, usize> = BTreeMap::new();
     let mut sessions_seen = 0;
     for session in sessions {
-        let Some(local) = session.time.local() else { continue };
+        let Some(local) = session.time.local_time() else {
+            continue;
+        };
         sessions_seen += 1;
         let Ok(as_utc) = local.to_zoned(TimeZone::UTC).map(|z| z.timestamp()) else {
             continue;
@@ -258,7 +325,7 @@ fn apply_zone(events: &mut [Event], tz: &TimeZone) {
 }
 
 fn set_utc(event: &mut Event, tz: &TimeZone) {
-    if let EventTime::Local { local, utc } = &mut event.time {
+    if let EventTime::Local { local, utc, .. } = &mut event.time {
         *utc = local.to_zoned(tz.clone()).ok().map(|z| z.timestamp());
     }
 }

@@ -3,6 +3,7 @@
 //! file's clock was anchored, and every notice.
 
 pub mod clock;
+mod computers;
 
 use std::sync::Arc;
 
@@ -13,6 +14,7 @@ use crate::model::{Event, EventTime, Fact, Notice, Severity, SourceKind};
 use crate::parse::ParsedFile;
 
 pub use clock::{ClockBasis, Zone};
+pub use computers::Computer;
 
 /// What is known of one input file.
 #[derive(Debug, Clone)]
@@ -37,6 +39,8 @@ pub struct FileSummary {
     pub notices: Vec<Notice>,
     /// Layouts recognised in a pasted text.
     pub shapes: Vec<String>,
+    /// Nothing in it (zero bytes, or a byte-order mark alone).
+    pub empty: bool,
 }
 
 impl FileSummary {
@@ -57,16 +61,48 @@ pub struct Case {
     pub facts: Vec<Fact>,
     /// Notices not tied to a parsed file (paths that could not be listed or unpacked).
     pub notices: Vec<Notice>,
+    /// The computers the logs come from, most events first.
+    pub computers: Vec<Computer>,
 }
 
 impl Case {
-    /// Builds the case from parsed files (in input order) and collection notices.
-    pub fn build(mut parsed: Vec<ParsedFile>, notices: Vec<Notice>, zone: Option<&Zone>) -> Case {
-        let clocks = clock::anchor(&mut parsed, zone);
+    /// Builds the case from parsed files (in input order) and collection notices, keeping only
+    /// `computer`'s logs when one is named.
+    pub fn build(
+        mut parsed: Vec<ParsedFile>,
+        notices: Vec<Notice>,
+        zone: Option<&Zone>,
+        computer: Option<&str>,
+    ) -> Case {
         let mut case = Case {
             notices,
             ..Case::default()
         };
+        let all = computers::computers(&parsed);
+        match computer {
+            Some(name) => {
+                if !all.iter().any(|c| {
+                    c.name.eq_ignore_ascii_case(name)
+                        || c.name.split('.').next().is_some_and(|s| s.eq_ignore_ascii_case(name))
+                }) {
+                    let known: Vec<&str> = all.iter().map(|c| c.name.as_str()).collect();
+                    let reason = format!(
+                        "no log names computer '{name}' (the logs name: {})",
+                        if known.is_empty() {
+                            "none".to_string()
+                        } else {
+                            known.join(", ")
+                        }
+                    );
+                    case.notices.push(Notice::new(Severity::Error, "--computer", reason));
+                }
+                computers::keep_computer(&mut parsed, name);
+            }
+            None => case.notices.extend(computers::mixed_warning(&all)),
+        }
+        case.computers = computers::computers(&parsed);
+        let (clocks, clock_notices) = clock::anchor(&mut parsed, zone);
+        case.notices.extend(clock_notices);
         for (file, clock) in parsed.into_iter().zip(clocks) {
             case.files.push(FileSummary {
                 span: span(&file.events),
@@ -79,6 +115,7 @@ impl Case {
                 skipped: file.skipped,
                 notices: file.notices,
                 shapes: file.shapes,
+                empty: file.empty,
             });
             case.events.extend(file.events);
             case.facts.extend(file.facts);

@@ -77,6 +77,9 @@ pub struct CoverageGap {
     pub rules: Vec<&'static str>,
     /// How to collect it.
     pub command: &'static str,
+    /// Files given for it that were empty.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub empty: Vec<String>,
 }
 
 /// The kinds of log present in the case.
@@ -140,10 +143,53 @@ pub fn gaps(analysis: &Analysis<'_>) -> Vec<CoverageGap> {
                     log: *need,
                     rules: vec![rule.code],
                     command: need.command(),
+                    empty: Vec::new(),
                 }),
             }
         }
     }
+    for file in analysis.case.files.iter().filter(|f| f.empty) {
+        let by_name = kind_by_name(&file.path);
+        if let Some(gap) = gaps.iter_mut().find(|g| Some(g.log) == by_name) {
+            gap.empty.push(file.path.to_string());
+        }
+    }
     gaps.sort_by_key(|g| g.log);
     gaps
+}
+
+/// The log a file's name says it is (for empty files, which have no content to tell).
+fn kind_by_name(path: &str) -> Option<LogKind> {
+    let name = path
+        .rsplit(['/', '\\', '!'])
+        .next()
+        .unwrap_or(path)
+        .to_ascii_lowercase();
+    let kind = if name.starts_with("cbs") {
+        LogKind::Cbs
+    } else if name.starts_with("dism") {
+        LogKind::Dism
+    } else if name.starts_with("setupact") || name.starts_with("setuperr") {
+        LogKind::Setup
+    } else if name.starts_with("vssadmin") || name.contains("writers") {
+        LogKind::VssWriters
+    } else if name.starts_with("bcdedit") || name.starts_with("msinfo") {
+        LogKind::BootConfig
+    } else if name.ends_with(".evtx") {
+        return evtx_kind_by_name(&name);
+    } else {
+        return None;
+    };
+    Some(kind)
+}
+
+fn evtx_kind_by_name(name: &str) -> Option<LogKind> {
+    [
+        ("system", LogKind::System),
+        ("application", LogKind::Application),
+        ("microsoft-windows-backup", LogKind::Backup),
+        ("microsoft-windows-windows defender", LogKind::Defender),
+    ]
+    .into_iter()
+    .find_map(|(prefix, kind)| name.starts_with(prefix).then_some(kind))
 }

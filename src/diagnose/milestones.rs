@@ -6,6 +6,7 @@
 use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 
+use crate::model::{EventTime, TimeKeys};
 use crate::signals::tables::AntimalwareTrouble;
 use crate::signals::{Evidence, Signal, SignalKind};
 
@@ -49,14 +50,26 @@ pub enum MilestoneKind {
 /// One step of the machine's history.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Milestone {
-    /// When (UTC), if known.
-    pub time: Option<Timestamp>,
+    /// When, as written by the evidence that dates it (`None`: not known).
+    #[serde(flatten, serialize_with = "time_keys")]
+    pub time: Option<EventTime>,
     /// What kind.
     pub kind: MilestoneKind,
     /// In plain words.
     pub summary: String,
     /// Where it shows.
     pub evidence: Vec<Evidence>,
+}
+
+fn time_keys<S: serde::Serializer>(time: &Option<EventTime>, serializer: S) -> Result<S::Ok, S::Error> {
+    TimeKeys(time.as_ref()).serialize(serializer)
+}
+
+impl Milestone {
+    /// The instant it is ordered by.
+    pub fn at(&self) -> Option<Timestamp> {
+        self.time.and_then(|t| t.order_key())
+    }
 }
 
 /// Required services whose disabling is a milestone.
@@ -86,7 +99,7 @@ pub fn history(analysis: &Analysis<'_>) -> Vec<Milestone> {
             evidence: Vec::new(),
         });
     }
-    out.sort_by_key(|m| (m.time.is_none(), m.time));
+    out.sort_by_key(|m| (m.at().is_none(), m.at()));
     dedupe_same_day(out)
 }
 
@@ -97,7 +110,7 @@ fn dedupe_same_day(milestones: Vec<Milestone>) -> Vec<Milestone> {
         let day = |t: Option<Timestamp>| t.map(|t| t.strftime("%Y-%m-%d").to_string());
         let same = out
             .iter_mut()
-            .find(|o| o.kind == m.kind && o.summary == m.summary && day(o.time) == day(m.time));
+            .find(|o| o.kind == m.kind && o.summary == m.summary && day(o.at()) == day(m.at()));
         match same {
             Some(existing) => existing.evidence.extend(
                 m.evidence
@@ -112,7 +125,7 @@ fn dedupe_same_day(milestones: Vec<Milestone>) -> Vec<Milestone> {
 
 fn milestone(signal: &Signal, kind: MilestoneKind, summary: String) -> Milestone {
     Milestone {
-        time: signal.time,
+        time: signal.evidence.time,
         kind,
         summary,
         evidence: vec![signal.evidence.clone()],
@@ -202,7 +215,7 @@ fn build_went_back(signals: &[Signal], out: &mut Vec<Milestone>) {
         };
         if let Some((before, seen)) = previous.get(computer.as_str()).filter(|(_, seen)| version < seen) {
             out.push(Milestone {
-                time: signal.time,
+                time: signal.evidence.time,
                 kind: MilestoneKind::BuildWentBack,
                 summary: format!(
                     "Windows started as build {} after running build {}: an image was restored or an update was removed",
@@ -245,7 +258,7 @@ fn image_restore(signals: &[Signal], index: usize, signal: &Signal, reported: &s
         shutdown.strftime("%Y-%m-%d")
     );
     Some(Milestone {
-        time: Some(now),
+        time: signal.evidence.time,
         kind: MilestoneKind::ImageRestored,
         summary,
         evidence: vec![signal.evidence.clone()],
@@ -279,10 +292,10 @@ fn reported(analysis: &Analysis<'_>, out: &mut Vec<Milestone>) {
             .next()
             .unwrap_or_default();
         out.push(Milestone {
-            time: Some(event.time.sort_key()),
+            time: Some(event.time),
             kind: MilestoneKind::Reported,
             summary: format!("reported by the user: {text}"),
-            evidence: vec![Evidence::new(&event.origin, text)],
+            evidence: vec![Evidence::new(&event.origin, Some(event.time), text)],
         });
     }
 }
@@ -299,7 +312,7 @@ fn boot_mode(signals: &[Signal], out: &mut Vec<Milestone>) {
     if let (Some((was, a)), Some((now, b))) = (installed, current) {
         if was != now {
             out.push(Milestone {
-                time: b.time,
+                time: b.evidence.time,
                 kind: MilestoneKind::BootModeChanged,
                 summary: format!("firmware boot mode changed from {was} (when Windows was installed) to {now} (now); the logs do not show when"),
                 evidence: vec![a.evidence.clone(), b.evidence.clone()],

@@ -5,13 +5,18 @@
 use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 
+use crate::model::{EventTime, TimeKeys};
 use crate::signals::{BackupOutcome, Evidence, Signal, SignalKind};
 
 /// One backup job.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct BackupRun {
-    /// When it ended (UTC).
-    pub time: Timestamp,
+    /// The instant it is ordered by (its first event's).
+    #[serde(skip)]
+    pub at: Timestamp,
+    /// When, as its first event wrote it.
+    #[serde(flatten, serialize_with = "time_keys")]
+    pub time: EventTime,
     /// True when it succeeded.
     pub succeeded: bool,
     /// The failure code (`0x81000019`), when failed with one.
@@ -19,6 +24,10 @@ pub struct BackupRun {
     pub code: Option<u32>,
     /// The events that report it.
     pub evidence: Vec<Evidence>,
+}
+
+fn time_keys<S: serde::Serializer>(time: &EventTime, serializer: S) -> Result<S::Ok, S::Error> {
+    TimeKeys(Some(time)).serialize(serializer)
 }
 
 fn hex_code<S: serde::Serializer>(code: &Option<u32>, s: S) -> Result<S::Ok, S::Error> {
@@ -34,14 +43,16 @@ const SAME_JOB: SignedDuration = SignedDuration::from_mins(15);
 pub fn backup_runs(signals: &[Signal]) -> Vec<BackupRun> {
     let mut runs: Vec<BackupRun> = Vec::new();
     for signal in signals {
-        let (SignalKind::Backup { outcome, code }, Some(time)) = (&signal.kind, signal.time) else {
+        let (SignalKind::Backup { outcome, code }, Some(at), Some(time)) =
+            (&signal.kind, signal.time, signal.evidence.time)
+        else {
             continue;
         };
         let succeeded = *outcome == BackupOutcome::Succeeded;
         let same = runs.iter_mut().rev().find(|run| {
             run.succeeded == succeeded
                 && (run.code == *code || code.is_none() || run.code.is_none())
-                && time.duration_since(run.time).abs() <= SAME_JOB
+                && at.duration_since(run.at).abs() <= SAME_JOB
         });
         match same {
             Some(run) => {
@@ -49,6 +60,7 @@ pub fn backup_runs(signals: &[Signal]) -> Vec<BackupRun> {
                 run.code = run.code.or(*code);
             }
             None => runs.push(BackupRun {
+                at,
                 time,
                 succeeded,
                 code: *code,
@@ -56,6 +68,6 @@ pub fn backup_runs(signals: &[Signal]) -> Vec<BackupRun> {
             }),
         }
     }
-    runs.sort_by_key(|r| r.time);
+    runs.sort_by_key(|r| r.at);
     runs
 }

@@ -15,6 +15,8 @@ pub enum Sniffed {
     Cab,
     /// A text file of a known shape, in the detected encoding.
     Text(TextKind, TextEncoding),
+    /// Nothing in it: zero bytes, or only a byte-order mark and white space.
+    Empty,
     /// Not something backupdiag reads, with the reason.
     Skip(String),
 }
@@ -37,7 +39,7 @@ pub enum TextKind {
 /// Looks at the first bytes of an input (see [`SNIFF_BYTES`]).
 pub fn sniff(head: &[u8]) -> Sniffed {
     if head.is_empty() {
-        return Sniffed::Skip("empty file".to_string());
+        return Sniffed::Empty;
     }
     if head.starts_with(b"ElfFile\0") {
         return Sniffed::Evtx;
@@ -48,6 +50,13 @@ pub fn sniff(head: &[u8]) -> Sniffed {
     let encoding = encoding::detect(head);
     let decoded = encoding::decode_as(head, encoding);
     let text = &decoded.text;
+    if head.len() < SNIFF_BYTES
+        && text
+            .trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
+            .is_empty()
+    {
+        return Sniffed::Empty;
+    }
     if !matches!(
         encoding,
         TextEncoding::Utf16Le | TextEncoding::Utf16LeBom | TextEncoding::Utf16Be | TextEncoding::Utf16BeBom
@@ -242,7 +251,13 @@ mod tests {
         for (bytes, expected) in cases {
             assert_eq!(sniff(bytes), expected);
         }
-        assert!(matches!(sniff(b""), Sniffed::Skip(r) if r == "empty file"));
+        assert_eq!(sniff(b""), Sniffed::Empty);
+        assert_eq!(sniff(b"\xef\xbb\xbf"), Sniffed::Empty, "a UTF-8 byte-order mark alone");
+        assert_eq!(
+            sniff(b"\xff\xfe\r\x00\n\x00"),
+            Sniffed::Empty,
+            "UTF-16LE: a BOM and a line end"
+        );
         assert_eq!(
             sniff(b"# Notes\nnothing here\n"),
             Sniffed::Text(TextKind::Pasted, super::TextEncoding::Utf8)

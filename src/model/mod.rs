@@ -9,4 +9,4 @@ mod time;
 pub use event::{Certainty, Event, Fields, FieldsFrom, Interner, Level, Location, Origin, SourceKind};
 pub use fact::{Fact, FactKind, MachineKey, ProviderInfo, VssListing, WriterState};
 pub use notice::{Notice, Severity};
-pub use time::{AnchorBasis, ClockAnchor, EventTime};
+pub use time::{AnchorBasis, ClockAnchor, EventTime, Precision, TimeKeys};

@@ -108,7 +108,7 @@ enum Decoded {
 }
 
 fn to_event(file: &Arc<str>, record_id: u64, written: jiff::Timestamp, xml: XmlEvent) -> Event {
-    let time = EventTime::Utc(xml.time_created.unwrap_or(written));
+    let time = EventTime::recorded_utc(xml.time_created.unwrap_or(written));
     let origin = Origin {
         file: Arc::clone(file),
         location: Location::Record(xml.record_id.unwrap_or(record_id)),

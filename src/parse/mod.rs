@@ -44,6 +44,8 @@ pub struct ParsedFile {
     pub skipped: Option<String>,
     /// The layouts recognised in a pasted text (`event-viewer-text x2`).
     pub shapes: Vec<String>,
+    /// Nothing in it (zero bytes, or a byte-order mark alone).
+    pub empty: bool,
 }
 
 impl ParsedFile {
@@ -61,6 +63,7 @@ impl ParsedFile {
             notices: Vec::new(),
             skipped: None,
             shapes: Vec::new(),
+            empty: false,
         }
     }
 
@@ -111,6 +114,12 @@ fn parse_unguarded(input: &Input) -> Vec<ParsedFile> {
         Sniffed::Evtx => vec![evtx::parse(input)],
         Sniffed::Cab => cab::parse(input),
         Sniffed::Text(kind, encoding) => vec![parse_text(input, kind, encoding)],
+        Sniffed::Empty => {
+            let mut empty = ParsedFile::new(input, None, None);
+            empty.skipped = Some("empty file: nothing in it to read".to_string());
+            empty.empty = true;
+            vec![empty]
+        }
         Sniffed::Skip(reason) => vec![skipped(input, reason)],
     }
 }

@@ -5,23 +5,20 @@
 use std::io::{self, Write};
 
 use jiff::tz::TimeZone;
-use jiff::Timestamp;
 use serde::Serialize;
 
 use crate::case::{Case, ClockBasis};
 use crate::diagnose::Diagnosis;
-use crate::model::Notice;
+use crate::model::{EventTime, Notice};
+
+use super::times;
 use crate::rules::{Hypothesis, Level, RepairStep, Risk, Status};
 
 /// The JSON schema name and version of `analyze --format json`.
-pub const SCHEMA: &str = "backupdiag.analysis/1";
+pub const SCHEMA: &str = "backupdiag.analysis/2";
 
-fn when(time: Option<Timestamp>, zone: Option<&TimeZone>) -> String {
-    match (time, zone) {
-        (None, _) => "(time unknown)   ".to_string(),
-        (Some(t), None) => t.strftime("%Y-%m-%d %H:%M UTC").to_string(),
-        (Some(t), Some(tz)) => t.to_zoned(tz.clone()).strftime("%Y-%m-%d %H:%M %:z").to_string(),
-    }
+fn when(time: Option<&EventTime>, zone: Option<&TimeZone>) -> String {
+    times::show(time, zone, times::Detail::Minutes)
 }
 
 fn level(level: Level) -> &'static str {
@@ -35,6 +32,7 @@ fn level(level: Level) -> &'static str {
 /// Writes the terminal report.
 pub fn write_table(case: &Case, diagnosis: &Diagnosis, zone: Option<&TimeZone>, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "backupdiag analyze: {}", super::inputs::summary(case))?;
+    write_computers(case, out)?;
     write_hypotheses(&diagnosis.hypotheses, out)?;
     writeln!(out, "\nMACHINE HISTORY")?;
     if diagnosis.milestones.is_empty() {
@@ -46,7 +44,7 @@ pub fn write_table(case: &Case, diagnosis: &Diagnosis, zone: Option<&TimeZone>, 
             .first()
             .map(|e| format!("  [{}]", e.location))
             .unwrap_or_default();
-        writeln!(out, "  {}  {}{place}", when(m.time, zone), m.summary)?;
+        writeln!(out, "  {}  {}{place}", when(m.time.as_ref(), zone), m.summary)?;
     }
     write_backups(diagnosis, zone, out)?;
     if !diagnosis.harmless.is_empty() {
@@ -62,9 +60,14 @@ pub fn write_table(case: &Case, diagnosis: &Diagnosis, zone: Option<&TimeZone>, 
     if !diagnosis.coverage.is_empty() {
         writeln!(out, "\nNOT FULLY ASSESSED (logs not provided)")?;
         for gap in &diagnosis.coverage {
+            let empty = if gap.empty.is_empty() {
+                String::new()
+            } else {
+                format!("provided but empty ({}); ", gap.empty.join(", "))
+            };
             writeln!(
                 out,
-                "  {:<12} needed by {}; collect with: {}",
+                "  {:<12} {empty}needed by {}; collect with: {}",
                 gap.log.as_str(),
                 gap.rules.join(", "),
                 gap.command
@@ -72,6 +75,28 @@ pub fn write_table(case: &Case, diagnosis: &Diagnosis, zone: Option<&TimeZone>, 
         }
     }
     write_clocks(case, out)
+}
+
+/// Which computer(s) and Windows the logs come from.
+fn write_computers(case: &Case, out: &mut dyn Write) -> io::Result<()> {
+    if case.computers.is_empty() {
+        return writeln!(out, "computer: not named by any log (text logs only)");
+    }
+    let label = if case.computers.len() > 1 {
+        "COMPUTERS (mixed!)"
+    } else {
+        "computer"
+    };
+    for computer in &case.computers {
+        let os = match (&computer.os, &computer.version) {
+            (Some(os), Some(version)) => format!(", {os} ({version})"),
+            (Some(os), None) => format!(", {os}"),
+            (None, Some(version)) => format!(", version {version}"),
+            (None, None) => String::new(),
+        };
+        writeln!(out, "{label}: {}{os}, {} events", computer.name, computer.events)?;
+    }
+    Ok(())
 }
 
 fn write_hypotheses(hypotheses: &[Hypothesis], out: &mut dyn Write) -> io::Result<()> {
@@ -162,7 +187,7 @@ fn write_backups(diagnosis: &Diagnosis, zone: Option<&TimeZone>, out: &mut dyn W
                 run.code.map_or("(no code)".into(), |c| format!("{c:#010x}"))
             )
         };
-        writeln!(out, "  {}  {outcome}", when(Some(run.time), zone))?;
+        writeln!(out, "  {}  {outcome}", when(Some(&run.time), zone))?;
     }
     Ok(())
 }
@@ -195,6 +220,7 @@ fn clip(text: &str, chars: usize) -> String {
 #[derive(Serialize)]
 struct JsonReport<'a> {
     schema: &'static str,
+    computers: &'a [crate::case::Computer],
     hypotheses: &'a [Hypothesis],
     milestones: &'a [crate::diagnose::Milestone],
     backups: &'a [crate::diagnose::BackupRun],
@@ -208,6 +234,7 @@ struct JsonReport<'a> {
 pub fn write_json(case: &Case, diagnosis: &Diagnosis, out: &mut dyn Write) -> io::Result<()> {
     let report = JsonReport {
         schema: SCHEMA,
+        computers: &case.computers,
         hypotheses: &diagnosis.hypotheses,
         milestones: &diagnosis.milestones,
         backups: &diagnosis.backups,

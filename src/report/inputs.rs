@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use crate::case::{Case, ClockBasis, FileSummary};
-use crate::model::{Fact, FactKind, Notice, Severity, VssListing};
+use crate::model::{Fact, FactKind, Notice, Severity, TimeKeys, VssListing};
 
 use super::times;
 
@@ -22,11 +22,15 @@ pub enum Status {
     Failed,
     /// Not a log backupdiag reads.
     Skipped,
+    /// Nothing in it.
+    Empty,
 }
 
 impl Status {
     fn of(file: &FileSummary) -> Status {
-        if file.skipped.is_some() {
+        if file.empty {
+            Status::Empty
+        } else if file.skipped.is_some() {
             Status::Skipped
         } else if file.kind.is_none() || file.notices.iter().any(|n| n.severity == Severity::Error) {
             Status::Failed
@@ -43,6 +47,7 @@ impl Status {
             Status::Damaged => "damaged",
             Status::Failed => "failed",
             Status::Skipped => "skipped",
+            Status::Empty => "empty",
         }
     }
 }
@@ -150,8 +155,12 @@ pub(crate) fn summary(case: &Case) -> String {
         .iter()
         .filter(|f| matches!(f.kind, FactKind::VssWriter(_)))
         .count();
+    let empty = match count(Status::Empty) {
+        0 => String::new(),
+        n => format!(", {n} empty"),
+    };
     format!(
-        "{} files: {} read, {} damaged, {} failed, {} skipped; {} events, {} VSS writer states, {} other facts",
+        "{} files: {} read, {} damaged, {} failed, {} skipped{empty}; {} events, {} VSS writer states, {} other facts",
         case.files.len(),
         count(Status::Read),
         count(Status::Damaged),
@@ -163,8 +172,13 @@ pub(crate) fn summary(case: &Case) -> String {
     )
 }
 
+/// The JSON schema name and version of `inputs --format json`.
+pub const SCHEMA: &str = "backupdiag.inputs/2";
+
 #[derive(Serialize)]
 struct JsonReport<'a> {
+    schema: &'static str,
+    computers: &'a [crate::case::Computer],
     files: Vec<JsonFile<'a>>,
     notices: &'a [Notice],
     events: usize,
@@ -178,8 +192,8 @@ pub(crate) struct JsonFile<'a> {
     encoding: Option<&'static str>,
     bytes: u64,
     records: usize,
-    first: Option<String>,
-    last: Option<String>,
+    first: Option<TimeKeys<'a>>,
+    last: Option<TimeKeys<'a>>,
     clock: &'a ClockBasis,
     #[serde(skip_serializing_if = "Option::is_none")]
     skipped: Option<&'a str>,
@@ -200,8 +214,8 @@ pub(crate) fn json_files(case: &Case) -> Vec<JsonFile<'_>> {
             encoding: file.encoding.map(|e| e.as_str()),
             bytes: file.size,
             records: file.records,
-            first: file.span.map(|(a, _)| json_time(&a)),
-            last: file.span.map(|(_, b)| json_time(&b)),
+            first: file.span.as_ref().map(|(a, _)| TimeKeys(Some(a))),
+            last: file.span.as_ref().map(|(_, b)| TimeKeys(Some(b))),
             clock: &file.clock,
             skipped: file.skipped.as_deref(),
             shapes: &file.shapes,
@@ -219,18 +233,12 @@ pub(crate) fn json_files(case: &Case) -> Vec<JsonFile<'_>> {
 /// Renders one JSON document.
 pub fn write_json(case: &Case, out: &mut dyn Write) -> io::Result<()> {
     let report = JsonReport {
+        schema: SCHEMA,
+        computers: &case.computers,
         files: json_files(case),
         notices: &case.notices,
         events: case.events.len(),
     };
     serde_json::to_writer_pretty(&mut *out, &report)?;
     writeln!(out)
-}
-
-fn json_time(time: &crate::model::EventTime) -> String {
-    match (time.utc(), time.local()) {
-        (Some(utc), _) => times::for_json(utc),
-        (None, Some(local)) => local.to_string(),
-        (None, None) => String::new(),
-    }
 }

@@ -7,7 +7,7 @@ use rayon::prelude::{ParallelIterator, ParallelSlice};
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 
-use crate::model::{Event, Fields, Location};
+use crate::model::{Event, Fields, Location, TimeKeys};
 
 use super::times;
 
@@ -89,6 +89,9 @@ fn summary(event: &Event) -> String {
     truncate(&text, SUMMARY_CHARS)
 }
 
+/// The schema name and version every JSON Lines object of `timeline` carries.
+pub const SCHEMA: &str = "backupdiag.timeline/2";
+
 /// Writes one JSON object per event, one per line.
 pub fn write_jsonl(events: &[&Event], out: &mut dyn Write) -> io::Result<()> {
     write_parallel(events, out, |chunk, buf| {
@@ -107,16 +110,8 @@ impl Serialize for JsonEvent<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let e = self.0;
         let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("time", &e.time.utc().map(times::for_json))?;
-        if let Some(local) = e.time.local() {
-            map.serialize_entry("local_time", &local.to_string())?;
-        }
-        let clock = match (e.time.local(), e.time.is_unanchored()) {
-            (None, _) => "utc",
-            (Some(_), false) => "local-anchored",
-            (Some(_), true) => "local-unanchored",
-        };
-        map.serialize_entry("clock", clock)?;
+        map.serialize_entry("schema", SCHEMA)?;
+        TimeKeys(Some(&e.time)).write(&mut map)?;
         map.serialize_entry("source", e.source.as_str())?;
         map.serialize_entry("file", &*e.origin.file)?;
         match e.origin.location {

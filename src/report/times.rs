@@ -1,28 +1,101 @@
-//! How times are printed: UTC with `Z`, in the `--tz` zone when one is given, and local times
-//! with no known offset marked as such.
+//! How times are printed: UTC with `Z` (or in the `--tz` zone when one is given), local times
+//! whose offset is unknown as written and marked `(local)`, a user's month or day at that
+//! precision, a day/month order that could be swapped marked, and impossible recorded times
+//! (before 1980) named invalid. Never a local time passed off as UTC.
 
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
 
-use crate::model::EventTime;
+use crate::model::{EventTime, Precision};
 
-/// A time for tables: seconds precision, in `zone` (or UTC), `(local)` when unanchored.
+/// How much of a time of day a report shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detail {
+    /// `2024-05-13T19:01:00Z` (tables of files and events).
+    Seconds,
+    /// `2024-05-13 19:01 UTC` (the analysis report).
+    Minutes,
+}
+
+/// A time for reports, at its precision, in `zone` (or UTC) when its instant is known.
+pub fn show(time: Option<&EventTime>, zone: Option<&TimeZone>, detail: Detail) -> String {
+    let Some(time) = time else {
+        return "(no time)".to_string();
+    };
+    let text = match *time {
+        EventTime::Invalid(recorded) => format!("invalid time ({})", recorded.strftime("%Y-%m-%d")),
+        EventTime::Local { local, precision, .. } if precision != Precision::Second => {
+            time.local_text().unwrap_or_else(|| local.to_string())
+        }
+        EventTime::Utc(utc) | EventTime::Local { utc: Some(utc), .. } => instant(utc, zone, detail),
+        EventTime::Local { local, utc: None, .. } => {
+            let format = match detail {
+                Detail::Seconds => "%Y-%m-%dT%H:%M:%S",
+                Detail::Minutes => "%Y-%m-%d %H:%M",
+            };
+            format!("{} (local)", local.strftime(format))
+        }
+    };
+    if time.is_ambiguous() {
+        format!("{text} (day/month?)")
+    } else {
+        text
+    }
+}
+
+/// A time for tables of files and events: seconds, or `-` when there is none.
 pub fn for_table(time: &EventTime, zone: Option<&TimeZone>) -> String {
-    match (time.utc(), time.local()) {
-        (Some(utc), _) => instant(utc, zone),
-        (None, Some(local)) => format!("{} (local)", local.strftime("%Y-%m-%dT%H:%M:%S")),
-        (None, None) => "-".to_string(),
-    }
+    show(Some(time), zone, Detail::Seconds)
 }
 
-fn instant(utc: Timestamp, zone: Option<&TimeZone>) -> String {
+fn instant(utc: Timestamp, zone: Option<&TimeZone>, detail: Detail) -> String {
+    let (utc_format, zoned_format) = match detail {
+        Detail::Seconds => ("%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%dT%H:%M:%S%:z"),
+        Detail::Minutes => ("%Y-%m-%d %H:%M UTC", "%Y-%m-%d %H:%M %:z"),
+    };
     match zone {
-        None => utc.strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
-        Some(tz) => utc.to_zoned(tz.clone()).strftime("%Y-%m-%dT%H:%M:%S%:z").to_string(),
+        None => utc.strftime(utc_format).to_string(),
+        Some(tz) => utc.to_zoned(tz.clone()).strftime(zoned_format).to_string(),
     }
 }
 
-/// A UTC instant for JSON: RFC 3339 with `Z` and the source's full precision.
-pub fn for_json(utc: Timestamp) -> String {
-    utc.to_string()
+#[cfg(test)]
+mod tests {
+    use super::{show, Detail};
+    use crate::model::{EventTime, Precision};
+
+    #[test]
+    fn every_kind_of_time_is_shown_honestly() {
+        let local: jiff::civil::DateTime = "2024-05-13T19:01:00".parse().expect("datetime");
+        let utc: jiff::Timestamp = "2024-05-13T10:01:00Z".parse().expect("instant");
+        let tokyo = jiff::tz::TimeZone::get("Asia/Tokyo").expect("zone");
+        let month = EventTime::Local {
+            local: "2012-03-01T00:00:00".parse().expect("datetime"),
+            utc: Some("2012-02-29T15:00:00Z".parse().expect("instant")),
+            precision: Precision::Month,
+            ambiguous: false,
+        };
+        let ambiguous = EventTime::Local {
+            local: "2024-05-06T08:00:00".parse().expect("datetime"),
+            utc: None,
+            precision: Precision::Second,
+            ambiguous: true,
+        };
+        let cases = [
+            (EventTime::local(local), None, "2024-05-13 19:01 (local)"),
+            (EventTime::Utc(utc), None, "2024-05-13 10:01 UTC"),
+            (EventTime::Utc(utc), Some(&tokyo), "2024-05-13 19:01 +09:00"),
+            (month, Some(&tokyo), "2012-03"),
+            (ambiguous, None, "2024-05-06 08:00 (local) (day/month?)"),
+            (
+                EventTime::recorded_utc("1601-01-01T00:00:00Z".parse().expect("instant")),
+                None,
+                "invalid time (1601-01-01)",
+            ),
+        ];
+        for (time, zone, expected) in cases {
+            assert_eq!(show(Some(&time), zone, Detail::Minutes), expected);
+        }
+        assert_eq!(show(None, None, Detail::Minutes), "(no time)");
+    }
 }

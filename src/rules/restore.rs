@@ -71,7 +71,7 @@ pub fn broken_security_descriptors_after_restore(a: &Analysis<'_>) -> Option<Ass
     if !any_change {
         s.missing(0.15, "a boot-mode change or re-activation around the restore");
     }
-    s.explain(a, &[], restore.time, None);
+    s.explain(a, &[], restore.at(), None);
     s.cap(0.85);
     Some(s)
 }
@@ -83,7 +83,7 @@ impl Assessment {
             .iter()
             .map(|e| crate::signals::Signal {
                 kind: SignalKind::Boot,
-                time: milestone.time,
+                time: milestone.at(),
                 evidence: e.clone(),
             })
             .collect();

@@ -26,9 +26,14 @@ pub struct Assessment {
     reasons: Vec<String>,
     evidence: EvidenceList,
     against: Vec<String>,
-    status: Status,
+    /// A repair the rule saw in the logs: when, and in words.
+    repair: Option<(Timestamp, String)>,
     explains: usize,
     first: Option<Timestamp>,
+    /// The latest time of any supporting evidence (failures explained included).
+    last: Option<Timestamp>,
+    /// Some supporting evidence has no time (a listing, an undated paste).
+    untimed: bool,
     cap: f64,
 }
 
@@ -39,9 +44,11 @@ impl Default for Assessment {
             reasons: Vec::new(),
             evidence: EvidenceList::default(),
             against: Vec::new(),
-            status: Status::Active,
+            repair: None,
             explains: 0,
             first: None,
+            last: None,
+            untimed: false,
             cap: CEILING,
         }
     }
@@ -58,8 +65,12 @@ impl Assessment {
         self.points += weight;
         self.reasons.push(reason.into());
         for signal in signals {
-            if let Some(time) = signal.time {
-                self.first = Some(self.first.map_or(time, |f| f.min(time)));
+            match signal.time {
+                Some(time) => {
+                    self.first = Some(self.first.map_or(time, |f| f.min(time)));
+                    self.last = Some(self.last.map_or(time, |l| l.max(time)));
+                }
+                None => self.untimed = true,
             }
             self.evidence.add(&signal.evidence);
         }
@@ -84,10 +95,41 @@ impl Assessment {
         self.against.push(format!("not found: {}", what.into()));
     }
 
-    /// The logs show the cause was fixed afterwards.
-    pub fn resolved(&mut self, how: impl Into<String>) {
-        self.status = Status::Resolved;
-        self.against.push(format!("resolved: {}", how.into()));
+    /// The logs show a repair of the cause at `at`. Whether that resolves the cause is decided
+    /// once for every rule (README "Status").
+    pub fn resolved(&mut self, at: Timestamp, how: impl Into<String>) {
+        self.repair = Some((at, how.into()));
+    }
+
+    /// The one definition of status. Evidence without a time (a writer listing, an undated
+    /// paste) describes the machine when the logs were collected, after everything timed, so
+    /// the cause is active. Otherwise it is resolved when a repair shows at or after its last
+    /// evidence, or when a backup succeeded after its last evidence; else active. Rules citing
+    /// the same events therefore agree.
+    fn status(&self, analysis: &Analysis<'_>) -> (Status, Option<String>) {
+        if self.untimed {
+            let note = self.repair.as_ref().map(|(_, how)| {
+                format!("not taken as resolved ({how}): evidence without a time describes the machine as collected")
+            });
+            return (Status::Active, note);
+        }
+        let Some(last) = self.last else {
+            return (Status::Active, None);
+        };
+        if let Some((at, how)) = self.repair.as_ref().filter(|(at, _)| *at >= last) {
+            let _ = at;
+            return (Status::Resolved, Some(format!("resolved: {how}")));
+        }
+        match analysis.success_after(last) {
+            Some(success) => (
+                Status::Resolved,
+                Some(format!(
+                    "resolved: a backup succeeded on {} after the last evidence",
+                    success.strftime("%Y-%m-%d")
+                )),
+            ),
+            None => (Status::Active, None),
+        }
     }
 
     /// Limits the confidence.
@@ -115,14 +157,8 @@ impl Assessment {
         let after = |t: Timestamp| {
             since.is_none_or(|s| t >= s.saturating_sub(grace).unwrap_or(s)) && until.is_none_or(|u| t < u)
         };
-        let explained: Vec<_> = analysis
-            .failures()
-            .filter(|r| matches(r.code) && after(r.time))
-            .collect();
-        let before = analysis
-            .failures()
-            .filter(|r| matches(r.code) && !after(r.time))
-            .count();
+        let explained: Vec<_> = analysis.failures().filter(|r| matches(r.code) && after(r.at)).collect();
+        let before = analysis.failures().filter(|r| matches(r.code) && !after(r.at)).count();
         if let Some(first) = explained.first() {
             let codes: Vec<String> = explained
                 .iter()
@@ -144,6 +180,9 @@ impl Assessment {
             for evidence in &first.evidence {
                 self.evidence.add(evidence);
             }
+            if let Some(latest) = explained.last() {
+                self.last = Some(self.last.map_or(latest.at, |l| l.max(latest.at)));
+            }
         }
         if before > 0 && explained.is_empty() {
             self.against(
@@ -162,6 +201,8 @@ impl Assessment {
             self.cap(if backups_visible { QUIET_CAP } else { BLIND_CAP });
         }
         let confidence = (self.points.clamp(0.0, self.cap) * 100.0).round() / 100.0;
+        let (status, status_note) = self.status(analysis);
+        self.against.extend(status_note);
         let evidence = self.evidence.shown;
         let hypothesis = Hypothesis {
             rule: rule.code,
@@ -169,7 +210,7 @@ impl Assessment {
             title: rule.title,
             confidence,
             level: Level::of(confidence),
-            status: self.status,
+            status,
             reasoning: self.reasons.join("; "),
             evidence,
             against: self.against,
@@ -212,7 +253,7 @@ impl Analysis<'_> {
 
     /// The first successful backup after `time`.
     pub fn success_after(&self, time: Timestamp) -> Option<Timestamp> {
-        self.runs.iter().find(|r| r.succeeded && r.time > time).map(|r| r.time)
+        self.runs.iter().find(|r| r.succeeded && r.at > time).map(|r| r.at)
     }
 }
 
@@ -229,6 +270,7 @@ mod tests {
             let evidence = Evidence {
                 location: format!("CBS.log:{}", line % 150_000),
                 text: "[SR] Cannot repair member file".to_string(),
+                time: None,
             };
             assessment.evidence.add(&evidence);
         }
@@ -248,6 +290,7 @@ mod tests {
         let at = |location: &str| Evidence {
             location: location.to_string(),
             text: "x".to_string(),
+            time: None,
         };
         for location in ["a#1", "a#2", "a#1", "b:3", "a#2"] {
             assessment.evidence.add(&at(location));

@@ -52,11 +52,14 @@ pub fn security_software_interference(a: &Analysis<'_>) -> Option<Assessment> {
     }
     if let Some(boot) = next_boot {
         if let Some(success) = a.success_after(boot) {
-            s.resolved(format!(
-                "restarted on {} and a backup succeeded on {}",
-                boot.strftime("%Y-%m-%d"),
-                success.strftime("%Y-%m-%d")
-            ));
+            s.resolved(
+                boot,
+                format!(
+                    "restarted on {} and a backup succeeded on {}",
+                    boot.strftime("%Y-%m-%d"),
+                    success.strftime("%Y-%m-%d")
+                ),
+            );
         }
     }
     Some(s)

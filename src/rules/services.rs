@@ -90,10 +90,9 @@ fn resolution(a: &Analysis<'_>, disabled: &[&crate::signals::Signal], s: &mut As
     }
     if let Some(when) = enabled_again.iter().filter_map(|(_, t)| *t).max() {
         let names: Vec<String> = enabled_again.iter().map(|(n, _)| n.clone()).collect();
-        s.resolved(format!(
-            "{} enabled again by {}",
-            names.join(", "),
-            when.strftime("%Y-%m-%d")
-        ));
+        s.resolved(
+            when,
+            format!("{} enabled again by {}", names.join(", "), when.strftime("%Y-%m-%d")),
+        );
     }
 }

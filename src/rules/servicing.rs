@@ -52,11 +52,10 @@ pub fn system_files_corrupt(a: &Analysis<'_>) -> Option<Assessment> {
         .find(|t| since.is_none_or(|f| *t > f))
     {
         if let Some(success) = a.success_after(fix) {
-            s.resolved(format!(
-                "repaired on {} and a backup succeeded on {}",
-                day(fix),
-                day(success)
-            ));
+            s.resolved(
+                fix,
+                format!("repaired on {} and a backup succeeded on {}", day(fix), day(success)),
+            );
         } else {
             s.against(0.0, format!("repaired on {}, but no successful backup since", day(fix)));
         }
@@ -128,7 +127,7 @@ pub fn dism_source_missing(a: &Analysis<'_>) -> Option<Assessment> {
         .filter_map(|r| r.time)
         .find(|t| since.is_none_or(|f| *t > f))
     {
-        s.resolved(format!("a later DISM run repaired the store on {}", day(fix)));
+        s.resolved(fix, format!("a later DISM run repaired the store on {}", day(fix)));
     }
     Some(s)
 }
@@ -183,7 +182,7 @@ pub fn pending_reboot(a: &Analysis<'_>) -> Option<Assessment> {
         .filter(|r| {
             windows
                 .iter()
-                .any(|(from, to)| r.time >= *from && to.is_none_or(|b| r.time < b))
+                .any(|(from, to)| r.at >= *from && to.is_none_or(|b| r.at < b))
         })
         .collect();
     if waiting.is_empty() {
@@ -195,7 +194,7 @@ pub fn pending_reboot(a: &Analysis<'_>) -> Option<Assessment> {
         .flat_map(|r| {
             r.evidence.iter().map(|e| Signal {
                 kind: SignalKind::Boot,
-                time: Some(r.time),
+                time: Some(r.at),
                 evidence: e.clone(),
             })
         })
@@ -205,10 +204,10 @@ pub fn pending_reboot(a: &Analysis<'_>) -> Option<Assessment> {
         format!("{} backup failure(s) happened before the next boot", waiting.len()),
         evidence.iter(),
     );
-    let boot_after = waiting.last().and_then(|r| next_boot(r.time));
-    if let Some(success) = boot_after.and_then(|boot| a.success_after(boot)) {
+    let boot_after = waiting.last().and_then(|r| next_boot(r.at));
+    if let Some((boot, success)) = boot_after.and_then(|boot| Some((boot, a.success_after(boot)?))) {
         s.support(0.15, "after the next boot the backup succeeded", std::iter::empty());
-        s.resolved(format!("rebooted and a backup succeeded on {}", day(success)));
+        s.resolved(boot, format!("rebooted and a backup succeeded on {}", day(success)));
     }
     Some(s)
 }

@@ -52,11 +52,14 @@ pub fn disk_io_error(a: &Analysis<'_>) -> Option<Assessment> {
     let fixed = a.select(|k| matches!(k, SignalKind::Chkdsk { fixed: true }));
     if let Some(fix) = fixed.iter().filter_map(|f| f.time).max() {
         if let Some(success) = a.success_after(fix) {
-            s.resolved(format!(
-                "chkdsk made corrections (last on {}) and a backup succeeded on {}",
-                fix.strftime("%Y-%m-%d"),
-                success.strftime("%Y-%m-%d")
-            ));
+            s.resolved(
+                fix,
+                format!(
+                    "chkdsk made corrections (last on {}) and a backup succeeded on {}",
+                    fix.strftime("%Y-%m-%d"),
+                    success.strftime("%Y-%m-%d")
+                ),
+            );
         }
     }
     Some(s)
@@ -102,12 +105,8 @@ pub fn backup_catalog_corrupt(a: &Analysis<'_>) -> Option<Assessment> {
     if s.explain(a, &[], first, None) == 0 {
         s.missing(0.1, "a backup failure after the catalog was found corrupt");
     }
-    if let Some(success) = first.and_then(|t| a.success_after(t)) {
-        s.resolved(format!(
-            "a backup succeeded on {} (a new backup set or another target)",
-            success.strftime("%Y-%m-%d")
-        ));
-    }
+    // A backup that succeeds after the last failure (a new set or another target) resolves it:
+    // the one status rule in `score` sees to that.
     Some(s)
 }
 

@@ -12,26 +12,41 @@ use jiff::Timestamp;
 use serde::Serialize;
 
 use crate::case::Case;
-use crate::model::Origin;
+use crate::model::{EventTime, Origin, TimeKeys};
 
 pub use codes::{parse_code, service_key};
 
-/// Where a signal comes from: the file and place, and the words that show it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// Where a signal comes from: the file and place, when it happened (as written), and the
+/// words that show it.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Evidence {
     /// `file#record` or `file:line`.
     pub location: String,
     /// The event or line, summarised.
     pub text: String,
+    /// The event's time; `None` for untimed facts.
+    pub time: Option<EventTime>,
 }
 
 impl Evidence {
-    /// Evidence at `origin`.
-    pub fn new(origin: &Origin, text: impl Into<String>) -> Evidence {
+    /// Evidence at `origin`, happened at `time`.
+    pub fn new(origin: &Origin, time: Option<EventTime>, text: impl Into<String>) -> Evidence {
         Evidence {
             location: origin.to_string(),
             text: text.into(),
+            time,
         }
+    }
+}
+
+impl Serialize for Evidence {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("location", &self.location)?;
+        map.serialize_entry("text", &self.text)?;
+        TimeKeys(self.time.as_ref()).write(&mut map)?;
+        map.end()
     }
 }
 

@@ -33,8 +33,8 @@ pub fn describe(event: &Event) -> String {
 fn signal(event: &Event, kind: SignalKind) -> Signal {
     Signal {
         kind,
-        time: event.time.utc().or_else(|| Some(event.time.sort_key())),
-        evidence: Evidence::new(&event.origin, describe(event)),
+        time: event.time.order_key(),
+        evidence: Evidence::new(&event.origin, Some(event.time), describe(event)),
     }
 }
 
@@ -337,17 +337,14 @@ pub fn fact(fact: &Fact) -> Vec<Signal> {
     vec![Signal {
         kind,
         time: None,
-        evidence: Evidence::new(&fact.origin, text),
+        evidence: Evidence::new(&fact.origin, None, text),
     }]
 }
 
 /// An event identified from its message alone reads like a recorded one, without a time.
 fn identified(fact: &Fact, provider: &str, id: u32, fields: &[(String, String)], message: &str) -> Vec<Signal> {
     let event = Event {
-        time: crate::model::EventTime::Local {
-            local: jiff::civil::DateTime::default(),
-            utc: None,
-        },
+        time: crate::model::EventTime::local(jiff::civil::DateTime::default()),
         origin: fact.origin.clone(),
         source: SourceKind::Paste,
         provider: std::sync::Arc::from(provider),
@@ -369,7 +366,7 @@ fn identified(fact: &Fact, provider: &str, id: u32, fields: &[(String, String)],
         .map(|kind| Signal {
             kind,
             time: None,
-            evidence: Evidence::new(&fact.origin, text.clone()),
+            evidence: Evidence::new(&fact.origin, None, text.clone()),
         })
         .collect()
 }

@@ -54,7 +54,12 @@ fn generate(name: &str, text: &str) -> tempfile::TempDir {
     dir
 }
 
-/// A scenario file of `scenarios/`, its text.
+/// A scenario file of `fixtures/scenarios/`, generated into a temporary folder.
+pub fn generate_scenario(file: &str) -> tempfile::TempDir {
+    generate(file, &scenario_text(file))
+}
+
+/// A scenario file of `fixtures/scenarios/`, its text.
 fn scenario_text(file: &str) -> String {
     std::fs::read_to_string(repo_root().join("fixtures/scenarios").join(file)).expect("scenario file")
 }
@@ -80,7 +85,7 @@ fn analyze_all() -> Vec<Outcome> {
         };
         let dir = generate(&name, &text);
         let report = analyze(dir.path());
-        assert_eq!(report["schema"], "backupdiag.analysis/1");
+        assert_eq!(report["schema"], "backupdiag.analysis/2");
         let hypotheses = report["hypotheses"].as_array().expect("hypotheses");
         let confident: Vec<(String, f64)> = hypotheses
             .iter()

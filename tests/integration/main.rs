@@ -10,6 +10,7 @@ mod encodings;
 mod exit_codes;
 mod first_run;
 mod forge_evtx;
+mod honest;
 mod pastes;
 mod robustness;
 mod scenarios;

@@ -18,7 +18,7 @@ use std::sync::Arc;
 use crate::input::encoding::Decoded;
 use crate::model::{
     Certainty, Event, EventTime, Fact, FactKind, Fields, FieldsFrom, Interner, Level, Location, Notice, Origin,
-    Severity, SourceKind,
+    Precision, Severity, SourceKind,
 };
 
 use super::event_xml::read_event_xml;
@@ -209,7 +209,7 @@ fn to_event(
         }
     }
     let time = match xml.as_ref().and_then(|x| x.time_created) {
-        Some(utc) => EventTime::Utc(utc),
+        Some(utc) => EventTime::recorded_utc(utc),
         None => {
             let stamp = match (block.get(Label::Date), block.get(Label::Time)) {
                 (Some(date), Some(time)) => format!("{date} {time}"),
@@ -223,12 +223,11 @@ fn to_event(
                     value: what.trim().to_string(),
                 }));
             };
-            if date.ambiguous {
-                fields.push("date_ambiguous", "day and month could be swapped");
-            }
             EventTime::Local {
                 local: date.local,
                 utc: None,
+                precision: Precision::Second,
+                ambiguous: date.ambiguous,
             }
         }
     };
@@ -282,7 +281,7 @@ fn read_friendly(path: &Arc<str>, size: u64, decoded: &Decoded<'_>, text: &str) 
             continue;
         };
         parsed.events.push(xml.into_event(
-            EventTime::Utc(time),
+            EventTime::recorded_utc(time),
             origin(path, line),
             SourceKind::Paste,
             Certainty::Pasted,
@@ -306,12 +305,13 @@ fn read_notes(path: &Arc<str>, size: u64, decoded: &Decoded<'_>, text: &str) -> 
             .push(Notice::new(Severity::Note, &**path, reason).at("line 1"));
     }
     for note in notes {
-        let mut fields = Fields::new();
-        fields.push("date_precision", note.precision);
+        let fields = Fields::new();
         parsed.events.push(Event {
             time: EventTime::Local {
                 local: note.date.to_datetime(jiff::civil::Time::midnight()),
                 utc: None,
+                precision: note.precision,
+                ambiguous: false,
             },
             origin: origin(path, note.line),
             source: SourceKind::Notes,

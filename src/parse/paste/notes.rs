@@ -5,13 +5,15 @@
 
 use jiff::civil::Date;
 
+use crate::model::Precision;
+
 /// One dated statement.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Note {
     /// The first day the date names.
     pub date: Date,
-    /// `day` or `month`.
-    pub precision: &'static str,
+    /// Day or month.
+    pub precision: Precision,
     /// The statement as written (continuation lines joined).
     pub text: String,
     /// Line number.
@@ -19,7 +21,7 @@ pub struct Note {
 }
 
 /// The date a line starts with, and its precision.
-fn leading_date(line: &str) -> Option<(Date, &'static str)> {
+fn leading_date(line: &str) -> Option<(Date, Precision)> {
     let line = line.trim();
     let digits: String = line.chars().take(4).collect();
     let year: i16 = digits.parse().ok().filter(|y| (1990..=2100).contains(y))?;
@@ -38,8 +40,8 @@ fn leading_date(line: &str) -> Option<(Date, &'static str)> {
         .trim_start_matches('月');
     let day_digits: String = after.chars().take_while(char::is_ascii_digit).collect();
     match day_digits.parse::<i8>().ok().filter(|d| (1..=31).contains(d)) {
-        Some(day) => Date::new(year, month, day).ok().map(|d| (d, "day")),
-        None => Date::new(year, month, 1).ok().map(|d| (d, "month")),
+        Some(day) => Date::new(year, month, day).ok().map(|d| (d, Precision::Day)),
+        None => Date::new(year, month, 1).ok().map(|d| (d, Precision::Month)),
     }
 }
 
@@ -118,7 +120,10 @@ mod tests {
         assert!(looks_like(text));
         let (notes, unplaced) = read(text);
         assert_eq!(unplaced, 0);
-        let summary: Vec<(String, &str)> = notes.iter().map(|n| (n.date.to_string(), n.precision)).collect();
+        let summary: Vec<(String, &str)> = notes
+            .iter()
+            .map(|n| (n.date.to_string(), n.precision.as_str()))
+            .collect();
         assert_eq!(
             summary,
             [

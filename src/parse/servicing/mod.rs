@@ -152,10 +152,7 @@ impl<'a> EntryReader<'a> {
             self.add_anchor(ClockAnchor::from_readings(pending.line, head.local, utc, basis));
         }
         self.events.push(Event {
-            time: EventTime::Local {
-                local: head.local,
-                utc: None,
-            },
+            time: EventTime::local(head.local),
             origin: Origin {
                 file: Arc::clone(&self.file),
                 location: Location::Line(pending.line),
