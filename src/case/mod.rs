@@ -55,7 +55,7 @@ impl FileSummary {
 pub struct Case {
     /// One summary per input file, in input order.
     pub files: Vec<FileSummary>,
-    /// All timed events, sorted.
+    /// Every event, sorted by time; events without a time (pasted without their date) last.
     pub events: Vec<Event>,
     /// All untimed facts, in input order.
     pub facts: Vec<Fact>,
@@ -138,8 +138,9 @@ impl Case {
 }
 
 fn span(events: &[Event]) -> Option<(EventTime, EventTime)> {
-    let first = events.iter().min_by_key(|e| e.time.sort_key())?;
-    let last = events.iter().max_by_key(|e| e.time.sort_key())?;
+    let timed = || events.iter().filter(|e| e.time.is_known());
+    let first = timed().min_by_key(|e| e.time.sort_key())?;
+    let last = timed().max_by_key(|e| e.time.sort_key())?;
     Some((first.time, last.time))
 }
 
@@ -154,13 +155,13 @@ fn sort_timeline(events: &mut [Event]) {
     });
 }
 
-/// Keeps the events whose time lies within `[since, until]`.
+/// Keeps the timed events whose time lies within `[since, until]`.
 pub fn filter_time(
     events: &[Event],
     since: Option<Timestamp>,
     until: Option<Timestamp>,
 ) -> impl Iterator<Item = &Event> {
-    events.iter().filter(move |e| {
+    events.iter().filter(|e| e.time.is_known()).filter(move |e| {
         let t = e.time.sort_key();
         since.is_none_or(|s| t >= s) && until.is_none_or(|u| t <= u)
     })

@@ -128,17 +128,17 @@ pub enum FactKind {
         /// The error code it printed, when any.
         code: Option<u32>,
     },
-    /// An event identified from its message text alone (no header, no date): its provider and
-    /// id come from the message template it matches.
-    IdentifiedEvent {
-        /// Provider the template belongs to.
-        provider: String,
-        /// Event id.
-        event_id: u32,
-        /// Parameters pulled out of the text, named as the event's XML names them.
-        fields: Vec<(String, String)>,
-        /// The text as pasted.
-        message: String,
+    /// A backup run stated in text: a Windows Backup dialog, `wbadmin` or Windows Server Backup
+    /// console output, or the user's own words ("the backup failed with 0x80070422").
+    BackupStatement {
+        /// True when it says the backup failed.
+        failed: bool,
+        /// The first code stated.
+        code: Option<u32>,
+        /// The code under "Additional information" / "Detailed error" / 追加情報, when given.
+        inner: Option<u32>,
+        /// The statement's first line, as written.
+        text: String,
     },
     /// An error code, event id or writer name recognised in free text (low certainty, untimed).
     Mention {

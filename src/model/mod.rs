@@ -1,6 +1,7 @@
 //! The data model every parser produces and every later stage reads: timed [`Event`]s on a
 //! UTC or local clock, untimed [`Fact`]s, and [`Notice`]s about the inputs themselves.
 
+pub mod codes;
 mod event;
 mod fact;
 mod notice;

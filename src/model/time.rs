@@ -54,6 +54,9 @@ pub enum EventTime {
     /// A recorded time that cannot be real (before 1980: an empty FILETIME), kept as written
     /// and never used as a time.
     Invalid(Timestamp),
+    /// No time given: an event pasted without its date, a message copied alone. It is evidence
+    /// all the same, ordered after every timed event.
+    Unknown,
 }
 
 impl EventTime {
@@ -81,7 +84,7 @@ impl EventTime {
         match *self {
             EventTime::Utc(ts) => Some(ts),
             EventTime::Local { utc, .. } => utc,
-            EventTime::Invalid(_) => None,
+            EventTime::Invalid(_) | EventTime::Unknown => None,
         }
     }
 
@@ -89,15 +92,20 @@ impl EventTime {
     pub fn local_time(&self) -> Option<DateTime> {
         match *self {
             EventTime::Local { local, .. } => Some(local),
-            EventTime::Utc(_) | EventTime::Invalid(_) => None,
+            EventTime::Utc(_) | EventTime::Invalid(_) | EventTime::Unknown => None,
         }
+    }
+
+    /// True when a time was given (valid or not).
+    pub fn is_known(&self) -> bool {
+        !matches!(self, EventTime::Unknown)
     }
 
     /// How finely it was written.
     pub fn precision(&self) -> Precision {
         match *self {
             EventTime::Local { precision, .. } => precision,
-            EventTime::Utc(_) | EventTime::Invalid(_) => Precision::Second,
+            EventTime::Utc(_) | EventTime::Invalid(_) | EventTime::Unknown => Precision::Second,
         }
     }
 
@@ -122,13 +130,14 @@ impl EventTime {
                 .to_zoned(jiff::tz::TimeZone::UTC)
                 .map(|z| z.timestamp())
                 .unwrap_or(Timestamp::MIN),
+            EventTime::Unknown => Timestamp::MAX,
         }
     }
 
     /// The instant the diagnosis orders by: the sort key of a real time, `None` for an
-    /// invalid one.
+    /// invalid or unknown one.
     pub fn order_key(&self) -> Option<Timestamp> {
-        (!matches!(self, EventTime::Invalid(_))).then(|| self.sort_key())
+        (!matches!(self, EventTime::Invalid(_) | EventTime::Unknown)).then(|| self.sort_key())
     }
 }
 
@@ -152,6 +161,7 @@ impl EventTime {
             EventTime::Local { utc: Some(_), .. } => "local-anchored",
             EventTime::Local { utc: None, .. } => "local-unanchored",
             EventTime::Invalid(_) => "invalid",
+            EventTime::Unknown => "none",
         }
     }
 
@@ -172,7 +182,7 @@ pub struct TimeKeys<'a>(pub Option<&'a EventTime>);
 impl TimeKeys<'_> {
     /// Writes the keys into an open JSON object.
     pub fn write<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
-        let Some(time) = self.0 else {
+        let Some(time) = self.0.filter(|t| t.is_known()) else {
             map.serialize_entry("time", &None::<String>)?;
             map.serialize_entry("clock", "none")?;
             return Ok(());

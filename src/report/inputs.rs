@@ -125,9 +125,13 @@ fn fact_line(fact: &Fact) -> Option<String> {
             Some(format!("{tool}: {verdict}{code}"))
         }
         FactKind::Mention { what, value } => Some(format!("mentions {what} {value} (low certainty)")),
-        FactKind::IdentifiedEvent { provider, event_id, .. } => Some(format!(
-            "identified from its message text: {provider} {event_id} (no date)"
-        )),
+        FactKind::BackupStatement {
+            failed, code, inner, ..
+        } => {
+            let hex = |c: &Option<u32>| c.map(|c| format!(" {c:#010x}")).unwrap_or_default();
+            let what = if *failed { "failed" } else { "succeeded" };
+            Some(format!("states a backup {what}{}{}", hex(code), hex(inner)))
+        }
         _ => None,
     }
 }

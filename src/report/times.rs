@@ -19,11 +19,12 @@ pub enum Detail {
 
 /// A time for reports, at its precision, in `zone` (or UTC) when its instant is known.
 pub fn show(time: Option<&EventTime>, zone: Option<&TimeZone>, detail: Detail) -> String {
-    let Some(time) = time else {
+    let Some(time) = time.filter(|t| t.is_known()) else {
         return "(no time)".to_string();
     };
     let text = match *time {
         EventTime::Invalid(recorded) => format!("invalid time ({})", recorded.strftime("%Y-%m-%d")),
+        EventTime::Unknown => "(no time)".to_string(),
         EventTime::Local { local, precision, .. } if precision != Precision::Second => {
             time.local_text().unwrap_or_else(|| local.to_string())
         }

@@ -130,25 +130,43 @@ pub struct Hypothesis {
     pub against: Vec<String>,
     /// Backup failures it explains.
     pub explains: usize,
+    /// It explains a failure that stands at collection time.
+    pub explains_current_failure: bool,
     /// Repair plan.
     pub repair: &'static [RepairStep],
     /// References.
     pub references: &'static [&'static str],
 }
 
-/// Runs every rule and ranks the hypotheses: confidence, then failures explained, then the
-/// earliest evidence, then rule code.
+/// Runs every rule and ranks the hypotheses: first the active causes that explain a failure
+/// standing at collection time (the last backup failed, or a failure was stated without a
+/// time), then the rest; within each, confidence, then failures explained, then the earliest
+/// evidence, then rule code. A cause the logs show fixed never outranks one that explains the
+/// failure the user is looking at.
 pub fn evaluate(analysis: &Analysis<'_>) -> Vec<Hypothesis> {
-    let mut out: Vec<(Hypothesis, Option<jiff::Timestamp>)> = RULES
+    let checked: Vec<(&Rule, Option<Assessment>)> = RULES.iter().map(|rule| (rule, (rule.check)(analysis))).collect();
+    // Failures a rule explains with evidence of its own; a code alone does not add a rival there.
+    let covered: Vec<usize> = checked
         .iter()
-        .filter_map(|rule| {
-            let assessment = (rule.check)(analysis)?;
+        .filter_map(|(_, a)| a.as_ref().filter(|a| a.has_own_evidence()))
+        .flat_map(|a| a.explained_runs().iter().copied())
+        .collect();
+    let mut out: Vec<(Hypothesis, Option<jiff::Timestamp>)> = checked
+        .into_iter()
+        .filter_map(|(rule, assessment)| {
+            // A rule that found nothing of its own defers to what the failure codes say.
+            let assessment = match assessment {
+                Some(own) if own.has_own_evidence() => Some(own),
+                other => score::from_codes_alone(rule.cause, analysis, &covered).or(other),
+            }?;
             Some(assessment.into_hypothesis(rule, analysis))
         })
         .collect();
+    let first_group = |h: &Hypothesis| !(h.status == Status::Active && h.explains_current_failure);
     out.sort_by(|(a, at), (b, bt)| {
-        b.confidence
-            .total_cmp(&a.confidence)
+        first_group(a)
+            .cmp(&first_group(b))
+            .then(b.confidence.total_cmp(&a.confidence))
             .then(b.explains.cmp(&a.explains))
             .then(at.cmp(bt))
             .then(a.rule.cmp(b.rule))

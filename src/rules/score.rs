@@ -5,10 +5,10 @@ use std::collections::HashSet;
 
 use jiff::{SignedDuration, Timestamp};
 
-use crate::diagnose::{Analysis, LogKind};
+use crate::diagnose::{Analysis, BackupRun, LogKind};
 use crate::signals::{Evidence, Signal, SignalKind};
 
-use super::{Hypothesis, Level, Rule, Status};
+use super::{Cause, Hypothesis, Level, Rule, Status};
 
 /// Highest confidence any rule can reach.
 const CEILING: f64 = 0.97;
@@ -34,6 +34,12 @@ pub struct Assessment {
     last: Option<Timestamp>,
     /// Some supporting evidence has no time (a listing, an undated paste).
     untimed: bool,
+    /// It explains a failure that stands at collection time (see `current_failures`).
+    explains_current: bool,
+    /// The failures it explains, as indices into the analysis's runs.
+    explained_runs: Vec<usize>,
+    /// Some event or fact of its own supports it (beyond the failures it explains).
+    own_evidence: bool,
     cap: f64,
 }
 
@@ -49,6 +55,9 @@ impl Default for Assessment {
             first: None,
             last: None,
             untimed: false,
+            explains_current: false,
+            explained_runs: Vec::new(),
+            own_evidence: false,
             cap: CEILING,
         }
     }
@@ -65,6 +74,7 @@ impl Assessment {
         self.points += weight;
         self.reasons.push(reason.into());
         for signal in signals {
+            self.own_evidence = true;
             match signal.time {
                 Some(time) => {
                     self.first = Some(self.first.map_or(time, |f| f.min(time)));
@@ -137,14 +147,26 @@ impl Assessment {
         self.cap = self.cap.min(max);
     }
 
+    /// True when an event or fact of its own supports it, not only failure codes.
+    pub fn has_own_evidence(&self) -> bool {
+        self.own_evidence
+    }
+
+    /// The failures it explains (indices into the analysis's runs).
+    pub fn explained_runs(&self) -> &[usize] {
+        &self.explained_runs
+    }
+
     /// When the earliest supporting evidence happened.
     pub fn first(&self) -> Option<Timestamp> {
         self.first
     }
 
-    /// Credits the failed runs with one of `codes` (any code when `codes` is empty) that
-    /// happened at or after `since` (and before `until`); failures with those codes before
-    /// `since` count against the cause (it cannot explain them). Returns how many it explains.
+    /// Credits the failed runs with one of `codes` (as their code or inner code; any code when
+    /// `codes` is empty) that happened at or after `since` (and before `until`); failures with
+    /// those codes before `since` count against the cause (it cannot explain them). A failure
+    /// without a time fits, its order unknown, and the reasoning says so. Returns how many it
+    /// explains.
     pub fn explain(
         &mut self,
         analysis: &Analysis<'_>,
@@ -152,37 +174,56 @@ impl Assessment {
         since: Option<Timestamp>,
         until: Option<Timestamp>,
     ) -> usize {
-        let matches = |code: Option<u32>| codes.is_empty() || code.is_some_and(|c| codes.contains(&c));
+        let matches = |run: &BackupRun| codes.is_empty() || codes.iter().any(|c| run.has_code(*c));
         let grace = SignedDuration::from_hours(1);
-        let after = |t: Timestamp| {
-            since.is_none_or(|s| t >= s.saturating_sub(grace).unwrap_or(s)) && until.is_none_or(|u| t < u)
+        let after = |run: &BackupRun| {
+            run.at.is_none_or(|t| {
+                since.is_none_or(|s| t >= s.saturating_sub(grace).unwrap_or(s)) && until.is_none_or(|u| t < u)
+            })
         };
-        let explained: Vec<_> = analysis.failures().filter(|r| matches(r.code) && after(r.at)).collect();
-        let before = analysis.failures().filter(|r| matches(r.code) && !after(r.at)).count();
+        let explained: Vec<&BackupRun> = analysis.failures().filter(|r| matches(r) && after(r)).collect();
+        let before = analysis.failures().filter(|r| matches(r) && !after(r)).count();
         if let Some(first) = explained.first() {
-            let codes: Vec<String> = explained
-                .iter()
-                .filter_map(|r| r.code)
-                .map(|c| format!("{c:#010x}"))
-                .collect();
-            let mut codes_dedup = codes.clone();
-            codes_dedup.dedup();
-            self.points += 0.25 + 0.05 * (explained.len().min(4) as f64 - 1.0);
-            self.reasons.push(format!(
-                "{} backup failure(s) after it fit this cause ({})",
-                explained.len(),
-                if codes_dedup.is_empty() {
-                    "no code".to_string()
-                } else {
-                    codes_dedup.join(", ")
+            let mut stated: Vec<String> = Vec::new();
+            for code in explained.iter().flat_map(|r| r.code.iter().chain(r.inner.iter())) {
+                let code = format!("{code:#010x}");
+                if !stated.contains(&code) {
+                    stated.push(code);
                 }
-            ));
+            }
+            let untimed = explained.iter().filter(|r| r.at.is_none()).count();
+            self.points += 0.25 + 0.05 * (explained.len().min(4) as f64 - 1.0);
+            let codes = if stated.is_empty() {
+                "no code".to_string()
+            } else {
+                stated.join(", ")
+            };
+            self.reasons.push(if untimed == 0 {
+                format!("{} backup failure(s) after it fit this cause ({codes})", explained.len())
+            } else {
+                format!(
+                    "{} backup failure(s) fit this cause ({codes}); {untimed} without a time, so whether the cause came first is unknown",
+                    explained.len()
+                )
+            });
             for evidence in &first.evidence {
                 self.evidence.add(evidence);
             }
-            if let Some(latest) = explained.last() {
-                self.last = Some(self.last.map_or(latest.at, |l| l.max(latest.at)));
+            if untimed > 0 {
+                self.untimed = true;
             }
+            if let Some(latest) = explained.iter().filter_map(|r| r.at).max() {
+                self.last = Some(self.last.map_or(latest, |l| l.max(latest)));
+            }
+            let current = analysis.current_failures();
+            self.explains_current = explained.iter().any(|r| current.iter().any(|c| std::ptr::eq(*r, *c)));
+            self.explained_runs = analysis
+                .runs
+                .iter()
+                .enumerate()
+                .filter(|(_, run)| explained.iter().any(|e| std::ptr::eq(*run, *e)))
+                .map(|(index, _)| index)
+                .collect();
         }
         if before > 0 && explained.is_empty() {
             self.against(
@@ -215,6 +256,7 @@ impl Assessment {
             evidence,
             against: self.against,
             explains: self.explains,
+            explains_current_failure: self.explains_current && status == Status::Active,
             repair: rule.repair,
             references: rule.references,
         };
@@ -245,15 +287,80 @@ impl EvidenceList {
     }
 }
 
+/// Weight a code needs to raise a hypothesis on its own.
+const NAMES_THE_CAUSE: f64 = 0.3;
+/// Cap of a hypothesis raised by codes alone: at most medium.
+const CODES_ALONE_CAP: f64 = 0.6;
+
+/// A hypothesis from failure codes alone, when nothing else shows the cause: each failure whose
+/// code (or inner code) points to `cause` in the code table with weight 0.3 or more. Its
+/// confidence is the code's weight (a little more for each further failure), at most medium,
+/// and said so: a code names a cause, it does not prove it; a generic code (0x81000019) stays
+/// low. Nothing is raised for failures that a rule with evidence of its own already explains
+/// (`covered`, indices into the runs).
+pub fn from_codes_alone(cause: Cause, analysis: &Analysis<'_>, covered: &[usize]) -> Option<Assessment> {
+    let named = analysis.failures_pointing_to(cause, NAMES_THE_CAUSE);
+    let id = cause.id();
+    let (weight, code) = named
+        .iter()
+        .flat_map(|r| r.code.iter().chain(r.inner.iter()))
+        .filter_map(|c| crate::model::codes::lookup(*c))
+        .map(|info| (info.weight_for(&id), info))
+        .max_by(|a, b| a.0.total_cmp(&b.0))?;
+    let mut s = Assessment::default();
+    s.points += weight;
+    let text = code.en.as_deref().map(|t| format!(" \"{t}\"")).unwrap_or_default();
+    s.reasons
+        .push(format!("the failure code {}{text} points to this cause", code.label()));
+    s.explain(analysis, &codes_for(cause), None, None);
+    s.points = weight + 0.05 * (named.len().min(3) as f64 - 1.0);
+    // Another cause with evidence of its own explains these failures: a code is no rival.
+    if s.explained_runs.iter().all(|run| covered.contains(run)) {
+        return None;
+    }
+    s.against
+        .push("only the error code points to it: no event or log shows the cause itself".to_string());
+    s.cap(CODES_ALONE_CAP);
+    Some(s)
+}
+
+/// The failure codes that point to `cause` in the code table (any weight): the codes a rule
+/// credits failures with.
+pub fn codes_for(cause: Cause) -> Vec<u32> {
+    crate::model::codes::pointing_to(&cause.id(), 0.1)
+}
+
 impl Analysis<'_> {
     /// The signals `select` picks.
     pub fn select(&self, select: impl Fn(&SignalKind) -> bool) -> Vec<&Signal> {
         self.signals.iter().filter(|s| select(&s.kind)).collect()
     }
 
+    /// The failed runs whose code (or inner code) points to `cause` with at least `min` weight
+    /// in the code table.
+    pub fn failures_pointing_to(&self, cause: Cause, min: f64) -> Vec<&BackupRun> {
+        let codes = crate::model::codes::pointing_to(&cause.id(), min);
+        self.failures()
+            .filter(|r| codes.iter().any(|c| r.has_code(*c)))
+            .collect()
+    }
+
     /// The first successful backup after `time`.
     pub fn success_after(&self, time: Timestamp) -> Option<Timestamp> {
-        self.runs.iter().find(|r| r.succeeded && r.at > time).map(|r| r.at)
+        self.runs
+            .iter()
+            .filter(|r| r.succeeded)
+            .find_map(|r| r.at.filter(|at| *at > time))
+    }
+
+    /// The failures that stand at collection time: the last timed run when it failed, and
+    /// every failure stated without a time (a dialog, an undated paste: the user's present).
+    pub fn current_failures(&self) -> Vec<&BackupRun> {
+        let mut current: Vec<&BackupRun> = self.runs.iter().filter(|r| !r.succeeded && r.at.is_none()).collect();
+        if let Some(last) = self.runs.iter().rev().find(|r| r.at.is_some()).filter(|r| !r.succeeded) {
+            current.push(last);
+        }
+        current
     }
 }
 

@@ -3,7 +3,8 @@
 use crate::diagnose::Analysis;
 use crate::signals::SignalKind;
 
-use super::Assessment;
+use super::score::codes_for;
+use super::{Assessment, Cause};
 
 /// Services Windows Backup and VSS need (seed story 001; Microsoft community threads on
 /// 0x80070422; `docs/research/causes.md`).
@@ -18,9 +19,6 @@ pub const REQUIRED: &[&str] = &[
     "CryptSvc",
 ];
 
-/// HRESULT_FROM_WIN32(1058 ERROR_SERVICE_DISABLED) and (1068 ERROR_SERVICE_DEPENDENCY_FAIL).
-pub const SERVICE_CODES: &[u32] = &[0x8007_0422, 0x8007_042c];
-
 /// A required service set to disabled (SCM 7040), services refusing to start because they are
 /// disabled (SCM 7000/7001/7023 with error 1058), and backups failing with 0x80070422.
 pub fn required_service_disabled(a: &Analysis<'_>) -> Option<Assessment> {
@@ -29,7 +27,7 @@ pub fn required_service_disabled(a: &Analysis<'_>) -> Option<Assessment> {
         matches!(k, SignalKind::ServiceFailed { service: Some(service), error: Some(1058 | 1068) }
             if REQUIRED.contains(&service.as_str()))
     });
-    let coded = a.failures().any(|r| r.code.is_some_and(|c| SERVICE_CODES.contains(&c)));
+    let coded = !a.failures_pointing_to(Cause::RequiredServiceDisabled, 0.5).is_empty();
     if disabled.is_empty() && refused.is_empty() && !coded {
         return None;
     }
@@ -67,7 +65,7 @@ pub fn required_service_disabled(a: &Analysis<'_>) -> Option<Assessment> {
         );
     }
     let since = s.first();
-    s.explain(a, SERVICE_CODES, since, None);
+    s.explain(a, &codes_for(Cause::RequiredServiceDisabled), since, None);
     resolution(a, &disabled, &mut s);
     Some(s)
 }

@@ -5,13 +5,8 @@ use jiff::Timestamp;
 use crate::diagnose::Analysis;
 use crate::signals::{Signal, SignalKind};
 
-use super::Assessment;
-
-/// Codes with which a shadow copy fails when VSS cannot load or use its components:
-/// 0x81000019 (sdclt: shadow copy could not be created; it wraps 0x80042306, causes.md),
-/// VSS_E_UNEXPECTED, VSS_E_PROVIDER_VETO, VSS_E_UNEXPECTED_PROVIDER_ERROR, ERROR_MOD_NOT_FOUND
-/// (vsserror.h; windows-knowledge.md 5).
-pub const SHADOW_CODES: &[u32] = &[0x8100_0019, 0x8004_2302, 0x8004_2306, 0x8004_230f, 0x8007_007e];
+use super::score::codes_for;
+use super::{Assessment, Cause};
 
 /// SFC could not repair files, DISM found component store corruption, or VSS cannot load a
 /// module; backups then fail to create a shadow copy.
@@ -42,7 +37,7 @@ pub fn system_files_corrupt(a: &Analysis<'_>) -> Option<Assessment> {
     s.support_if(0.25, "DISM found component store corruption", &detected);
     s.support_if(0.15, "VSS could not load a module (0x8007007e)", &module);
     let since = s.first();
-    s.explain(a, SHADOW_CODES, since, None);
+    s.explain(a, &codes_for(Cause::SystemFilesCorrupt), since, None);
     let repaired = a.select(|k| {
         matches!(k, SignalKind::SfcRepaired) || matches!(k, SignalKind::CheckSur { repaired: Some(n), .. } if *n > 0)
     });
@@ -112,7 +107,7 @@ pub fn dism_source_missing(a: &Analysis<'_>) -> Option<Assessment> {
         );
     }
     let since = s.first();
-    s.explain(a, SHADOW_CODES, since, None);
+    s.explain(a, &codes_for(Cause::SystemFilesCorrupt), since, None);
     let later_fix = a.select(|k| {
         matches!(
             k,
@@ -182,7 +177,7 @@ pub fn pending_reboot(a: &Analysis<'_>) -> Option<Assessment> {
         .filter(|r| {
             windows
                 .iter()
-                .any(|(from, to)| r.at >= *from && to.is_none_or(|b| r.at < b))
+                .any(|(from, to)| r.at.is_some_and(|at| at >= *from && to.is_none_or(|b| at < b)))
         })
         .collect();
     if waiting.is_empty() {
@@ -194,7 +189,7 @@ pub fn pending_reboot(a: &Analysis<'_>) -> Option<Assessment> {
         .flat_map(|r| {
             r.evidence.iter().map(|e| Signal {
                 kind: SignalKind::Boot,
-                time: Some(r.at),
+                time: r.at,
                 evidence: e.clone(),
             })
         })
@@ -204,7 +199,7 @@ pub fn pending_reboot(a: &Analysis<'_>) -> Option<Assessment> {
         format!("{} backup failure(s) happened before the next boot", waiting.len()),
         evidence.iter(),
     );
-    let boot_after = waiting.last().and_then(|r| next_boot(r.at));
+    let boot_after = waiting.last().and_then(|r| r.at).and_then(next_boot);
     if let Some((boot, success)) = boot_after.and_then(|boot| Some((boot, a.success_after(boot)?))) {
         s.support(0.15, "after the next boot the backup succeeded", std::iter::empty());
         s.resolved(boot, format!("rebooted and a backup succeeded on {}", day(success)));

@@ -3,11 +3,8 @@
 use crate::diagnose::Analysis;
 use crate::signals::SignalKind;
 
-use super::Assessment;
-
-/// I/O failure codes: ERROR_IO_DEVICE (0x8007045D), ERROR_CRC (0x80070017), ERROR_NOT_READY
-/// (0x80070015), ERROR_SEM_TIMEOUT (0x80070079).
-pub const IO_CODES: &[u32] = &[0x8007_045d, 0x8007_0017, 0x8007_0015, 0x8007_0079];
+use super::score::codes_for;
+use super::{Assessment, Cause};
 
 /// The disk driver reported I/O errors (7 bad block, 11 controller error, 51 paging error, 154
 /// hardware failure; 153 retries weigh less) and backups failed with an I/O code.
@@ -22,7 +19,7 @@ pub fn disk_io_error(a: &Analysis<'_>) -> Option<Assessment> {
         )
     });
     let retried = a.select(|k| matches!(k, SignalKind::DiskError { id: 153, .. }));
-    let coded = a.failures().any(|r| r.code.is_some_and(|c| IO_CODES.contains(&c)));
+    let coded = !a.failures_pointing_to(Cause::DiskIoError, 0.3).is_empty();
     if hard.is_empty() && retried.is_empty() && !coded {
         return None;
     }
@@ -45,7 +42,7 @@ pub fn disk_io_error(a: &Analysis<'_>) -> Option<Assessment> {
     let since = s.first();
     s.explain(
         a,
-        IO_CODES,
+        &codes_for(Cause::DiskIoError),
         since.map(|t| t.saturating_sub(jiff::SignedDuration::from_hours(2)).unwrap_or(t)),
         None,
     );
@@ -83,7 +80,7 @@ pub fn bad_sectors_source(a: &Analysis<'_>) -> Option<Assessment> {
     s.support_if(0.2, "the file system on a source volume reported corruption", &ntfs);
     s.support_if(0.2, "chkdsk later replaced bad clusters or made corrections", &chkdsk);
     let since = s.first();
-    s.explain(a, IO_CODES, since, None);
+    s.explain(a, &codes_for(Cause::BadSectorsSource), since, None);
     Some(s)
 }
 
@@ -110,15 +107,12 @@ pub fn backup_catalog_corrupt(a: &Analysis<'_>) -> Option<Assessment> {
     Some(s)
 }
 
-/// Failure codes of a device that went away: 0x8007048F ERROR_DEVICE_NOT_CONNECTED,
-/// 0x80070015 ERROR_NOT_READY, 0x80070037 ERROR_DEV_NOT_EXIST (winerror.h).
-const DEVICE_GONE: &[u32] = &[0x8007_048F, 0x8007_0015, 0x8007_0037];
-
 /// The backup disk drops off its bus (disk 157 surprise removal: a loose cable, a hub or port
 /// without enough power, USB selective suspend) and the run fails with the device gone.
 pub fn usb_connection(a: &Analysis<'_>) -> Option<Assessment> {
     let removals = a.select(|k| matches!(k, SignalKind::DiskRemoved { .. }));
-    let gone = a.failures().any(|r| r.code.is_some_and(|c| DEVICE_GONE.contains(&c)));
+    // A device gone or not ready (0x8007048F, 0x80070015, 0x80070037 in the code table).
+    let gone = !a.failures_pointing_to(Cause::UsbConnection, 0.35).is_empty();
     if removals.is_empty() && !gone {
         return None;
     }
@@ -139,14 +133,13 @@ pub fn usb_connection(a: &Analysis<'_>) -> Option<Assessment> {
         );
     }
     let since = s.first();
-    s.explain(a, DEVICE_GONE, since, None);
+    s.explain(a, &codes_for(Cause::UsbConnection), since, None);
     Some(s)
 }
 
 /// Backups failed for lack of space on the target (0x80070070 ERROR_DISK_FULL, Backup 50).
 pub fn target_disk_full(a: &Analysis<'_>) -> Option<Assessment> {
-    const FULL: &[u32] = &[0x8007_0070, 0x8007_0027];
-    if !a.failures().any(|r| r.code.is_some_and(|c| FULL.contains(&c))) {
+    if a.failures_pointing_to(Cause::TargetDiskFull, 0.5).is_empty() {
         return None;
     }
     let mut s = Assessment::default();
@@ -155,6 +148,6 @@ pub fn target_disk_full(a: &Analysis<'_>) -> Option<Assessment> {
         "the backup reported that the target has no space left",
         std::iter::empty(),
     );
-    s.explain(a, FULL, None, None);
+    s.explain(a, &codes_for(Cause::TargetDiskFull), None, None);
     Some(s)
 }

@@ -5,21 +5,8 @@
 use crate::diagnose::{Analysis, LogKind};
 use crate::signals::SignalKind;
 
-use super::servicing::SHADOW_CODES;
-use super::Assessment;
-
-/// Writer failure codes (vsserror.h): INCONSISTENTSNAPSHOT, RETRYABLE, NONRETRYABLE, plus the
-/// shadow copy codes.
-const WRITER_CODES: &[u32] = &[
-    0x8100_0019,
-    0x8004_23f0,
-    0x8004_23f3,
-    0x8004_23f4,
-    0x8004_230f,
-    0x8004_2318,
-];
-/// Timeout codes: WRITERERROR_TIMEOUT, FLUSH_WRITES_TIMEOUT, HOLD_WRITES_TIMEOUT.
-const TIMEOUT_CODES: &[u32] = &[0x8004_23f2, 0x8004_2313, 0x8004_2314, 0x8100_0019];
+use super::score::codes_for;
+use super::{Assessment, Cause};
 
 fn timed_out(error: &str) -> bool {
     let lower = error.to_lowercase();
@@ -45,7 +32,7 @@ pub fn vss_writer_failed(a: &Analysis<'_>) -> Option<Assessment> {
         format!("writer(s) in a failed state: {}", names.join(", ")),
         failed.iter().copied(),
     );
-    s.explain(a, WRITER_CODES, None, None);
+    s.explain(a, &codes_for(Cause::VssWriterFailed), None, None);
     Some(s)
 }
 
@@ -69,7 +56,7 @@ pub fn vss_writer_timeout(a: &Analysis<'_>) -> Option<Assessment> {
         &events,
     );
     let since = s.first();
-    s.explain(a, TIMEOUT_CODES, since, None);
+    s.explain(a, &codes_for(Cause::VssWriterTimeout), since, None);
     Some(s)
 }
 
@@ -86,7 +73,7 @@ pub fn requester_com_security(a: &Analysis<'_>) -> Option<Assessment> {
         "VSS 8194: a writer could not call back into the requester (COM security)",
         denied.iter().copied(),
     );
-    if s.explain(a, &[0x8007_0005, 0x8004_230f], None, None) == 0 {
+    if s.explain(a, &codes_for(Cause::RequesterComSecurity), None, None) == 0 {
         s.against(
             0.0,
             "no backup failed with access denied: VSS 8194 is noise when backups succeed (Microsoft Q&A, restic #5170)",
@@ -120,7 +107,7 @@ pub fn vss_com_registration_broken(a: &Analysis<'_>) -> Option<Assessment> {
         broken.iter().copied(),
     );
     let since = s.first();
-    s.explain(a, SHADOW_CODES, since, None);
+    s.explain(a, &codes_for(Cause::VssComRegistrationBroken), since, None);
     Some(s)
 }
 
@@ -151,7 +138,7 @@ pub fn com_event_system_broken(a: &Analysis<'_>) -> Option<Assessment> {
         );
     }
     let since = s.first();
-    s.explain(a, SHADOW_CODES, since, None);
+    s.explain(a, &codes_for(Cause::ComEventSystemBroken), since, None);
     Some(s)
 }
 
@@ -177,6 +164,6 @@ pub fn shadow_storage_insufficient(a: &Analysis<'_>) -> Option<Assessment> {
         );
     }
     let since = s.first();
-    s.explain(a, &[0x8004_231f, 0x8078_0119, 0x8100_0019], since, None);
+    s.explain(a, &codes_for(Cause::ShadowStorageInsufficient), since, None);
     Some(s)
 }

@@ -23,6 +23,52 @@ pub fn parse_code(text: &str) -> Option<u32> {
     None
 }
 
+/// Every error code written in free text, in order, each once: `0x` followed by eight hex
+/// digits with the high bit set (HRESULTs, NTSTATUS), or a ten-digit decimal HRESULT in quotes
+/// or parentheses (`'2155348237'`, as Backup 517's message writes it).
+pub fn codes_in_text(text: &str) -> Vec<u32> {
+    let mut codes = Vec::new();
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let rest = &bytes[i..];
+        let found = if rest.len() >= 10 && rest[0] == b'0' && (rest[1] | 0x20) == b'x' {
+            let hex = &rest[2..10];
+            let ends = rest.get(10).is_none_or(|b| !b.is_ascii_hexdigit());
+            (hex.iter().all(u8::is_ascii_hexdigit) && ends)
+                .then(|| {
+                    std::str::from_utf8(hex)
+                        .ok()
+                        .and_then(|h| u32::from_str_radix(h, 16).ok())
+                })
+                .flatten()
+                .filter(|code| code & 0x8000_0000 != 0)
+                .map(|code| (code, 10))
+        } else if matches!(rest[0], b'\'' | b'(') && rest.len() >= 12 {
+            let digits = &rest[1..11];
+            let closes = matches!(rest[11], b'\'' | b')');
+            (digits.iter().all(u8::is_ascii_digit) && closes)
+                .then(|| std::str::from_utf8(digits).ok().and_then(|d| d.parse::<u64>().ok()))
+                .flatten()
+                .and_then(|n| u32::try_from(n).ok())
+                .filter(|code| code & 0x8000_0000 != 0)
+                .map(|code| (code, 12))
+        } else {
+            None
+        };
+        match found {
+            Some((code, len)) => {
+                if !codes.contains(&code) {
+                    codes.push(code);
+                }
+                i += len;
+            }
+            None => i += 1,
+        }
+    }
+    codes
+}
+
 /// Display names of the services rules care about -> key names (English display names; most
 /// stay English on Japanese Windows, see `japanese-formats.md` 3).
 const SERVICE_NAMES: &[(&str, &str)] = &[
@@ -73,7 +119,15 @@ pub fn disk_number(value: &str) -> Option<u32> {
 
 #[cfg(test)]
 mod tests {
-    use super::{disk_number, parse_code, service_key, utf16_hex};
+    use super::{codes_in_text, disk_number, parse_code, service_key, utf16_hex};
+
+    #[test]
+    fn codes_in_free_text() {
+        let text = "バックアップファイルの1つを作成できませんでした。(0x8078002A)\n追加情報: (0x8007045D) / error code '2155348237' / 0x1234 / 0x8007045D again";
+        assert_eq!(codes_in_text(text), [0x8078_002a, 0x8007_045d, 0x8078_010d]);
+        assert!(codes_in_text("version 0x00000001, 0x8007045D0 is nine digits").is_empty());
+        assert_eq!(codes_in_text("(0x8007045Dが発生)"), [0x8007_045d]);
+    }
 
     #[test]
     fn codes_in_every_spelling() {

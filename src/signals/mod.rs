@@ -14,7 +14,7 @@ use serde::Serialize;
 use crate::case::Case;
 use crate::model::{EventTime, Origin, TimeKeys};
 
-pub use codes::{parse_code, service_key};
+pub use codes::{codes_in_text, parse_code, service_key};
 
 /// Where a signal comes from: the file and place, when it happened (as written), and the
 /// words that show it.
@@ -70,6 +70,8 @@ pub enum SignalKind {
         outcome: BackupOutcome,
         /// The HRESULT, when failed.
         code: Option<u32>,
+        /// The inner code ("Additional information", "Detailed error"), when stated.
+        inner: Option<u32>,
     },
     /// A service's start type was set (SCM 7040).
     ServiceStartType {

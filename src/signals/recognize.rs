@@ -2,9 +2,9 @@
 
 use crate::model::{Event, Fact, FactKind, MachineKey, SourceKind, VssListing};
 
-use super::codes::{disk_number, parse_code, service_key, utf16_hex};
+use super::codes::{codes_in_text, disk_number, parse_code, service_key, utf16_hex};
 use super::tables::{
-    ACTIVATION, ANTIMALWARE_TROUBLE, BACKUP_CATALOG_CORRUPT, BACKUP_FAILURES, BACKUP_SUCCESS, DISABLED_WORDS,
+    ACTIVATION, ANTIMALWARE_TROUBLE, BACKUP_CATALOG_CORRUPT, BACKUP_FAILURES, BACKUP_FINISHED, DISABLED_WORDS,
     DISK_ERRORS, DISK_SURPRISE_REMOVED, HARMLESS_EVENTS, MALWARE_PROVIDERS, NTFS_CORRUPTION, SERVICE_FAILURES,
     SHADOW_STORAGE, VSS_ERRORS, WIN7_BACKUP_FAILED,
 };
@@ -72,6 +72,7 @@ fn evtx(event: &Event) -> Vec<SignalKind> {
         p if (p, id) == WIN7_BACKUP_FAILED => vec![SignalKind::Backup {
             outcome: BackupOutcome::Failed,
             code: first_code(event),
+            inner: None,
         }],
         "service control manager" => scm(event, id),
         "vss" if VSS_ERRORS.contains(&id) => vec![SignalKind::VssError {
@@ -186,6 +187,7 @@ fn first_code(event: &Event) -> Option<u32> {
             let lower = value.to_ascii_lowercase();
             lower.contains("0x").then(|| parse_code(value)).flatten()
         })
+        .or_else(|| message_codes(event).first().copied())
 }
 
 fn backup(event: &Event, id: u32) -> Vec<SignalKind> {
@@ -196,24 +198,47 @@ fn backup(event: &Event, id: u32) -> Vec<SignalKind> {
             target: target.to_string(),
         }];
     }
-    if id == BACKUP_SUCCESS {
+    if BACKUP_FINISHED.contains(&id) {
+        // 4 and 14 report the finished operation; their HRESULT says how it went.
+        let code = event
+            .field("HRESULT")
+            .and_then(parse_code)
+            .or_else(|| message_codes(event).first().copied())
+            .filter(|c| *c != 0);
+        let outcome = if code.is_some() {
+            BackupOutcome::Failed
+        } else {
+            BackupOutcome::Succeeded
+        };
         return vec![SignalKind::Backup {
-            outcome: BackupOutcome::Succeeded,
-            code: None,
+            outcome,
+            code,
+            inner: None,
         }];
     }
     let Some((_, field)) = BACKUP_FAILURES.iter().find(|(i, _)| *i == id) else {
         return Vec::new();
     };
+    // A pasted copy in another language has no named fields: its message still states the code.
+    let stated = message_codes(event);
     let code = match (field, id) {
-        (Some(name), _) => event.field(name).and_then(parse_code),
+        (Some(name), _) => event
+            .field(name)
+            .and_then(parse_code)
+            .or_else(|| stated.first().copied()),
         (None, 50) => Some(0x8007_0070),
-        _ => None,
+        _ => stated.first().copied(),
     };
     vec![SignalKind::Backup {
         outcome: BackupOutcome::Failed,
         code,
+        inner: stated.into_iter().find(|c| Some(*c) != code),
     }]
+}
+
+/// The codes a pasted event's message states.
+fn message_codes(event: &Event) -> Vec<u32> {
+    event.message.as_deref().map(codes_in_text).unwrap_or_default()
 }
 
 fn scm(event: &Event, id: u32) -> Vec<SignalKind> {
@@ -297,16 +322,18 @@ fn servicing(event: &Event) -> Vec<SignalKind> {
 
 /// The signals of one untimed fact.
 pub fn fact(fact: &Fact) -> Vec<Signal> {
-    if let FactKind::IdentifiedEvent {
-        provider,
-        event_id,
-        fields,
-        message,
-    } = &fact.kind
-    {
-        return identified(fact, provider, *event_id, fields, message);
-    }
     let kind = match &fact.kind {
+        FactKind::BackupStatement {
+            failed, code, inner, ..
+        } => SignalKind::Backup {
+            outcome: if *failed {
+                BackupOutcome::Failed
+            } else {
+                BackupOutcome::Succeeded
+            },
+            code: *code,
+            inner: *inner,
+        },
         FactKind::VssWriter(w) if w.state != 1 && w.state != 5 => SignalKind::WriterState {
             writer: w.name.clone(),
             state: w.state,
@@ -332,6 +359,7 @@ pub fn fact(fact: &Fact) -> Vec<Signal> {
         FactKind::VssWriter(w) => format!("writer '{}': [{}] {} / {}", w.name, w.state, w.state_text, w.last_error),
         FactKind::Machine { key, value, .. } => format!("{}: {value}", key.as_str()),
         FactKind::ConsoleVerdict { tool, verdict, .. } => format!("{tool} console output: {verdict}"),
+        FactKind::BackupStatement { text, .. } => text.clone(),
         other => format!("{other:?}"),
     };
     vec![Signal {
@@ -339,34 +367,4 @@ pub fn fact(fact: &Fact) -> Vec<Signal> {
         time: None,
         evidence: Evidence::new(&fact.origin, None, text),
     }]
-}
-
-/// An event identified from its message alone reads like a recorded one, without a time.
-fn identified(fact: &Fact, provider: &str, id: u32, fields: &[(String, String)], message: &str) -> Vec<Signal> {
-    let event = Event {
-        time: crate::model::EventTime::local(jiff::civil::DateTime::default()),
-        origin: fact.origin.clone(),
-        source: SourceKind::Paste,
-        provider: std::sync::Arc::from(provider),
-        event_id: Some(id),
-        level: crate::model::Level::Other,
-        channel: None,
-        computer: None,
-        fields: fields.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect(),
-        message: None,
-        certainty: crate::model::Certainty::Inferred,
-        fields_from: crate::model::FieldsFrom::MessageTemplate,
-    };
-    let text = format!(
-        "{provider} {id} (identified from its message): {}",
-        message.lines().next().unwrap_or_default()
-    );
-    evtx(&event)
-        .into_iter()
-        .map(|kind| Signal {
-            kind,
-            time: None,
-            evidence: Evidence::new(&fact.origin, None, text.clone()),
-        })
-        .collect()
 }

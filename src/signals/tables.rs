@@ -32,8 +32,10 @@ pub const BACKUP_CATALOG_CORRUPT: u32 = 3;
 /// with 0x80070002", 2012); the event catalogue had it as unseen.
 pub const WIN7_BACKUP_FAILED: (&str, u32) = ("windows backup", 4104);
 
-/// Microsoft-Windows-Backup success (4: "The backup operation has finished successfully").
-pub const BACKUP_SUCCESS: u32 = 4;
+/// Microsoft-Windows-Backup events that report a finished operation with its HRESULT: 4 ("The
+/// backup operation has finished successfully") and 14 ("The backup operation has completed"),
+/// both carrying `HRESULT` (0 on success). Source: event catalogue §4 (OSSEM manifest fields).
+pub const BACKUP_FINISHED: &[u32] = &[4, 14];
 
 /// VSS error events worth a signal. Source: libyal winevt-kb MessageFile-vssvc.exe (ids and
 /// texts identical from Windows 7 to 11), event catalogue §2.

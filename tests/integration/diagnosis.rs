@@ -533,3 +533,29 @@ fn rules_and_explain_come_from_the_registry() {
     assert_eq!(by_cause.code, 0, "{}", by_cause.stderr);
     assert!(by_cause.stdout.starts_with("SYS001"), "{}", by_cause.stdout);
 }
+
+#[test]
+fn a_cause_fixed_long_ago_ranks_below_the_active_one_that_explains_the_last_failure() {
+    let dir = generate_scenario("fixed-services-then-disk-errors.toml");
+    let report = analyze(dir.path());
+    let hypotheses = report["hypotheses"].as_array().expect("hypotheses");
+    let position = |cause: &str| {
+        hypotheses
+            .iter()
+            .position(|h| h["cause"] == cause)
+            .unwrap_or_else(|| panic!("{cause} missing"))
+    };
+    let fixed = &hypotheses[position("required-service-disabled")];
+    assert_eq!(fixed["status"], "resolved");
+    assert!(
+        fixed["confidence"].as_f64() > hypotheses[0]["confidence"].as_f64(),
+        "the fixed cause has the higher confidence, so the ranking is what puts it below"
+    );
+    assert!(fixed["against"].as_array().expect("against").iter().any(|a| a
+        .as_str()
+        .is_some_and(|a| a.contains("resolved: wbengine enabled again by 2013-02-0"))));
+    assert_eq!(hypotheses[0]["status"], "active");
+    assert_eq!(hypotheses[0]["explains_current_failure"], true);
+    assert!(position("disk-io-error") < position("required-service-disabled"));
+    assert!(position("bad-sectors-source") < position("required-service-disabled"));
+}

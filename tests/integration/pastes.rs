@@ -148,11 +148,8 @@ fn consoles_notes_messages_and_free_text() {
     );
     assert_eq!(file("history.txt")["kind"], "notes");
     assert_eq!(file("history.txt")["records"], 3);
-    let identified = &file("message.txt")["facts"][0];
-    assert_eq!(
-        (identified["type"].as_str(), identified["event_id"].as_u64()),
-        (Some("identified-event"), Some(517))
-    );
+    assert_eq!(file("message.txt")["shapes"][0], "message-text-only x1");
+    assert_eq!(file("message.txt")["records"], 1);
     let mentions: Vec<String> = file("forum.txt")["facts"]
         .as_array()
         .expect("facts")
@@ -161,6 +158,20 @@ fn consoles_notes_messages_and_free_text() {
         .collect();
     assert_eq!(mentions, ["0x8007045d", "VSS 8193", "System Writer"]);
     let analysis = case.run(&["analyze", "--format", "json", "."]).json();
+    // The message copied alone is Backup 517 without a time: a failed run all the same.
+    let runs = analysis["backups"].as_array().expect("backups");
+    let identified = runs
+        .iter()
+        .find(|r| r["evidence"][0]["location"] == "./message.txt:1")
+        .expect("the identified 517 is a backup run");
+    assert_eq!(
+        (
+            identified["succeeded"].as_bool(),
+            identified["code"].as_str(),
+            identified["clock"].as_str()
+        ),
+        (Some(false), Some("0x807800a1"), Some("none"))
+    );
     let milestones = analysis["milestones"].as_array().expect("milestones");
     assert!(milestones
         .iter()
@@ -226,4 +237,68 @@ fn the_same_event_reads_the_same_from_evtx_xml_and_a_copy() {
     }
     assert_eq!(read[0]["certainty"], "recorded");
     assert_eq!(read[2]["certainty"], "pasted");
+}
+
+#[test]
+fn undated_pasted_events_are_evidence_and_backup_runs() {
+    let case = TempCase::new();
+    case.write(
+        "ticket.txt",
+        "Log Name:      System\r\nSource:        disk\r\nEvent ID:      51\r\nLevel:         Warning\r\nDescription:\r\nAn error was detected on device \\Device\\Harddisk1\\DR1 during a paging operation.\r\n\r\nLog Name:      Application\r\nSource:        Microsoft-Windows-Backup\r\nEvent ID:      517\r\nLevel:         Error\r\nDescription:\r\nThe backup operation that started at '2024-05-20T11:00:00.000Z' has failed with following error code '0x8007045D' (The request could not be performed because of an I/O device error.). Please review the event details for a solution, and then rerun the backup operation once the issue is resolved.\r\n",
+    );
+    let report = case.run(&["analyze", "--format", "json", "ticket.txt"]).json();
+    let runs = report["backups"].as_array().expect("backups");
+    assert_eq!(runs.len(), 1, "{runs:?}");
+    assert_eq!(
+        (
+            runs[0]["succeeded"].as_bool(),
+            runs[0]["code"].as_str(),
+            runs[0]["clock"].as_str()
+        ),
+        (Some(false), Some("0x8007045d"), Some("none"))
+    );
+    let top = &report["hypotheses"][0];
+    assert_eq!(top["cause"], "disk-io-error", "{report}");
+    assert!(top["confidence"].as_f64() >= Some(0.5), "{top}");
+    assert_eq!(top["explains_current_failure"], true);
+    assert!(
+        top["reasoning"]
+            .as_str()
+            .is_some_and(|r| r.contains("whether the cause came first is unknown")),
+        "{top}"
+    );
+}
+
+#[test]
+fn a_japanese_dialog_and_a_japanese_event_copy_state_their_codes() {
+    let case = TempCase::new();
+    case.write(
+        "dialog.txt",
+        "バックアップは正常に完了しませんでした。\r\nエラー: サービスを開始できません。サービスが無効になっているか、またはサービスに関連付けられた有効なデバイスがありません。(0x80070422)\r\n",
+    );
+    case.write(
+        "events.txt",
+        "ログの名前:         Application\r\nソース:           Microsoft-Windows-Backup\r\nイベント ID:       517\r\nレベル:           エラー\r\n説明:\r\n'2012/10/21 20:00:00' に開始されたバックアップ操作は、次のエラー コードで失敗しました: '0x80042306' (ボリューム シャドウ コピー サービスの操作エラーが発生しました。)\r\n",
+    );
+    let report = case.run(&["analyze", "--format", "json", "."]).json();
+    let codes: Vec<&str> = report["backups"]
+        .as_array()
+        .expect("backups")
+        .iter()
+        .filter_map(|r| r["code"].as_str())
+        .collect();
+    assert!(
+        codes.contains(&"0x80070422") && codes.contains(&"0x80042306"),
+        "{codes:?}"
+    );
+    let service = report["hypotheses"]
+        .as_array()
+        .expect("hypotheses")
+        .iter()
+        .find(|h| h["cause"] == "required-service-disabled")
+        .expect("the code alone raises the disabled-service cause");
+    assert_eq!(service["level"], "medium", "{service}");
+    assert!(service["against"].as_array().expect("against").iter().any(|a| a
+        .as_str()
+        .is_some_and(|a| a.starts_with("only the error code points to it"))));
 }

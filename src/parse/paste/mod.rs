@@ -11,6 +11,7 @@ mod friendly;
 mod labels;
 mod mentions;
 mod notes;
+mod statements;
 mod templates;
 
 use std::sync::Arc;
@@ -32,22 +33,49 @@ pub fn parse(path: &Arc<str>, size: u64, decoded: &Decoded<'_>) -> Option<Parsed
     if notes::looks_like(text) {
         return Some(read_notes(path, size, decoded, text));
     }
-    if console::looks_like(text) {
-        return Some(read_console(path, size, decoded, text));
-    }
     if friendly::looks_like(text) {
         return Some(read_friendly(path, size, decoded, text));
     }
-    let (found, stray) = blocks::split(text);
-    if !found.is_empty() {
-        return Some(read_events(path, size, decoded, found, &stray));
+    let (read, stray) = if console::looks_like(text) {
+        (Some(read_console(path, size, decoded, text)), None)
+    } else {
+        let (found, stray) = blocks::split(text);
+        if found.is_empty() {
+            let identified = read_messages(path, size, decoded, text);
+            let mentions = mentions::find(text);
+            let read = if identified.records > 0 {
+                Some(identified)
+            } else {
+                (!mentions.is_empty()).then(|| read_mentions(path, size, decoded, text, mentions))
+            };
+            (read, None)
+        } else {
+            let read = read_events(path, size, decoded, found, &stray);
+            (Some(read), Some(stray))
+        }
+    };
+    // Runs stated in words, outside any pasted event.
+    let stated = statements::find(text, |line| {
+        stray.as_ref().is_none_or(|s| s.binary_search(&line).is_ok())
+    });
+    if stated.is_empty() {
+        return read;
     }
-    let identified = read_messages(path, size, decoded, text);
-    if identified.records > 0 {
-        return Some(identified);
+    let mut parsed = read.unwrap_or_else(|| ParsedFile::new_text(path, size, Some(SourceKind::Text), decoded));
+    parsed.shapes.push(format!("backup statement x{}", stated.len()));
+    parsed.records += stated.len();
+    for statement in stated {
+        parsed.facts.push(Fact {
+            origin: origin(path, statement.line),
+            kind: FactKind::BackupStatement {
+                failed: statement.failed,
+                code: statement.code,
+                inner: statement.inner,
+                text: statement.text,
+            },
+        });
     }
-    let mentions = mentions::find(text);
-    (!mentions.is_empty()).then(|| read_mentions(path, size, decoded, text, mentions))
+    Some(parsed)
 }
 
 /// Paragraphs that are the message of a known event, pasted without any header.
@@ -62,23 +90,24 @@ fn read_messages(path: &Arc<str>, size: u64, decoded: &Decoded<'_>, text: &str) 
             continue;
         }
         match templates::identify(paragraph) {
-            Some((provider, event_id, fields)) => {
-                let fields = fields.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect();
-                let kind = FactKind::IdentifiedEvent {
-                    provider: provider.into(),
-                    event_id,
-                    fields,
-                    message: paragraph.trim().to_string(),
-                };
-                parsed.facts.push(Fact {
-                    origin: origin(path, start),
-                    kind,
-                });
-            }
+            Some((provider, event_id, fields)) => parsed.events.push(Event {
+                time: EventTime::Unknown,
+                origin: origin(path, start),
+                source: SourceKind::Paste,
+                provider: Arc::from(provider),
+                event_id: Some(event_id),
+                level: Level::Other,
+                channel: None,
+                computer: None,
+                fields,
+                message: Some(paragraph.trim().into()),
+                certainty: Certainty::Inferred,
+                fields_from: FieldsFrom::MessageTemplate,
+            }),
             None => unread += 1,
         }
     }
-    parsed.records = parsed.facts.len();
+    parsed.records = parsed.events.len();
     parsed.shapes = vec![format!("message-text-only x{}", parsed.records)];
     if unread > 0 && parsed.records > 0 {
         let reason = format!("{unread} paragraph(s) match no known event message and were not read");
@@ -169,7 +198,8 @@ fn ranges(lines: &[u64]) -> String {
     out.join(", ")
 }
 
-/// An event from a block, or, when the block gives no date, a mention of the event.
+/// An event from a block (without a time when the block gives no date), or, when the block
+/// names no event at all, a mention.
 fn to_event(
     path: &Arc<str>,
     block: &blocks::Block,
@@ -216,18 +246,21 @@ fn to_event(
                 (Some(date), None) => date.to_string(),
                 _ => String::new(),
             };
-            let Some(date) = dates::parse(&stamp) else {
-                let what = format!("{provider} {}", event_id.map(|i| i.to_string()).unwrap_or_default());
-                return Err(Box::new(FactKind::Mention {
-                    what: "event".into(),
-                    value: what.trim().to_string(),
-                }));
-            };
-            EventTime::Local {
-                local: date.local,
-                utc: None,
-                precision: Precision::Second,
-                ambiguous: date.ambiguous,
+            match dates::parse(&stamp) {
+                Some(date) => EventTime::Local {
+                    local: date.local,
+                    utc: None,
+                    precision: Precision::Second,
+                    ambiguous: date.ambiguous,
+                },
+                None if provider.is_empty() || event_id.is_none() => {
+                    let what = format!("{provider} {}", event_id.map(|i| i.to_string()).unwrap_or_default());
+                    return Err(Box::new(FactKind::Mention {
+                        what: "event".into(),
+                        value: what.trim().to_string(),
+                    }));
+                }
+                None => EventTime::Unknown,
             }
         }
     };
@@ -265,23 +298,9 @@ fn read_friendly(path: &Arc<str>, size: u64, decoded: &Decoded<'_>, text: &str) 
     let mut parsed = ParsedFile::new_text(path, size, Some(SourceKind::Paste), decoded);
     let mut interner = Interner::default();
     for (line, xml) in friendly::read(text, &mut interner) {
-        let Some(time) = xml.time_created else {
-            let value = format!(
-                "{} {}",
-                xml.provider.as_deref().unwrap_or(""),
-                xml.event_id.map(|i| i.to_string()).unwrap_or_default()
-            );
-            parsed.facts.push(Fact {
-                origin: origin(path, line),
-                kind: FactKind::Mention {
-                    what: "event".into(),
-                    value: value.trim().to_string(),
-                },
-            });
-            continue;
-        };
+        let time = xml.time_created.map_or(EventTime::Unknown, EventTime::recorded_utc);
         parsed.events.push(xml.into_event(
-            EventTime::recorded_utc(time),
+            time,
             origin(path, line),
             SourceKind::Paste,
             Certainty::Pasted,
