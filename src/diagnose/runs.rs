@@ -88,3 +88,43 @@ pub fn backup_runs(signals: &[Signal]) -> Vec<BackupRun> {
     runs.sort_by_key(|r| (r.at.is_none(), r.at));
     runs
 }
+
+#[cfg(test)]
+mod tests {
+    use super::backup_runs;
+    use crate::model::EventTime;
+    use crate::signals::{BackupOutcome, Evidence, Signal, SignalKind};
+
+    fn failure(location: &str, at: Option<&str>, code: Option<u32>) -> Signal {
+        let at = at.map(|t| t.parse::<jiff::Timestamp>().expect("time"));
+        Signal {
+            kind: SignalKind::Backup {
+                outcome: BackupOutcome::Failed,
+                code,
+                inner: None,
+            },
+            time: at,
+            evidence: Evidence {
+                location: location.to_string(),
+                text: String::new(),
+                time: Some(at.map_or(EventTime::Unknown, EventTime::Utc)),
+            },
+        }
+    }
+
+    #[test]
+    fn untimed_statements_of_one_file_are_one_run_and_come_after_timed_runs() {
+        let signals = [
+            failure("dialog.txt:2", None, Some(0x8007_0422)),
+            failure("dialog.txt:5", None, None),
+            failure("other.txt:1", None, Some(0x8007_0422)),
+            failure("Backup.evtx#4", Some("2024-05-20T10:00:00Z"), Some(0x8100_0019)),
+            failure("Application.evtx#9", Some("2024-05-20T10:05:00Z"), Some(0x8100_0019)),
+        ];
+        let runs = backup_runs(&signals);
+        let summary: Vec<(bool, usize)> = runs.iter().map(|r| (r.at.is_some(), r.evidence.len())).collect();
+        assert_eq!(summary, [(true, 2), (false, 2), (false, 1)]);
+        assert_eq!(runs[1].code, Some(0x8007_0422));
+        assert_eq!(runs[1].time, EventTime::Unknown);
+    }
+}

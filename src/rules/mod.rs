@@ -162,16 +162,57 @@ pub fn evaluate(analysis: &Analysis<'_>) -> Vec<Hypothesis> {
             Some(assessment.into_hypothesis(rule, analysis))
         })
         .collect();
-    let first_group = |h: &Hypothesis| !(h.status == Status::Active && h.explains_current_failure);
+    rank(&mut out);
+    out.into_iter().map(|(h, _)| h).collect()
+}
+
+/// Orders hypotheses (each with its earliest evidence) as `evaluate` documents.
+fn rank(out: &mut [(Hypothesis, Option<jiff::Timestamp>)]) {
+    let later_group = |h: &Hypothesis| !(h.status == Status::Active && h.explains_current_failure);
     out.sort_by(|(a, at), (b, bt)| {
-        first_group(a)
-            .cmp(&first_group(b))
+        later_group(a)
+            .cmp(&later_group(b))
             .then(b.confidence.total_cmp(&a.confidence))
             .then(b.explains.cmp(&a.explains))
             .then(at.cmp(bt))
             .then(a.rule.cmp(b.rule))
     });
-    out.into_iter().map(|(h, _)| h).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{rank, Cause, Hypothesis, Level, Status};
+
+    fn hypothesis(rule: &'static str, confidence: f64, status: Status, current: bool) -> Hypothesis {
+        Hypothesis {
+            rule,
+            cause: Cause::DiskIoError,
+            title: "",
+            confidence,
+            level: Level::of(confidence),
+            status,
+            reasoning: String::new(),
+            evidence: Vec::new(),
+            against: Vec::new(),
+            explains: 1,
+            explains_current_failure: current,
+            repair: &[],
+            references: &[],
+        }
+    }
+
+    #[test]
+    fn an_active_cause_of_the_current_failure_outranks_a_stronger_fixed_one() {
+        let mut ranked = vec![
+            (hypothesis("SVC001", 0.97, Status::Resolved, false), None),
+            (hypothesis("DSK002", 0.6, Status::Active, true), None),
+            (hypothesis("SEC002", 0.7, Status::Active, false), None),
+            (hypothesis("DSK001", 0.8, Status::Active, true), None),
+        ];
+        rank(&mut ranked);
+        let order: Vec<&str> = ranked.iter().map(|(h, _)| h.rule).collect();
+        assert_eq!(order, ["DSK001", "DSK002", "SVC001", "SEC002"]);
+    }
 }
 
 /// The rule with this code (`SVC001`) or cause id (`required-service-disabled`), any case.

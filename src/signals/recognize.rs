@@ -368,3 +368,52 @@ pub fn fact(fact: &Fact) -> Vec<Signal> {
         evidence: Evidence::new(&fact.origin, None, text),
     }]
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::event;
+    use crate::model::{Certainty, Event, EventTime, Fields, FieldsFrom, Level, Location, Origin, SourceKind};
+    use crate::signals::{BackupOutcome, SignalKind};
+
+    /// A Japanese Event Viewer copy of Backup 517 without its date: no named fields, the code
+    /// only in the message.
+    fn pasted_517() -> Event {
+        Event {
+            time: EventTime::Unknown,
+            origin: Origin {
+                file: Arc::from("ticket.txt"),
+                location: Location::Line(1),
+            },
+            source: SourceKind::Paste,
+            provider: Arc::from("Microsoft-Windows-Backup"),
+            event_id: Some(517),
+            level: Level::Error,
+            channel: None,
+            computer: None,
+            fields: Fields::new(),
+            message: Some(
+                "バックアップ操作は、次のエラー コードで失敗しました: '0x8078002A' (…) 追加情報 (0x8007045D)".into(),
+            ),
+            certainty: Certainty::Pasted,
+            fields_from: FieldsFrom::Labels,
+        }
+    }
+
+    #[test]
+    fn an_undated_pasted_event_is_read_like_a_recorded_one() {
+        let signals = event(&pasted_517());
+        assert_eq!(signals.len(), 1);
+        assert_eq!(signals[0].time, None, "no time: order checks are unknown, not failed");
+        assert_eq!(
+            signals[0].kind,
+            SignalKind::Backup {
+                outcome: BackupOutcome::Failed,
+                code: Some(0x8078_002a),
+                inner: Some(0x8007_045d),
+            }
+        );
+        assert_eq!(signals[0].evidence.time, Some(EventTime::Unknown));
+    }
+}
