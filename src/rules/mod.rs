@@ -179,6 +179,14 @@ fn rank(out: &mut [(Hypothesis, Option<jiff::Timestamp>)]) {
     });
 }
 
+/// The rule with this code (`SVC001`) or cause id (`required-service-disabled`), any case.
+pub fn find(code: &str) -> Option<&'static Rule> {
+    let wanted = code.trim();
+    RULES
+        .iter()
+        .find(|r| r.code.eq_ignore_ascii_case(wanted) || r.cause.id().eq_ignore_ascii_case(wanted))
+}
+
 #[cfg(test)]
 mod tests {
     use super::{rank, Cause, Hypothesis, Level, Status};
@@ -213,12 +221,4 @@ mod tests {
         let order: Vec<&str> = ranked.iter().map(|(h, _)| h.rule).collect();
         assert_eq!(order, ["DSK001", "DSK002", "SVC001", "SEC002"]);
     }
-}
-
-/// The rule with this code (`SVC001`) or cause id (`required-service-disabled`), any case.
-pub fn find(code: &str) -> Option<&'static Rule> {
-    let wanted = code.trim();
-    RULES
-        .iter()
-        .find(|r| r.code.eq_ignore_ascii_case(wanted) || r.cause.id().eq_ignore_ascii_case(wanted))
 }
