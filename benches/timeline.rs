@@ -55,6 +55,7 @@ fn ours(corpus: &Path) -> (usize, usize) {
         zone: None,
         limits: ArchiveLimits::default(),
         computer: None,
+        color: backupdiag::config::ColorChoice::Never,
         progress: false,
     };
     let mut out = Vec::with_capacity(64 << 20);

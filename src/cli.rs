@@ -18,6 +18,16 @@ use crate::input::ArchiveLimits;
 pub struct Cli {
     #[command(subcommand)]
     command: CliCommand,
+    /// Colour: auto (on a terminal, unless NO_COLOR is set), always, never.
+    #[arg(long, global = true, value_enum, default_value_t = ColorArg::Auto, value_name = "WHEN")]
+    color: ColorArg,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ColorArg {
+    Auto,
+    Always,
+    Never,
 }
 
 const EXIT_CODES: &str = "Exit codes:
@@ -149,9 +159,24 @@ enum TimelineFormatArg {
 impl Cli {
     /// Validates the parsed command line into a [`Config`].
     pub fn into_config(self) -> Result<Config, String> {
+        let color = match self.color {
+            ColorArg::Auto => config::ColorChoice::Auto,
+            ColorArg::Always => config::ColorChoice::Always,
+            ColorArg::Never => config::ColorChoice::Never,
+        };
         let (common, command) = match self.command {
-            CliCommand::Rules => return Ok(Config::without_inputs(Command::Rules)),
-            CliCommand::Explain { code } => return Ok(Config::without_inputs(Command::Explain { code })),
+            CliCommand::Rules => {
+                return Ok(Config {
+                    color,
+                    ..Config::without_inputs(Command::Rules)
+                })
+            }
+            CliCommand::Explain { code } => {
+                return Ok(Config {
+                    color,
+                    ..Config::without_inputs(Command::Explain { code })
+                })
+            }
             CliCommand::Analyze { common, format } => {
                 let format = match format {
                     AnalyzeFormatArg::Table => AnalyzeFormat::Table,
@@ -193,6 +218,7 @@ impl Cli {
             paths: common.paths,
             progress: !common.no_progress,
             computer: common.computer,
+            color,
             limits: ArchiveLimits::default(),
             command,
         })

@@ -35,6 +35,18 @@ pub enum AnalyzeFormat {
     Json,
 }
 
+/// When terminal output is coloured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ColorChoice {
+    /// On a terminal, unless `NO_COLOR` is set.
+    #[default]
+    Auto,
+    /// Always, even in a pipe.
+    Always,
+    /// Never.
+    Never,
+}
+
 /// What to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
@@ -81,6 +93,8 @@ pub struct Config {
     pub progress: bool,
     /// Keep only this computer's logs.
     pub computer: Option<String>,
+    /// Colour of terminal output.
+    pub color: ColorChoice,
 }
 
 impl Config {
@@ -93,6 +107,7 @@ impl Config {
             limits: ArchiveLimits::default(),
             progress: false,
             computer: None,
+            color: ColorChoice::Auto,
         }
     }
 }

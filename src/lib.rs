@@ -59,16 +59,17 @@ pub fn read_case(config: &Config) -> Case {
 
 /// Runs one command: report on `out`, notices on `err`.
 pub fn run(config: &Config, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<ExitStatus> {
+    let layout = report::layout::Layout::detect(config.color);
     match &config.command {
         Command::Rules => {
-            report::rules::write_list(out)?;
+            report::rules::write_list(&report::layout::Layout::detect(config.color), out)?;
             Ok(ExitStatus::Success)
         }
-        Command::Explain { code } => explain(code, out, err),
+        Command::Explain { code } => explain(code, &report::layout::Layout::detect(config.color), out, err),
         Command::Inputs { format } => {
             let json = *format == InputsFormat::Json;
             with_case(config, json, out, err, |case, zone, out| match format {
-                InputsFormat::Table => report::inputs::write_table(case, zone, out),
+                InputsFormat::Table => report::inputs::write_table(case, zone, &layout, out),
                 InputsFormat::Json => report::inputs::write_json(case, out),
             })
         }
@@ -77,7 +78,7 @@ pub fn run(config: &Config, out: &mut dyn Write, err: &mut dyn Write) -> io::Res
             with_case(config, json, out, err, |case, zone, out| {
                 let diagnosis = diagnose::diagnose(case);
                 match format {
-                    AnalyzeFormat::Table => report::analyze::write_table(case, &diagnosis, zone, out),
+                    AnalyzeFormat::Table => report::analysis_table::write(case, &diagnosis, zone, &layout, out),
                     AnalyzeFormat::Json => report::analyze::write_json(case, &diagnosis, out),
                 }
             })
@@ -85,7 +86,7 @@ pub fn run(config: &Config, out: &mut dyn Write, err: &mut dyn Write) -> io::Res
         Command::Timeline { format, since, until } => with_case(config, false, out, err, |case, zone, out| {
             let events: Vec<&model::Event> = case::filter_time(&case.events, *since, *until).collect();
             match format {
-                TimelineFormat::Table => report::timeline::write_table(&events, zone, out),
+                TimelineFormat::Table => report::timeline::write_table(&events, zone, &layout, out),
                 TimelineFormat::Jsonl => report::timeline::write_jsonl(&events, out),
             }
         }),
@@ -93,9 +94,14 @@ pub fn run(config: &Config, out: &mut dyn Write, err: &mut dyn Write) -> io::Res
 }
 
 /// `explain CODE`: one rule, found by its code or its cause id.
-fn explain(code: &str, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<ExitStatus> {
+fn explain(
+    code: &str,
+    layout: &report::layout::Layout,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> io::Result<ExitStatus> {
     match rules::find(code) {
-        Some(rule) => report::rules::write_explain(rule, out).map(|()| ExitStatus::Success),
+        Some(rule) => report::rules::write_explain(rule, layout, out).map(|()| ExitStatus::Success),
         None => {
             writeln!(
                 err,

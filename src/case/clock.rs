@@ -104,6 +104,29 @@ pub enum ClockBasis {
 }
 
 impl ClockBasis {
+    /// One short line for reports: a log whose offset changes often (a CBS.log kept over years
+    /// of daylight saving changes) is summarised; `describe` and the JSON keep every offset.
+    pub fn summary(&self) -> String {
+        match self {
+            ClockBasis::Log { offsets, how } if offsets.len() > 3 => {
+                let mut distinct: Vec<&String> = offsets.iter().collect();
+                distinct.sort();
+                distinct.dedup();
+                let range = match (distinct.first(), distinct.last()) {
+                    (Some(low), Some(high)) if low != high => format!("between UTC{low} and UTC{high}"),
+                    (Some(only), _) => format!("all UTC{only}"),
+                    _ => String::new(),
+                };
+                format!(
+                    "local, {} offset changes {range} from {} (every one in `inputs --format json`)",
+                    offsets.len() - 1,
+                    how.describe()
+                )
+            }
+            other => other.describe(),
+        }
+    }
+
     /// One line for reports.
     pub fn describe(&self) -> String {
         match self {
@@ -332,7 +355,29 @@ fn set_utc(event: &mut Event, tz: &TimeZone) {
 
 #[cfg(test)]
 mod tests {
-    use super::Zone;
+    use super::{ClockBasis, Zone};
+    use crate::model::AnchorBasis;
+
+    #[test]
+    fn a_long_list_of_offsets_is_summarised() {
+        let offsets: Vec<String> = (0..41)
+            .map(|i| if i % 2 == 0 { "+08:00" } else { "+03:00" }.to_string())
+            .collect();
+        let clock = ClockBasis::Log {
+            offsets,
+            how: AnchorBasis::UniversalTimeLine,
+        };
+        assert_eq!(
+            clock.summary(),
+            "local, 40 offset changes between UTC+03:00 and UTC+08:00 from the log's 'Universal Time is' line (every one in `inputs --format json`)"
+        );
+        assert!(clock.describe().len() > 300, "describe keeps every offset");
+        let short = ClockBasis::Log {
+            offsets: vec!["+09:00".into()],
+            how: AnchorBasis::UniversalTimeLine,
+        };
+        assert_eq!(short.summary(), short.describe());
+    }
 
     #[test]
     fn zones_parse_as_offsets_or_iana_names() {

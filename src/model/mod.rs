@@ -4,6 +4,7 @@
 pub mod codes;
 mod event;
 mod fact;
+pub mod messages;
 mod notice;
 mod time;
 

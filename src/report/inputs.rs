@@ -8,6 +8,9 @@ use serde::Serialize;
 use crate::case::{Case, ClockBasis, FileSummary};
 use crate::model::{Fact, FactKind, Notice, Severity, TimeKeys, VssListing};
 
+use comfy_table::Cell;
+
+use super::layout::{shorten_path, Layout, Paint};
 use super::times;
 
 /// What happened to a file, in one word.
@@ -53,58 +56,78 @@ impl Status {
 }
 
 /// Renders the table.
-pub fn write_table(case: &Case, zone: Option<&jiff::tz::TimeZone>, out: &mut dyn Write) -> io::Result<()> {
-    writeln!(
-        out,
-        "{:<8} {:<8} {:<13} {:>10} {:>8}  {:<25} {:<25} PATH",
-        "STATUS", "KIND", "ENCODING", "BYTES", "RECORDS", "FIRST", "LAST"
-    )?;
+pub fn write_table(
+    case: &Case,
+    zone: Option<&jiff::tz::TimeZone>,
+    layout: &Layout,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let mut table = layout.table(&["STATUS", "KIND", "RECORDS", "FILE"]);
     for file in &case.files {
-        let (first, last) = file.span.map_or(("-".to_string(), "-".to_string()), |(a, b)| {
-            (times::for_table(&a, zone), times::for_table(&b, zone))
-        });
-        writeln!(
-            out,
-            "{:<8} {:<8} {:<13} {:>10} {:>8}  {:<25} {:<25} {}",
-            Status::of(file).as_str(),
-            file.kind.map_or("-", |k| k.as_str()),
-            file.encoding.map_or("-", |e| e.as_str()),
-            file.size,
-            file.records,
-            first,
-            last,
-            file.path
-        )?;
-        write_details(file, case, out)?;
+        let status = Status::of(file);
+        let paint = match status {
+            Status::Read => Paint::Good,
+            Status::Damaged => Paint::Warn,
+            Status::Failed => Paint::Bad,
+            Status::Skipped | Status::Empty => Paint::Dim,
+        };
+        table.add_row(vec![
+            Cell::new(layout.paint(paint, status.as_str())),
+            Cell::new(file.kind.map_or("-", |k| k.as_str())),
+            Cell::new(file.records),
+            Cell::new(shorten_path(&file.path, layout.width.saturating_sub(32))),
+        ]);
+    }
+    writeln!(out, "{}", super::layout::render(&table))?;
+    writeln!(out, "\n{}", layout.paint(Paint::Heading, "DETAILS"))?;
+    for file in &case.files {
+        writeln!(out, "  {}", file.path)?;
+        for line in details(file, case, zone) {
+            writeln!(out, "{}", layout.wrap("      ", 6, &line))?;
+        }
     }
     for notice in &case.notices {
-        writeln!(out, "{:<8} {notice}", "-")?;
+        writeln!(out, "{}", layout.wrap("  - ", 4, &notice.to_string()))?;
     }
     writeln!(out)?;
     writeln!(out, "{}", summary(case))
 }
 
-fn write_details(file: &FileSummary, case: &Case, out: &mut dyn Write) -> io::Result<()> {
-    let pad = " ".repeat(9);
+/// What there is to say about one file beyond its row: encoding and size, clock, shapes,
+/// facts, notices.
+fn details(file: &FileSummary, case: &Case, zone: Option<&jiff::tz::TimeZone>) -> Vec<String> {
+    let mut lines = vec![format!(
+        "{} bytes{}",
+        file.size,
+        file.encoding.map(|e| format!(", {}", e.as_str())).unwrap_or_default()
+    )];
+    if let Some((first, last)) = &file.span {
+        lines.push(format!(
+            "{} … {}",
+            times::for_table(first, zone),
+            times::for_table(last, zone)
+        ));
+    }
     if !matches!(file.clock, ClockBasis::Utc) {
-        writeln!(out, "{pad}clock: {}", file.clock.describe())?;
+        lines.push(format!("clock: {}", file.clock.summary()));
     }
     if let Some(reason) = &file.skipped {
-        writeln!(out, "{pad}skipped: {reason}")?;
+        lines.push(format!("skipped: {reason}"));
     }
     if !file.shapes.is_empty() {
-        writeln!(out, "{pad}shape: {}", file.shapes.join(", "))?;
+        lines.push(format!("shape: {}", file.shapes.join(", ")));
     }
-    for fact in case.facts.iter().filter(|f| f.origin.file == file.path) {
-        if let Some(line) = fact_line(fact) {
-            writeln!(out, "{pad}{line}")?;
-        }
-    }
+    lines.extend(
+        case.facts
+            .iter()
+            .filter(|f| f.origin.file == file.path)
+            .filter_map(fact_line),
+    );
     for notice in &file.notices {
         let place = notice.place.as_deref().map(|p| format!(" ({p})")).unwrap_or_default();
-        writeln!(out, "{pad}{}{place}: {}", notice.severity.as_str(), notice.reason)?;
+        lines.push(format!("{}{place}: {}", notice.severity.as_str(), notice.reason));
     }
-    Ok(())
+    lines
 }
 
 /// The facts worth a line in the table: listing outcomes, failed writers, machine values.

@@ -4,16 +4,19 @@ use std::io::{self, Write};
 
 use crate::rules::{Rule, RULES};
 
-/// One line per rule: code, cause id, title.
-pub fn write_list(out: &mut dyn Write) -> io::Result<()> {
+use super::layout::Layout;
+
+/// One row per rule: code, cause id, title.
+pub fn write_list(layout: &Layout, out: &mut dyn Write) -> io::Result<()> {
+    let mut table = layout.table(&["CODE", "CAUSE", "TITLE"]);
     for rule in RULES {
-        writeln!(out, "{:<8} {:<42} {}", rule.code, rule.cause.id(), rule.title)?;
+        table.add_row(vec![rule.code.to_string(), rule.cause.id(), rule.title.to_string()]);
     }
-    Ok(())
+    writeln!(out, "{}", super::layout::render(&table))
 }
 
 /// Everything about one rule.
-pub fn write_explain(rule: &Rule, out: &mut dyn Write) -> io::Result<()> {
+pub fn write_explain(rule: &Rule, layout: &Layout, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "{}  {}\ncause: {}\n", rule.code, rule.title, rule.cause.id())?;
     // One paragraph per part, each keeping its label.
     let text = rule
@@ -21,10 +24,10 @@ pub fn write_explain(rule: &Rule, out: &mut dyn Write) -> io::Result<()> {
         .replace(" Why it matters: ", "\nWhy it matters: ")
         .replace(" What to check: ", "\nWhat to check: ");
     for paragraph in text.split('\n') {
-        writeln!(out, "{}\n", wrap(paragraph, 100))?;
+        writeln!(out, "{}\n", layout.wrap("", 0, paragraph))?;
     }
     writeln!(out, "Repair, in order:")?;
-    super::analyze::write_repair(rule.repair, "  ", out)?;
+    super::analysis_table::write_repair(rule.repair, 2, layout, out)?;
     let logs: Vec<&str> = rule.needs.iter().map(|n| n.as_str()).collect();
     writeln!(out, "\nReads: {}", logs.join(", "))?;
     writeln!(out, "References:")?;
@@ -32,22 +35,4 @@ pub fn write_explain(rule: &Rule, out: &mut dyn Write) -> io::Result<()> {
         writeln!(out, "  - {reference}")?;
     }
     Ok(())
-}
-
-/// Wraps `text` at `width` columns on spaces.
-pub(crate) fn wrap(text: &str, width: usize) -> String {
-    let mut out = String::new();
-    let mut line = 0;
-    for word in text.split(' ') {
-        if line > 0 && line + 1 + word.chars().count() > width {
-            out.push('\n');
-            line = 0;
-        } else if line > 0 {
-            out.push(' ');
-            line += 1;
-        }
-        out.push_str(word);
-        line += word.chars().count();
-    }
-    out
 }

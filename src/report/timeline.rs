@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use crate::model::{Event, Fields, Location, TimeKeys};
 
+use super::layout::{clip, Layout, Paint};
 use super::times;
 
 /// Longest summary shown in a table row.
@@ -40,53 +41,110 @@ fn write_parallel(
     Ok(())
 }
 
-/// Writes one aligned line per event.
-pub fn write_table(events: &[&Event], zone: Option<&TimeZone>, out: &mut dyn Write) -> io::Result<()> {
-    write_parallel(events, out, |chunk, buf| table_rows(chunk, zone, buf))
+/// Widths of the fixed columns (the message takes the rest of the line and wraps under itself).
+#[derive(Debug, Clone, Copy)]
+struct Columns {
+    time: usize,
+    source: usize,
+    /// Where the message column starts; 0 when the line is too narrow and the message goes on
+    /// lines of its own below.
+    message: usize,
 }
 
-fn table_rows(events: &[&Event], zone: Option<&TimeZone>, out: &mut Vec<u8>) -> io::Result<()> {
+/// Narrowest message column worth keeping beside the others.
+const MIN_MESSAGE: usize = 28;
+
+impl Columns {
+    fn fit(width: usize, time: usize) -> Columns {
+        let source = if width >= 110 { 24 } else { 16 };
+        // time, level (8), source, id (5), with two spaces after each.
+        let fixed = time + 2 + 8 + 2 + source + 2 + 5 + 2;
+        let message = if width >= fixed + MIN_MESSAGE { fixed } else { 0 };
+        Columns { time, source, message }
+    }
+}
+
+/// Writes one row per event: time, level, source, id, then the message (as Event Viewer shows
+/// it, with where it was read), wrapped to the layout's width.
+pub fn write_table(events: &[&Event], zone: Option<&TimeZone>, layout: &Layout, out: &mut dyn Write) -> io::Result<()> {
+    // As wide as the widest time shown (`(local)`, `(day/month?)` and zones widen it).
+    let time_width = events
+        .iter()
+        .map(|e| times::for_table(&e.time, zone).chars().count())
+        .max()
+        .unwrap_or(20);
+    let columns = Columns::fit(layout.width, time_width.max(4));
+    let header = format!(
+        "{:<time$}  {:<8}  {:<source$}  {:>5}  MESSAGE [WHERE]",
+        "TIME",
+        "LEVEL",
+        "SOURCE",
+        "ID",
+        time = columns.time,
+        source = columns.source
+    );
+    writeln!(out, "{}", layout.paint(Paint::Heading, &header))?;
+    write_parallel(events, out, |chunk, buf| table_rows(chunk, zone, layout, columns, buf))
+}
+
+fn table_rows(
+    events: &[&Event],
+    zone: Option<&TimeZone>,
+    layout: &Layout,
+    columns: Columns,
+    out: &mut Vec<u8>,
+) -> io::Result<()> {
     for event in events {
         let id = event.event_id.map(|id| id.to_string()).unwrap_or_default();
-        let channel = event.channel.as_deref().unwrap_or(event.source.as_str());
-        writeln!(
-            out,
-            "{:<25} {:<8} {:<12} {:<32} {:>5}  {}  [{}]",
+        let level = event.level.as_str();
+        let paint = match event.level {
+            crate::model::Level::Critical | crate::model::Level::Error => Paint::Bad,
+            crate::model::Level::Warning => Paint::Warn,
+            _ => Paint::Dim,
+        };
+        let head = format!(
+            "{:<time$}  {}  {:<source$}  {:>5}  ",
             times::for_table(&event.time, zone),
-            event.level.as_str(),
-            truncate(channel, 12),
-            truncate(&event.provider, 32),
+            layout.paint(paint, &format!("{level:<8}")),
+            clip(short_provider(&event.provider), columns.source),
             id,
-            summary(event),
-            event.origin
-        )?;
+            time = columns.time,
+            source = columns.source
+        );
+        let text = format!("{}  [{}]", summary(event), event.origin);
+        if columns.message == 0 {
+            writeln!(out, "{}", head.trim_end())?;
+            writeln!(out, "{}", layout.wrap("    ", 4, &text))?;
+        } else {
+            // The head's colour codes take no columns: wrap as if it were plain.
+            let plain = " ".repeat(columns.message);
+            let wrapped = layout.wrap(&plain, columns.message, &text);
+            writeln!(out, "{head}{}", wrapped.get(columns.message..).unwrap_or_default())?;
+        }
     }
     Ok(())
 }
 
-fn truncate(text: &str, chars: usize) -> String {
-    if text.chars().count() <= chars {
-        text.to_string()
-    } else {
-        let mut cut: String = text.chars().take(chars.saturating_sub(1)).collect();
-        cut.push('…');
-        cut
-    }
+/// `Microsoft-Windows-Kernel-General` reads `Kernel-General` in a narrow column.
+fn short_provider(provider: &str) -> &str {
+    provider.strip_prefix("Microsoft-Windows-").unwrap_or(provider)
 }
 
-/// The message's first line, or the fields as `name=value`.
+/// The message as Event Viewer shows it, or the fields as `name=value`.
 fn summary(event: &Event) -> String {
     let text = match &event.message {
         Some(message) => message.lines().next().unwrap_or_default().trim().replace('\t', " "),
-        None => event
-            .fields
-            .iter()
-            .filter(|(name, value)| !value.is_empty() && *name != "Binary")
-            .map(|(name, value)| format!("{name}={}", value.replace(['\r', '\n'], " ")))
-            .collect::<Vec<_>>()
-            .join(" "),
+        None => crate::model::messages::render(event).unwrap_or_else(|| {
+            event
+                .fields
+                .iter()
+                .filter(|(name, value)| !value.trim().is_empty() && *name != "Binary")
+                .map(|(name, value)| format!("{name}={}", crate::model::messages::clean(value)))
+                .collect::<Vec<_>>()
+                .join(" ")
+        }),
     };
-    truncate(&text, SUMMARY_CHARS)
+    clip(&text, SUMMARY_CHARS)
 }
 
 /// The schema name and version every JSON Lines object of `timeline` carries.

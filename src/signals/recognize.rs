@@ -5,28 +5,36 @@ use crate::model::{Event, Fact, FactKind, MachineKey, SourceKind, VssListing};
 use super::codes::{codes_in_text, disk_number, parse_code, service_key, utf16_hex};
 use super::tables::{
     ACTIVATION, ANTIMALWARE_TROUBLE, BACKUP_CATALOG_CORRUPT, BACKUP_FAILURES, BACKUP_FINISHED, DISABLED_WORDS,
-    DISK_ERRORS, DISK_SURPRISE_REMOVED, HARMLESS_EVENTS, MALWARE_PROVIDERS, NTFS_CORRUPTION, SERVICE_FAILURES,
-    SHADOW_STORAGE, VSS_ERRORS, WIN7_BACKUP_FAILED,
+    DISK_ERRORS, DISK_SURPRISE_REMOVED, HARMLESS_CAPI2_LEGACY_DRIVER, HARMLESS_EVENTS, HARMLESS_INVALID_PACKAGE,
+    HARMLESS_OLD_WRITER_SESSION, HARMLESS_RMMETADATA, HARMLESS_VIRTUAL_FLOPPY, HARMLESS_VSS13_SHUTDOWN,
+    MALWARE_PROVIDERS, NTFS_CORRUPTION, SERVICE_FAILURES, SHADOW_STORAGE, VSS_ERRORS, WIN7_BACKUP_FAILED,
 };
 use super::{BackupOutcome, Evidence, Signal, SignalKind};
 
-/// A one-line description of an event for evidence.
+/// A one-line description of an event for evidence: its message as Event Viewer shows it
+/// where the message is known, else its fields by name; nothing after the head when there is
+/// nothing to show.
 pub fn describe(event: &Event) -> String {
     let head = match event.event_id {
         Some(id) => format!("{} {id}", event.provider),
         None => event.provider.to_string(),
     };
-    match &event.message {
-        Some(message) => format!("{head}: {}", message.lines().next().unwrap_or_default().trim()),
-        None => {
-            let fields: Vec<String> = event
+    let body = match &event.message {
+        Some(message) => crate::model::messages::clean(message.lines().next().unwrap_or_default()),
+        None => crate::model::messages::render(event).unwrap_or_else(|| {
+            event
                 .fields
                 .iter()
-                .filter(|(name, value)| !value.is_empty() && *name != "Binary")
-                .map(|(name, value)| format!("{name}={}", value.replace(['\r', '\n'], " ").trim()))
-                .collect();
-            format!("{head}: {}", fields.join(", "))
-        }
+                .filter(|(name, value)| !value.trim().is_empty() && *name != "Binary")
+                .map(|(name, value)| format!("{name}={}", crate::model::messages::clean(value)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        }),
+    };
+    if body.is_empty() {
+        head
+    } else {
+        format!("{head}: {body}")
     }
 }
 
@@ -54,8 +62,9 @@ fn evtx(event: &Event) -> Vec<SignalKind> {
     };
     let provider = event.provider.to_ascii_lowercase();
     if provider == "vss" && id == 13 && first_code(event) == Some(0x8007_045b) {
-        let reason = "VSS 13 with 0x8007045B (a system shutdown is in progress): VSS could not start the COM+ Event System because Windows was shutting down; harmless";
-        return vec![SignalKind::Harmless { reason: reason.into() }];
+        return vec![SignalKind::Harmless {
+            reason: HARMLESS_VSS13_SHUTDOWN.into(),
+        }];
     }
     if let Some(reason) = harmless_by_content(event, &provider, id) {
         return vec![SignalKind::Harmless { reason: reason.into() }];
@@ -141,8 +150,8 @@ fn evtx(event: &Event) -> Vec<SignalKind> {
     }
 }
 
-/// Harmless events told apart by what they say, not only by provider and id (sources in
-/// docs/research/causes.md, "Cross-cause harmless look-alikes").
+/// Harmless events told apart by what they say, not only by provider and id (reasons and
+/// sources in `tables`).
 fn harmless_by_content(event: &Event, provider: &str, id: u32) -> Option<&'static str> {
     let mentions = |needle: &str| {
         event
@@ -151,18 +160,10 @@ fn harmless_by_content(event: &Event, provider: &str, id: u32) -> Option<&'stati
             .any(|(_, value)| value.to_ascii_lowercase().contains(needle))
     };
     match (provider, id) {
-        ("vss", 12289) if first_code(event) == Some(0x8004_2409) => Some(
-            "VSS 12289 with 0x80042409 (VSS_E_WRITER_STATUS_NOT_AVAILABLE, an older writer session state is being removed): VSS clears writer sessions left from earlier backups; harmless when intermittent (Microsoft KB978773)",
-        ),
-        ("vss", 12289) if mentions("generic_floppy") => Some(
-            "VSS 12289 on a virtual floppy drive (DeviceIoControl on fdc#generic_floppy): the drive cannot be snapshotted and is skipped; noise unless a shadow copy failed at the same moment",
-        ),
-        ("microsoft-windows-capi2", 513) if mentions("addlegacydriverfiles") => Some(
-            "CAPI2 513 AddLegacyDriverFiles (Access is denied on a driver's binary, e.g. mslldp): the System Writer skips it; safe to ignore (Microsoft KB3209092)",
-        ),
-        ("microsoft-windows-backup", _) if mentions("$extend\\$rmmetadata") => Some(
-            "access denied on NTFS internal files ($Extend\\$RmMetadata) in a file-level backup: expected; exclude them or use a block-level backup (Microsoft KB2747459)",
-        ),
+        ("vss", 12289) if first_code(event) == Some(0x8004_2409) => Some(HARMLESS_OLD_WRITER_SESSION),
+        ("vss", 12289) if mentions("generic_floppy") => Some(HARMLESS_VIRTUAL_FLOPPY),
+        ("microsoft-windows-capi2", 513) if mentions("addlegacydriverfiles") => Some(HARMLESS_CAPI2_LEGACY_DRIVER),
+        ("microsoft-windows-backup", _) if mentions("$extend\\$rmmetadata") => Some(HARMLESS_RMMETADATA),
         _ => None,
     }
 }
@@ -311,8 +312,9 @@ fn servicing(event: &Event) -> Vec<SignalKind> {
         });
     }
     if event.field("hresult_name") == Some("CBS_E_INVALID_PACKAGE") {
-        let reason = "CBS_E_INVALID_PACKAGE lines are Windows Update applicability checks: harmless noise in every CBS.log (windows-knowledge.md 1.4)";
-        out.push(SignalKind::Harmless { reason: reason.into() });
+        out.push(SignalKind::Harmless {
+            reason: HARMLESS_INVALID_PACKAGE.into(),
+        });
     }
     if let Some(mode) = event.field("firmware") {
         out.push(SignalKind::InstalledFirmware { mode: mode.to_string() });

@@ -108,7 +108,45 @@ pub const DISABLED_WORDS: &[&str] = &["disabled", "無効"];
 
 /// Events named as harmless, with the reason and its source.
 pub const HARMLESS_EVENTS: &[(&str, u32, &str)] = &[
-    ("vss", 8224, "the VSS service stops after its idle timeout: normal, logged after every shadow copy (libyal vssvc.exe; seen on every corpus machine)"),
-    ("microsoft-windows-ntfs", 98, "Ntfs 98 with CorruptionActionState 0 says the volume is healthy (event catalogue §5)"),
-    ("vss", 8230, "VSS 8230 for an account listed in VssAccessControl that no longer resolves: harmless unless writers fail (Microsoft: 'Event ID 8230 is logged')"),
+    ("vss", 8224, "VSS 8224: the VSS service stops after three idle minutes, by design, after every shadow copy (Microsoft KB972623)"),
+    ("microsoft-windows-ntfs", 98, "Ntfs 98 with CorruptionActionState 0: the volume's health state changed to healthy, nothing to do (Windows 8 NTFS health model; OSSEM Ntfs event 98)"),
+    ("vss", 8230, "VSS 8230 for an account listed in VssAccessControl that no longer resolves: ignorable unless VSS 8213 names the same account (Microsoft KB2537096)"),
 ];
+
+/// VSS 12289 with 0x80042409: writer session states older than two days are garbage
+/// collected. Source: Microsoft KB978773 ("ignore intermittent occurrences").
+pub const HARMLESS_OLD_WRITER_SESSION: &str = "VSS 12289 with 0x80042409 (VSS_E_WRITER_STATUS_NOT_AVAILABLE, an older writer session state is being removed): VSS clears writer sessions left from earlier backups; harmless when intermittent (Microsoft KB978773)";
+
+/// VSS 12289 on the virtual floppy of a VM. Source: the event names `fdc#generic_floppy` as the
+/// device VSS could not query; the drive cannot hold a shadow copy (docs/research/causes.md;
+/// no public page found, so the reason names no source).
+pub const HARMLESS_VIRTUAL_FLOPPY: &str = "VSS 12289 on a virtual floppy drive (DeviceIoControl on fdc#generic_floppy): the drive cannot be snapshotted and is skipped; noise unless a shadow copy failed at the same moment";
+
+/// CAPI2 513 AddLegacyDriverFiles. Source: Microsoft KB3209092 ("can be safely ignored").
+pub const HARMLESS_CAPI2_LEGACY_DRIVER: &str = "CAPI2 513 AddLegacyDriverFiles (Access is denied on a driver's binary, e.g. mslldp): the System Writer skips it; safe to ignore (Microsoft KB3209092)";
+
+/// Access denied on `$Extend\$RmMetadata`. Source: Microsoft KB2747459.
+pub const HARMLESS_RMMETADATA: &str = "access denied on NTFS internal files ($Extend\\$RmMetadata) in a file-level backup: expected; exclude them or use a block-level backup (Microsoft KB2747459)";
+
+/// VSS 13 with 0x8007045B ERROR_SHUTDOWN_IN_PROGRESS: the code itself says Windows was
+/// shutting down (System Error Codes 1000-1299).
+pub const HARMLESS_VSS13_SHUTDOWN: &str = "VSS 13 with 0x8007045B (ERROR_SHUTDOWN_IN_PROGRESS): VSS could not start the COM+ Event System because Windows was shutting down; harmless";
+
+/// CBS_E_INVALID_PACKAGE lines at Info level in Windows Update sessions (CBSERR 0x805: "an
+/// invalid update package"; Microsoft's CBS error code list).
+pub const HARMLESS_INVALID_PACKAGE: &str = "CBS_E_INVALID_PACKAGE (0x800F0805) at Info level: Windows Update asking CBS whether a package applies; routine in every CBS.log, not a servicing failure";
+
+/// Every harmless reason backupdiag can print (a test checks none cites a private file).
+pub fn harmless_reasons() -> Vec<&'static str> {
+    let mut all: Vec<&'static str> = HARMLESS_EVENTS.iter().map(|(_, _, reason)| *reason).collect();
+    all.extend([
+        HARMLESS_OLD_WRITER_SESSION,
+        HARMLESS_VIRTUAL_FLOPPY,
+        HARMLESS_CAPI2_LEGACY_DRIVER,
+        HARMLESS_RMMETADATA,
+        HARMLESS_VSS13_SHUTDOWN,
+        HARMLESS_INVALID_PACKAGE,
+        super::vhd::REASON,
+    ]);
+    all
+}

@@ -13,7 +13,7 @@ use super::codes::disk_number;
 use super::{Signal, SignalKind};
 
 /// Why a disk retry on the backup's VHD is harmless.
-const REASON: &str = "disk 153 (I/O retried) or 157 (surprise removed) on the backup's own VHD while Windows Backup had it mounted (VHDMP 1/2): the mount's retries, not a failing disk (Microsoft Japan support blog askcorejp on Disk 153/157 during Windows Server Backup)";
+pub const REASON: &str = "disk 153 (I/O retried) or 157 (surprise removed) on the backup's own VHD while Windows Backup had it mounted (VHDMP 1/2): the mount's retries, not a failing disk (Microsoft Japan support blog askcorejp on Disk 153/157 during Windows Server Backup)";
 
 /// How long a mount is taken to last when its unmount was not logged.
 const OPEN_MOUNT: SignedDuration = SignedDuration::from_hours(12);

@@ -1,17 +1,38 @@
-//! The bundled demo case, pinned with snapshots (read and checked by hand).
+//! The bundled demo case and both seed stories as a user reads them, at 80 and 120 columns,
+//! pinned with snapshots (read and checked by hand). Every line fits the width, except a
+//! command, which is never cut.
 
-use crate::util::run;
+use std::path::Path;
+use std::process::Command;
 
-#[test]
-fn demo_inputs_report() {
-    let out = run(&["inputs", "fixtures/demo"]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    insta::assert_snapshot!(out.stdout);
+use crate::util::{output_of, repo_root, run, Output};
+
+/// Runs backupdiag in `dir` as if on a terminal `width` columns wide (`COLUMNS`), no colour.
+fn at_width(dir: &Path, width: usize, args: &[&str]) -> Output {
+    output_of(
+        Command::new(env!("CARGO_BIN_EXE_backupdiag"))
+            .args(args)
+            .current_dir(dir)
+            .env("COLUMNS", width.to_string())
+            .env_remove("NO_COLOR"),
+    )
+}
+
+/// Every line fits `width`, but for commands (`> ...`, `collect: ...`), which are never cut.
+fn assert_fits(report: &str, width: usize) {
+    for line in report.lines() {
+        let command = line.trim_start().starts_with("> ") || line.trim_start().starts_with("collect: ");
+        assert!(
+            command || line.chars().count() <= width,
+            "line of {} columns at width {width}:\n{line}",
+            line.chars().count()
+        );
+    }
 }
 
 #[test]
-fn demo_timeline_in_tokyo_time() {
-    let out = run(&["timeline", "--tz", "Asia/Tokyo", "fixtures/demo"]);
+fn demo_inputs_report() {
+    let out = at_width(&repo_root(), 100, &["inputs", "fixtures/demo"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     insta::assert_snapshot!(out.stdout);
 }
@@ -24,8 +45,71 @@ fn demo_timeline_jsonl_first_events() {
 }
 
 #[test]
-fn demo_analysis_report() {
-    let out = run(&["analyze", "--tz", "Asia/Tokyo", "fixtures/demo"]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    insta::assert_snapshot!(out.stdout);
+fn demo_reports_at_80_and_120_columns() {
+    for width in [80, 120] {
+        let analysis = at_width(&repo_root(), width, &["analyze", "--tz", "Asia/Tokyo", "fixtures/demo"]);
+        assert_eq!(analysis.code, 0, "{}", analysis.stderr);
+        assert_fits(&analysis.stdout, width);
+        assert!(!analysis.stdout.contains('\x1b'), "no colour in a pipe");
+        insta::assert_snapshot!(format!("demo_analysis_{width}"), analysis.stdout);
+        let timeline = at_width(
+            &repo_root(),
+            width,
+            &["timeline", "--tz", "Asia/Tokyo", "fixtures/demo"],
+        );
+        assert_fits(&timeline.stdout, width);
+        insta::assert_snapshot!(format!("demo_timeline_{width}"), timeline.stdout);
+    }
+}
+
+#[test]
+fn seed_stories_at_80_and_120_columns() {
+    for (name, scenario, zone) in [
+        ("win7", "win7-restored-image-services-disabled.toml", "Asia/Tokyo"),
+        ("win11", "win11-vss-corrupt-system-files.toml", "Asia/Tokyo"),
+    ] {
+        let dir = crate::diagnosis::generate_scenario(scenario);
+        for width in [80, 120] {
+            let analysis = at_width(dir.path(), width, &["analyze", "--tz", zone, "."]);
+            assert_eq!(analysis.code, 0, "{}", analysis.stderr);
+            assert_fits(&analysis.stdout, width);
+            insta::assert_snapshot!(format!("{name}_analysis_{width}"), analysis.stdout);
+            let timeline = at_width(dir.path(), width, &["timeline", "--tz", zone, "."]);
+            assert_fits(&timeline.stdout, width);
+            let head: Vec<&str> = timeline.stdout.lines().take(60).collect();
+            insta::assert_snapshot!(format!("{name}_timeline_{width}_head"), head.join("\n"));
+        }
+    }
+}
+
+#[test]
+fn colour_follows_the_flag_and_no_color() {
+    let always = at_width(&repo_root(), 100, &["analyze", "--color", "always", "fixtures/demo"]);
+    assert!(
+        always.stdout.contains("\x1b[1;31m[HIGH 0.97]\x1b[0m"),
+        "{}",
+        always.stdout
+    );
+    assert!(always.stdout.contains("\x1b[1mVERDICT  \x1b[0m"));
+    let never = at_width(&repo_root(), 100, &["analyze", "--color", "never", "fixtures/demo"]);
+    assert!(!never.stdout.contains('\x1b'));
+    // On a terminal colour is on by default, and NO_COLOR turns it off.
+    let script = |no_color: bool| {
+        let mut command = Command::new("script");
+        command
+            .args([
+                "-qec",
+                &format!("{} rules", env!("CARGO_BIN_EXE_backupdiag")),
+                "/dev/null",
+            ])
+            .env("COLUMNS", "100");
+        if no_color {
+            command.env("NO_COLOR", "1");
+        } else {
+            command.env_remove("NO_COLOR");
+        }
+        output_of(&mut command)
+    };
+    assert!(script(false).stdout.contains("\x1b[1mCODE"), "colour on a terminal");
+    assert!(!script(true).stdout.contains('\x1b'), "NO_COLOR");
 }

@@ -11,6 +11,7 @@ mod exit_codes;
 mod first_run;
 mod forge_evtx;
 mod honest;
+mod output;
 mod pastes;
 mod robustness;
 mod scenarios;

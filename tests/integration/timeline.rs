@@ -60,7 +60,11 @@ fn local_times_without_an_anchor_are_flagged_not_passed_off_as_utc() {
     assert_eq!(first["local_time"], "2012-10-21T08:00:00");
     let table = case.run(&["timeline", "dism.log"]);
     assert!(
-        table.stdout.starts_with("2012-10-21T08:00:00 (local)"),
+        table
+            .stdout
+            .lines()
+            .nth(1)
+            .is_some_and(|row| row.starts_with("2012-10-21T08:00:00 (local)")),
         "{}",
         table.stdout
     );

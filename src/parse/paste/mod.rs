@@ -12,7 +12,6 @@ mod labels;
 mod mentions;
 mod notes;
 mod statements;
-mod templates;
 
 use std::sync::Arc;
 
@@ -89,7 +88,7 @@ fn read_messages(path: &Arc<str>, size: u64, decoded: &Decoded<'_>, text: &str) 
         if paragraph.trim().is_empty() {
             continue;
         }
-        match templates::identify(paragraph) {
+        match crate::model::messages::identify(paragraph) {
             Some((provider, event_id, fields)) => parsed.events.push(Event {
                 time: EventTime::Unknown,
                 origin: origin(path, start),
@@ -233,7 +232,7 @@ fn to_event(
         FieldsFrom::Xml
     };
     if fields.is_empty() {
-        if let Some(extracted) = event_id.and_then(|id| templates::extract(&provider, id, &message)) {
+        if let Some(extracted) = event_id.and_then(|id| crate::model::messages::extract(&provider, id, &message)) {
             fields = extracted;
             from = FieldsFrom::MessageTemplate;
         }

@@ -1,10 +1,11 @@
-//! Message templates of the events rules read, English and Japanese, to pull parameters out
-//! of a pasted description when no XML came with it. Texts: libyal winevt-kb message tables
+//! Message templates of the events rules read, English and Japanese: to pull parameters out of
+//! a pasted description when no XML came with it, and to show a recorded event's message as
+//! Event Viewer shows it. Texts: libyal winevt-kb message tables
 //! (services.exe, vssvc.exe, blbevents.dll, disk.sys) via `docs/research/event-catalog.md`;
 //! Japanese SCM texts: `japanese-formats.md` 3 (verified pastes). Disk 157, Backup 3 and the
 //! Windows 7 `Windows Backup` 4104: `docs/research/causes.md` and the event catalogue §4.
 
-use crate::model::Fields;
+use crate::model::{Event, Fields};
 
 struct Template {
     provider: &'static str,
@@ -34,6 +35,43 @@ const TEMPLATES: &[Template] = &[
     Template { provider: BACKUP, id: 3, text: "Backup catalog on selected backup disk '%1' is corrupt. Please choose a different target.", names: &["%1"] },
     Template { provider: "Windows Backup", id: 4104, text: "The backup was not successful. The error is: %1", names: &["%1"] },
 ];
+
+/// Characters Event Viewer copies carry that are not text: left-to-right and right-to-left
+/// marks and embeddings (`‎3/‎10/‎2012`).
+const FORMAT_MARKS: &[char] = &[
+    '\u{200e}', '\u{200f}', '\u{202a}', '\u{202b}', '\u{202c}', '\u{202d}', '\u{202e}',
+];
+
+/// A field value as shown: format marks removed, line breaks folded, `%%N` system message
+/// references (`%%1058`) replaced by their text when the code table has it.
+pub fn clean(value: &str) -> String {
+    let text: String = value.chars().filter(|c| !FORMAT_MARKS.contains(c)).collect();
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    match text.strip_prefix("%%").and_then(|n| n.parse::<u32>().ok()) {
+        Some(number) => super::codes::lookup(number).and_then(|c| c.en.clone()).unwrap_or(text),
+        None => text,
+    }
+}
+
+/// The event's message in English as Event Viewer shows it, when its template is known and its
+/// fields fill it.
+pub fn render(event: &Event) -> Option<String> {
+    let id = event.event_id?;
+    TEMPLATES
+        .iter()
+        .filter(|t| t.id == id && t.provider.eq_ignore_ascii_case(&event.provider) && t.text.is_ascii())
+        .find_map(|t| fill(t, event))
+}
+
+fn fill(template: &Template, event: &Event) -> Option<String> {
+    let mut text = template.text.to_string();
+    // Highest number first, so %1 never eats the start of %10.
+    for (index, name) in template.names.iter().enumerate().rev() {
+        let value = clean(event.field(name)?);
+        text = text.replace(&format!("%{}", index + 1), &value);
+    }
+    Some(text)
+}
 
 /// Whitespace runs folded to one space.
 fn fold(text: &str) -> String {
@@ -102,7 +140,17 @@ fn matches(template: &str, message: &str) -> Option<Vec<String>> {
 
 #[cfg(test)]
 mod tests {
-    use super::extract;
+    use super::{clean, extract};
+
+    #[test]
+    fn values_lose_format_marks_and_references_become_text() {
+        assert_eq!(clean("\u{200e}3/\u{200e}10/\u{200e}2012"), "3/10/2012");
+        assert_eq!(
+            clean("%%1058"),
+            "The service cannot be started, either because it is disabled or because it has no enabled devices associated with it."
+        );
+        assert_eq!(clean("  a\r\n b "), "a b");
+    }
 
     #[test]
     fn parameters_come_out_of_english_and_japanese_messages() {

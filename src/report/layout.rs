@@ -1,0 +1,185 @@
+//! How terminal reports are laid out: the width they fit (the terminal's, else `COLUMNS`, else
+//! 100), colour (on a terminal unless `NO_COLOR` or `--color never`; never in pipes unless
+//! `--color always`), wrapped paragraphs, tables, and paths shortened from the left. Commands
+//! and codes are never cut: a command is printed whole on its own line.
+
+use std::io::IsTerminal;
+
+use comfy_table::{ContentArrangement, Table};
+
+use crate::config::ColorChoice;
+
+/// Width used when nothing says how wide the output is.
+const DEFAULT_WIDTH: usize = 100;
+/// Narrowest layout drawn (below it, lines simply run long).
+const MIN_WIDTH: usize = 40;
+
+/// Width and colour of one report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Layout {
+    /// Columns to fit.
+    pub width: usize,
+    /// Emit ANSI colour.
+    pub color: bool,
+}
+
+/// What a piece of text is, for colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Paint {
+    /// A section heading.
+    Heading,
+    /// High confidence, a failure, an error.
+    Bad,
+    /// Medium confidence, a warning.
+    Warn,
+    /// Success, resolved.
+    Good,
+    /// Less important detail.
+    Dim,
+    /// A command to run.
+    Command,
+}
+
+impl Layout {
+    /// The layout for standard output under `choice`, from the terminal and the environment.
+    pub fn detect(choice: ColorChoice) -> Layout {
+        let terminal = std::io::stdout().is_terminal();
+        let width = terminal
+            .then(|| terminal_size::terminal_size().map(|(w, _)| usize::from(w.0)))
+            .flatten()
+            .or_else(|| std::env::var("COLUMNS").ok().and_then(|c| c.trim().parse().ok()))
+            .unwrap_or(DEFAULT_WIDTH);
+        let color = match choice {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        };
+        Layout {
+            width: width.max(MIN_WIDTH),
+            color,
+        }
+    }
+
+    /// A plain layout (no colour) of `width` columns, for tests and files.
+    pub fn plain(width: usize) -> Layout {
+        Layout {
+            width: width.max(MIN_WIDTH),
+            color: false,
+        }
+    }
+
+    /// `text` in the colour of `paint` (unchanged without colour).
+    pub fn paint(&self, paint: Paint, text: &str) -> String {
+        if !self.color {
+            return text.to_string();
+        }
+        let code = match paint {
+            Paint::Heading => "1",
+            Paint::Bad => "1;31",
+            Paint::Warn => "33",
+            Paint::Good => "32",
+            Paint::Dim => "2",
+            Paint::Command => "36",
+        };
+        format!("\x1b[{code}m{text}\x1b[0m")
+    }
+
+    /// `text` wrapped to the width: the first line after `first` (already printed, its width
+    /// counted), the rest indented by `indent` spaces.
+    pub fn wrap(&self, first: &str, indent: usize, text: &str) -> String {
+        let indent = " ".repeat(indent);
+        // Break only at spaces (never inside `/Source:...`, a date or a code); a word longer
+        // than the line (a path, Japanese text without spaces) is split where it must be.
+        let options = textwrap::Options::new(self.width)
+            .initial_indent(first)
+            .subsequent_indent(&indent)
+            .word_separator(textwrap::WordSeparator::AsciiSpace)
+            .word_splitter(textwrap::WordSplitter::NoHyphenation)
+            .break_words(true);
+        textwrap::fill(text, options)
+    }
+
+    /// A table fitted to the width, with a header row and no borders.
+    pub fn table(&self, header: &[&str]) -> Table {
+        let mut table = Table::new();
+        table
+            .load_preset(comfy_table::presets::NOTHING)
+            .set_content_arrangement(ContentArrangement::Dynamic)
+            .set_width(u16::try_from(self.width).unwrap_or(u16::MAX))
+            .set_header(header.iter().map(|h| self.paint(Paint::Heading, h)));
+        table
+    }
+}
+
+/// A table as text, without the padding comfy-table leaves at the ends of lines.
+pub fn render(table: &Table) -> String {
+    table
+        .lines()
+        .map(|line| line.trim_end().to_string())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The last part of a display path (`System.evtx#12`, `CBS.log:15`): enough to find the line
+/// in a table; the full path is in `inputs` and the JSON.
+pub fn file_part(location: &str) -> &str {
+    location.rsplit(['/', '\\', '!']).next().unwrap_or(location)
+}
+
+/// `path` at most `max` characters, shortened from the left (`…/demo/CBS.log:15`): the file
+/// name and place, which tell the file apart, are kept.
+pub fn shorten_path(path: &str, max: usize) -> String {
+    let count = path.chars().count();
+    if count <= max || max < 8 {
+        return path.to_string();
+    }
+    let tail: String = path.chars().skip(count - (max - 1)).collect();
+    // Cut at a folder boundary when one is near, so no name is left half.
+    let cut = tail
+        .find(['/', '\\', '!'])
+        .filter(|i| *i < tail.len() / 2)
+        .map_or(0, |i| i);
+    format!("…{}", &tail[cut..])
+}
+
+/// `text` on one line, at most `max` characters (`…` marks the cut).
+pub fn clip(text: &str, max: usize) -> String {
+    let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one_line.chars().count() <= max {
+        one_line
+    } else {
+        format!("{}…", one_line.chars().take(max.saturating_sub(1)).collect::<String>())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{clip, shorten_path, Layout, Paint};
+
+    #[test]
+    fn paths_are_shortened_from_the_left_keeping_the_file() {
+        let path = "fixtures/tickets/024-0x8078012d-0x8007045d-io-error-ja/ticket.txt:4";
+        let short = shorten_path(path, 30);
+        assert!(short.chars().count() <= 30, "{short}");
+        assert!(short.starts_with('…') && short.ends_with("/ticket.txt:4"), "{short}");
+        assert_eq!(shorten_path("CBS.log:15", 30), "CBS.log:15");
+    }
+
+    #[test]
+    fn wrapping_keeps_every_line_within_the_width() {
+        let layout = Layout::plain(40);
+        let text =
+            "SFC found corrupt system files it could not repair (vssapi.dll); DISM found component store corruption";
+        let wrapped = layout.wrap("   Why: ", 8, text);
+        assert!(wrapped.lines().all(|l| l.chars().count() <= 40), "{wrapped}");
+        assert!(wrapped.lines().skip(1).all(|l| l.starts_with("        ")), "{wrapped}");
+        assert_eq!(clip("a  b\nc", 10), "a b c");
+    }
+
+    #[test]
+    fn colour_only_when_asked() {
+        assert_eq!(Layout::plain(80).paint(Paint::Bad, "FAILED"), "FAILED");
+        let coloured = Layout { width: 80, color: true }.paint(Paint::Bad, "FAILED");
+        assert_eq!(coloured, "\x1b[1;31mFAILED\x1b[0m");
+    }
+}

@@ -1,0 +1,49 @@
+//! What people read: every reference and reason printed is public, tables fit the terminal,
+//! colour only where it belongs.
+
+use crate::util::run;
+
+/// Words that only the project's own files, corpus or seed write-ups would explain.
+const PRIVATE: &[&str] = &[
+    "seed",
+    "docs/research",
+    "shared/",
+    "windows-knowledge",
+    "japanese-formats",
+    "catalogue",
+    "corpus",
+    "causes.md",
+    "event-catalog",
+    ".md §",
+];
+
+fn assert_public(what: &str, text: &str) {
+    let lower = text.to_lowercase();
+    for word in PRIVATE {
+        assert!(!lower.contains(word), "{what} cites a private source ({word}):\n{text}");
+    }
+}
+
+#[test]
+fn everything_rules_explain_and_the_harmless_catalogue_print_is_public() {
+    let rules = run(&["rules"]);
+    assert_eq!(rules.code, 0);
+    assert_public("rules", &rules.stdout);
+    let codes: Vec<String> = rules
+        .stdout
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|c| crate::util::rule_code(c))
+        .map(str::to_string)
+        .collect();
+    assert!(codes.len() >= 19, "{codes:?}");
+    for code in &codes {
+        let explain = run(&["explain", code]);
+        assert_eq!(explain.code, 0, "{code}");
+        assert_public(code, &explain.stdout);
+        assert!(explain.stdout.contains("http"), "{code} has no public link");
+    }
+    for reason in backupdiag::signals::tables::harmless_reasons() {
+        assert_public("harmless reason", reason);
+    }
+}
