@@ -90,7 +90,9 @@ enum CliCommand {
     /// Print one rule: what it detects, why it matters, what to check, how to repair.
     #[command(after_help = with_exit_codes(EXPLAIN_EXAMPLES))]
     Explain {
-        /// The rule code (SVC001) or its cause id (required-service-disabled).
+        /// A rule code (SVC001), a cause id (required-service-disabled), or an error code
+        /// (0x8007045D, 1117, -2147023779).
+        #[arg(allow_hyphen_values = true)]
         code: String,
     },
     /// List what was found under the given paths and what was read from each file.

@@ -100,12 +100,15 @@ fn explain(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> io::Result<ExitStatus> {
-    match rules::find(code) {
-        Some(rule) => report::rules::write_explain(rule, layout, out).map(|()| ExitStatus::Success),
+    if let Some(rule) = rules::find(code) {
+        return report::rules::write_explain(rule, layout, out).map(|()| ExitStatus::Success);
+    }
+    match model::codes::parse_query(code).and_then(model::codes::lookup) {
+        Some(info) => report::rules::write_code(info, layout, out).map(|()| ExitStatus::Success),
         None => {
             writeln!(
                 err,
-                "backupdiag: no rule with code or cause id '{code}' (see 'backupdiag rules')"
+                "backupdiag: '{code}' is no rule code, cause id or error code backupdiag knows (see 'backupdiag rules')"
             )?;
             Ok(ExitStatus::Failure)
         }

@@ -73,6 +73,20 @@ pub fn lookup(code: u32) -> Option<&'static CodeInfo> {
     })
 }
 
+/// A code as a user types it: `0x8007045D` (any case), `1117` (a Win32 number), `2147943517`
+/// or `-2147023779` (the HRESULT as a decimal, signed as .NET and PowerShell print it).
+pub fn parse_query(text: &str) -> Option<u32> {
+    let text = text.trim();
+    if let Some(hex) = text.strip_prefix("0x").or_else(|| text.strip_prefix("0X")) {
+        return u32::from_str_radix(hex, 16).ok();
+    }
+    if let Some(negative) = text.strip_prefix('-') {
+        let value: i64 = negative.parse().ok()?;
+        return i32::try_from(-value).ok().map(|v| v as u32);
+    }
+    text.parse::<u32>().ok()
+}
+
 /// The codes that point to `cause` with at least `min` weight.
 pub fn pointing_to(cause: &str, min: f64) -> Vec<u32> {
     all()
@@ -100,6 +114,16 @@ mod tests {
         values.sort_unstable();
         values.dedup();
         assert_eq!(values.len(), table.len(), "each code once");
+    }
+
+    #[test]
+    fn codes_are_typed_in_every_spelling() {
+        for text in ["0x8007045D", "0x8007045d", "2147943517", "-2147023779"] {
+            assert_eq!(super::parse_query(text), Some(0x8007_045d), "{text}");
+        }
+        assert_eq!(super::parse_query("1117"), Some(1117));
+        assert_eq!(lookup(1117).map(|c| c.value), Some(0x8007_045d));
+        assert_eq!(super::parse_query("SVC001"), None);
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 use std::io::{self, Write};
 
+use crate::model::codes::CodeInfo;
 use crate::rules::{Rule, RULES};
 
 use super::layout::Layout;
@@ -35,4 +36,32 @@ pub fn write_explain(rule: &Rule, layout: &Layout, out: &mut dyn Write) -> io::R
         writeln!(out, "  - {reference}")?;
     }
     Ok(())
+}
+
+/// Everything about one error code: its name and messages, where they come from, and the
+/// causes and rules it feeds.
+pub fn write_code(info: &CodeInfo, layout: &Layout, out: &mut dyn Write) -> io::Result<()> {
+    let win32 = info.win32.map(|n| format!(" (Win32 error {n})")).unwrap_or_default();
+    writeln!(out, "{}{win32}", info.label())?;
+    let signed = info.value as i32;
+    writeln!(out, "decimal: {} (signed: {signed})\n", info.value)?;
+    if let Some(en) = &info.en {
+        writeln!(out, "{}\n", layout.wrap("", 0, en))?;
+    }
+    if let Some(ja) = &info.ja {
+        writeln!(out, "{}\n", layout.wrap("Japanese: ", 10, ja))?;
+    }
+    if info.causes.is_empty() {
+        writeln!(out, "Points to no cause on its own.")?;
+    } else {
+        writeln!(out, "Points to (weight: how specific the code is for the cause):")?;
+        for (cause, weight) in &info.causes {
+            let rule = RULES
+                .iter()
+                .find(|r| r.cause.id() == *cause)
+                .map_or("no rule yet", |r| r.code);
+            writeln!(out, "  {cause:<42} {weight:.2}  {rule}")?;
+        }
+    }
+    writeln!(out, "\nSource: {}", info.source)
 }

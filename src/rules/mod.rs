@@ -221,4 +221,31 @@ mod tests {
         let order: Vec<&str> = ranked.iter().map(|(h, _)| h.rule).collect();
         assert_eq!(order, ["DSK001", "DSK002", "SVC001", "SEC002"]);
     }
+
+    /// Every rule takes its codes from the code table: no rule file writes a code literal
+    /// (`0x8007_0422`); codes in explanation texts are words, not evidence.
+    #[test]
+    fn no_rule_keeps_its_own_list_of_codes() {
+        let sources = [
+            ("restore.rs", include_str!("restore.rs")),
+            ("security.rs", include_str!("security.rs")),
+            ("services.rs", include_str!("services.rs")),
+            ("servicing.rs", include_str!("servicing.rs")),
+            ("storage.rs", include_str!("storage.rs")),
+            ("vss.rs", include_str!("vss.rs")),
+            ("catalog.rs", include_str!("catalog.rs")),
+        ];
+        for (file, source) in sources {
+            for (number, line) in source.lines().enumerate() {
+                let code = line.split("//").next().unwrap_or_default();
+                let literal = code.match_indices("0x").any(|(at, _)| {
+                    let digits = &code[at + 2..];
+                    digits.len() >= 9
+                        && digits.as_bytes()[4] == b'_'
+                        && digits[..4].chars().all(|c| c.is_ascii_hexdigit())
+                });
+                assert!(!literal, "{file}:{}: a code literal in a rule: {line}", number + 1);
+            }
+        }
+    }
 }

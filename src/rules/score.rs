@@ -345,6 +345,12 @@ impl Analysis<'_> {
             .collect()
     }
 
+    /// The VSS error signals whose code points to `cause` with at least `min` weight.
+    pub fn vss_errors_pointing_to(&self, cause: Cause, min: f64) -> Vec<&Signal> {
+        let codes = crate::model::codes::pointing_to(&cause.id(), min);
+        self.select(|k| matches!(k, SignalKind::VssError { code: Some(code), .. } if codes.contains(code)))
+    }
+
     /// The first successful backup after `time`.
     pub fn success_after(&self, time: Timestamp) -> Option<Timestamp> {
         self.runs

@@ -13,15 +13,8 @@ use super::{Assessment, Cause};
 pub fn system_files_corrupt(a: &Analysis<'_>) -> Option<Assessment> {
     let cannot = a.select(|k| matches!(k, SignalKind::SfcCannotRepair { .. }));
     let detected = a.select(|k| matches!(k, SignalKind::CheckSur { detected: Some(n), .. } if *n > 0));
-    let module = a.select(|k| {
-        matches!(
-            k,
-            SignalKind::VssError {
-                code: Some(0x8007_007e),
-                ..
-            }
-        )
-    });
+    // VSS failing with a code that names corrupt files (0x8007007E module not found, ...).
+    let module = a.vss_errors_pointing_to(Cause::SystemFilesCorrupt, 0.3);
     if cannot.is_empty() && detected.is_empty() && module.is_empty() {
         return None;
     }
@@ -35,7 +28,14 @@ pub fn system_files_corrupt(a: &Analysis<'_>) -> Option<Assessment> {
         );
     }
     s.support_if(0.25, "DISM found component store corruption", &detected);
-    s.support_if(0.15, "VSS could not load a module (0x8007007e)", &module);
+    s.support_if(
+        0.15,
+        format!(
+            "VSS failed with {} (a file it loads is missing or damaged)",
+            codes_of(&module)
+        ),
+        &module,
+    );
     let since = s.first();
     s.explain(a, &codes_for(Cause::SystemFilesCorrupt), since, None);
     let repaired = a.select(|k| {
@@ -205,4 +205,17 @@ pub fn pending_reboot(a: &Analysis<'_>) -> Option<Assessment> {
         s.resolved(boot, format!("rebooted and a backup succeeded on {}", day(success)));
     }
     Some(s)
+}
+
+/// The codes of VSS error signals, as `0x8007007e, ...`.
+fn codes_of(signals: &[&crate::signals::Signal]) -> String {
+    let mut codes: Vec<String> = signals
+        .iter()
+        .filter_map(|s| match s.kind {
+            SignalKind::VssError { code: Some(code), .. } => Some(format!("{code:#010x}")),
+            _ => None,
+        })
+        .collect();
+    codes.dedup();
+    codes.join(", ")
 }

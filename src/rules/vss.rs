@@ -85,18 +85,21 @@ pub fn requester_com_security(a: &Analysis<'_>) -> Option<Assessment> {
 
 /// VSS cannot create its COM classes (VSS 22, 32, 12292; 8193 with REGDB_E_CLASSNOTREG).
 pub fn vss_com_registration_broken(a: &Analysis<'_>) -> Option<Assessment> {
-    let broken = a.select(|k| {
+    let mut broken = a.select(|k| {
         matches!(
             k,
             SignalKind::VssError {
                 id: 22 | 32 | 12292,
                 ..
-            } | SignalKind::VssError {
-                code: Some(0x8004_0154 | 0x8008_0005),
-                ..
             }
         )
     });
+    // 8193 and others with a code that names a class not registered (REGDB_E_CLASSNOTREG, ...).
+    for signal in a.vss_errors_pointing_to(Cause::VssComRegistrationBroken, 0.3) {
+        if !broken.iter().any(|b| std::ptr::eq(*b, signal)) {
+            broken.push(signal);
+        }
+    }
     if broken.is_empty() {
         return None;
     }

@@ -535,7 +535,9 @@ fn rules_and_explain_come_from_the_registry() {
     assert!(explain.stdout.contains("\n\nWhat to check: "), "{}", explain.stdout);
     let unknown = run(&["explain", "NOPE01"]);
     assert_eq!(unknown.code, 2);
-    assert!(unknown.stderr.contains("no rule with code or cause id 'NOPE01'"));
+    assert!(unknown
+        .stderr
+        .contains("'NOPE01' is no rule code, cause id or error code"));
     let by_cause = run(&["explain", "system-files-corrupt"]);
     assert_eq!(by_cause.code, 0, "{}", by_cause.stderr);
     assert!(by_cause.stdout.starts_with("SYS001"), "{}", by_cause.stdout);

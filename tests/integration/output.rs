@@ -47,3 +47,22 @@ fn everything_rules_explain_and_the_harmless_catalogue_print_is_public() {
         assert_public("harmless reason", reason);
     }
 }
+
+#[test]
+fn explain_reads_an_error_code_in_every_spelling() {
+    for spelling in ["0x8007045D", "0x8007045d", "1117", "-2147023779", "2147943517"] {
+        let out = run(&["explain", spelling]);
+        assert_eq!(out.code, 0, "{spelling}: {}", out.stderr);
+        assert!(
+            out.stdout.starts_with("0x8007045d ERROR_IO_DEVICE (Win32 error 1117)"),
+            "{}",
+            out.stdout
+        );
+        assert!(out.stdout.contains("disk-io-error"), "{}", out.stdout);
+        assert!(out.stdout.contains("DSK001"), "{}", out.stdout);
+        assert!(out.stdout.contains("Source: https://"), "{}", out.stdout);
+    }
+    let unknown = run(&["explain", "0x12345678"]);
+    assert_eq!(unknown.code, 2);
+    assert!(unknown.stderr.contains("'0x12345678'"), "{}", unknown.stderr);
+}
