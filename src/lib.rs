@@ -8,6 +8,7 @@ pub mod case;
 pub mod cli;
 pub mod config;
 pub mod diagnose;
+pub mod history;
 pub mod input;
 pub mod model;
 pub mod parse;

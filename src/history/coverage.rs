@@ -1,13 +1,9 @@
-//! Which logs the case holds, and for each missing one the diagnoses it would decide and the
-//! exact command to collect it.
+//! Which logs the case holds, and the command that collects each kind.
 
 use serde::Serialize;
 
 use crate::case::Case;
 use crate::model::SourceKind;
-use crate::rules::RULES;
-
-use super::Analysis;
 
 /// Kinds of collected log the rules rely on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -68,20 +64,6 @@ impl LogKind {
     }
 }
 
-/// A log that was not provided.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct CoverageGap {
-    /// Which log.
-    pub log: LogKind,
-    /// The rules that could not be fully assessed without it.
-    pub rules: Vec<&'static str>,
-    /// How to collect it.
-    pub command: &'static str,
-    /// Files given for it that were empty.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub empty: Vec<String>,
-}
-
 /// The kinds of log present in the case.
 pub fn logs_present(case: &Case) -> Vec<LogKind> {
     let mut present = Vec::new();
@@ -132,34 +114,8 @@ fn evtx_kind(case: &Case, path: &str) -> Option<LogKind> {
     }
 }
 
-/// Every missing log some rule needs.
-pub fn gaps(analysis: &Analysis<'_>) -> Vec<CoverageGap> {
-    let mut gaps: Vec<CoverageGap> = Vec::new();
-    for rule in RULES {
-        for need in rule.needs.iter().filter(|n| !analysis.has(**n)) {
-            match gaps.iter_mut().find(|g| g.log == *need) {
-                Some(gap) => gap.rules.push(rule.code),
-                None => gaps.push(CoverageGap {
-                    log: *need,
-                    rules: vec![rule.code],
-                    command: need.command(),
-                    empty: Vec::new(),
-                }),
-            }
-        }
-    }
-    for file in analysis.case.files.iter().filter(|f| f.empty) {
-        let by_name = kind_by_name(&file.path);
-        if let Some(gap) = gaps.iter_mut().find(|g| Some(g.log) == by_name) {
-            gap.empty.push(file.path.to_string());
-        }
-    }
-    gaps.sort_by_key(|g| g.log);
-    gaps
-}
-
 /// The log a file's name says it is (for empty files, which have no content to tell).
-fn kind_by_name(path: &str) -> Option<LogKind> {
+pub fn kind_by_name(path: &str) -> Option<LogKind> {
     let name = path
         .rsplit(['/', '\\', '!'])
         .next()

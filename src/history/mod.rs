@@ -1,19 +1,18 @@
-//! Fifth stage: from the case and its signals to a diagnosis: backup runs, the machine's
-//! history (milestones), the rules' hypotheses ranked by confidence, the harmless events named,
-//! and which logs are missing to decide more.
+//! Fifth stage: what the rules read, computed once from the case and its signals: the backup
+//! runs, the machine's history (milestones), the harmless events, and which logs are present.
 
-mod coverage;
+pub mod coverage;
 mod harmless;
 mod milestones;
 mod runs;
 
-use serde::Serialize;
+use jiff::Timestamp;
 
 use crate::case::Case;
-use crate::rules::{self, Hypothesis};
-use crate::signals::{self, Signal};
+use crate::model::Cause;
+use crate::signals::{self, Signal, SignalKind};
 
-pub use coverage::{CoverageGap, LogKind};
+pub use coverage::{logs_present, LogKind};
 pub use harmless::HarmlessGroup;
 pub use milestones::{Milestone, MilestoneKind};
 pub use runs::BackupRun;
@@ -29,6 +28,10 @@ pub struct Analysis<'a> {
     pub runs: Vec<BackupRun>,
     /// Which kinds of log the case holds.
     pub logs: Vec<LogKind>,
+    /// The machine's history, in time order.
+    pub milestones: Vec<Milestone>,
+    /// Events known to be harmless, grouped.
+    pub harmless: Vec<HarmlessGroup>,
 }
 
 impl<'a> Analysis<'a> {
@@ -37,12 +40,17 @@ impl<'a> Analysis<'a> {
         let signals = signals::recognize(case);
         let runs = runs::backup_runs(&signals);
         let logs = coverage::logs_present(case);
-        Analysis {
+        let harmless = harmless::groups(&signals);
+        let mut analysis = Analysis {
             case,
             signals,
             runs,
             logs,
-        }
+            milestones: Vec::new(),
+            harmless,
+        };
+        analysis.milestones = milestones::history(&analysis);
+        analysis
     }
 
     /// The failed runs.
@@ -54,37 +62,42 @@ impl<'a> Analysis<'a> {
     pub fn has(&self, log: LogKind) -> bool {
         self.logs.contains(&log)
     }
-}
 
-/// The machine's history as the rules see it.
-pub fn milestones_of(analysis: &Analysis<'_>) -> Vec<Milestone> {
-    milestones::history(analysis)
-}
+    /// The signals `select` picks.
+    pub fn select(&self, select: impl Fn(&SignalKind) -> bool) -> Vec<&Signal> {
+        self.signals.iter().filter(|s| select(&s.kind)).collect()
+    }
 
-/// The whole diagnosis of a case.
-#[derive(Debug, Serialize)]
-pub struct Diagnosis {
-    /// Hypotheses, best first.
-    pub hypotheses: Vec<Hypothesis>,
-    /// The machine's history, in time order.
-    pub milestones: Vec<Milestone>,
-    /// Backup runs seen.
-    pub backups: Vec<BackupRun>,
-    /// Events known to be harmless, grouped.
-    pub harmless: Vec<HarmlessGroup>,
-    /// Logs that were not provided, and what they would decide.
-    pub coverage: Vec<CoverageGap>,
-}
+    /// The failed runs whose code (or inner code) points to `cause` with at least `min` weight
+    /// in the code table.
+    pub fn failures_pointing_to(&self, cause: Cause, min: f64) -> Vec<&BackupRun> {
+        let codes = crate::model::codes::pointing_to(&cause.id(), min);
+        self.failures()
+            .filter(|r| codes.iter().any(|c| r.has_code(*c)))
+            .collect()
+    }
 
-/// Diagnoses a case.
-pub fn diagnose(case: &Case) -> Diagnosis {
-    let analysis = Analysis::new(case);
-    let hypotheses = rules::evaluate(&analysis);
-    Diagnosis {
-        milestones: milestones::history(&analysis),
-        harmless: harmless::groups(&analysis.signals),
-        coverage: coverage::gaps(&analysis),
-        backups: analysis.runs.clone(),
-        hypotheses,
+    /// The VSS error signals whose code points to `cause` with at least `min` weight.
+    pub fn vss_errors_pointing_to(&self, cause: Cause, min: f64) -> Vec<&Signal> {
+        let codes = crate::model::codes::pointing_to(&cause.id(), min);
+        self.select(|k| matches!(k, SignalKind::VssError { code: Some(code), .. } if codes.contains(code)))
+    }
+
+    /// The first successful backup after `time`.
+    pub fn success_after(&self, time: Timestamp) -> Option<Timestamp> {
+        self.runs
+            .iter()
+            .filter(|r| r.succeeded)
+            .find_map(|r| r.at.filter(|at| *at > time))
+    }
+
+    /// The failures that stand at collection time: the last timed run when it failed, and
+    /// every failure stated without a time (a dialog, an undated paste: the user's present).
+    pub fn current_failures(&self) -> Vec<&BackupRun> {
+        let mut current: Vec<&BackupRun> = self.runs.iter().filter(|r| !r.succeeded && r.at.is_none()).collect();
+        if let Some(last) = self.runs.iter().rev().find(|r| r.at.is_some()).filter(|r| !r.succeeded) {
+            current.push(last);
+        }
+        current
     }
 }

@@ -1,5 +1,5 @@
-//! Stable cause ids, used in JSON output. The first group has rules; the second group's ids
-//! are fixed now so nothing is renamed when their rules come.
+//! Stable cause ids, used in JSON output and by the code table. Most have a rule; the others'
+//! ids are fixed now so nothing is renamed when their rules come.
 
 use serde::Serialize;
 

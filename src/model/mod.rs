@@ -1,6 +1,7 @@
 //! The data model every parser produces and every later stage reads: timed [`Event`]s on a
 //! UTC or local clock, untimed [`Fact`]s, and [`Notice`]s about the inputs themselves.
 
+mod cause;
 pub mod codes;
 mod event;
 mod fact;
@@ -8,6 +9,7 @@ pub mod messages;
 mod notice;
 mod time;
 
+pub use cause::Cause;
 pub use event::{Certainty, Event, Fields, FieldsFrom, Interner, Level, Location, Origin, SourceKind};
 pub use fact::{Fact, FactKind, MachineKey, ProviderInfo, VssListing, WriterState};
 pub use notice::{Notice, Severity};

@@ -8,7 +8,8 @@ use comfy_table::Cell;
 use jiff::tz::TimeZone;
 
 use crate::case::{Case, ClockBasis};
-use crate::diagnose::{BackupRun, Diagnosis};
+use crate::diagnose::Diagnosis;
+use crate::history::BackupRun;
 use crate::model::EventTime;
 use crate::rules::{Hypothesis, Level, RepairStep, Risk, Status};
 

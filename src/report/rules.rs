@@ -19,13 +19,13 @@ pub fn write_list(layout: &Layout, out: &mut dyn Write) -> io::Result<()> {
 /// Everything about one rule.
 pub fn write_explain(rule: &Rule, layout: &Layout, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "{}  {}\ncause: {}\n", rule.code, rule.title, rule.cause.id())?;
-    // One paragraph per part, each keeping its label.
-    let text = rule
-        .explanation
-        .replace(" Why it matters: ", "\nWhy it matters: ")
-        .replace(" What to check: ", "\nWhat to check: ");
-    for paragraph in text.split('\n') {
-        writeln!(out, "{}\n", layout.wrap("", 0, paragraph))?;
+    let parts = [
+        ("Detects: ", rule.explanation.detects),
+        ("Why it matters: ", rule.explanation.why),
+        ("What to check: ", rule.explanation.check),
+    ];
+    for (label, text) in parts {
+        writeln!(out, "{}\n", layout.wrap(label, 0, text))?;
     }
     writeln!(out, "Repair, in order:")?;
     super::analysis_table::write_repair(rule.repair, 2, layout, out)?;

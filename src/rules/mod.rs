@@ -3,23 +3,23 @@
 //! explanation, references and repair steps. `backupdiag rules` and `explain CODE` are
 //! generated from the table.
 
-mod catalog;
-mod cause;
-mod restore;
+mod backup;
+mod boot;
+mod disk;
+mod repair;
 mod score;
 mod security;
 mod services;
-mod servicing;
-mod storage;
+mod system;
+mod usb;
 mod vss;
 
 use serde::Serialize;
 
-use crate::diagnose::{Analysis, LogKind};
+use crate::history::{Analysis, LogKind};
 use crate::signals::Evidence;
 
-pub use catalog::RULES;
-pub use cause::Cause;
+pub use crate::model::Cause;
 pub use score::Assessment;
 
 /// How risky a repair step is.
@@ -61,8 +61,9 @@ pub struct Rule {
     /// One line.
     pub title: &'static str,
     /// What it detects, why it matters, what to check.
-    pub explanation: &'static str,
-    /// Where its facts come from.
+    pub explanation: Explanation,
+    /// Public pages a user can open (printed by `explain`); the sources of its facts are in
+    /// the doc comments of its check.
     pub references: &'static [&'static str],
     /// Ordered repair steps.
     pub repair: &'static [RepairStep],
@@ -71,6 +72,41 @@ pub struct Rule {
     /// The check.
     pub check: fn(&Analysis<'_>) -> Option<Assessment>,
 }
+
+/// A rule's explanation, in three parts.
+#[derive(Debug, Clone, Copy)]
+pub struct Explanation {
+    /// What it detects, in the logs' own terms.
+    pub detects: &'static str,
+    /// Why that breaks backups.
+    pub why: &'static str,
+    /// What to check first.
+    pub check: &'static str,
+}
+
+/// Every rule, sorted by code: the registry `rules`, `explain`, README's rule table and the
+/// diagnosis read. A rule's metadata sits next to its check in the file of its family.
+pub const RULES: &[Rule] = &[
+    backup::BKP001,
+    boot::BOOT001,
+    boot::BOOT002,
+    disk::DSK001,
+    disk::DSK002,
+    disk::DSK003,
+    security::SEC001,
+    security::SEC002,
+    services::SVC001,
+    system::SYS001,
+    system::SYS002,
+    system::SYS003,
+    usb::USB001,
+    vss::VSS001,
+    vss::VSS002,
+    vss::VSS003,
+    vss::VSS004,
+    vss::VSS005,
+    vss::VSS006,
+];
 
 /// Confidence level names: high >= 0.75, medium >= 0.5, low below.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -227,13 +263,14 @@ mod tests {
     #[test]
     fn no_rule_keeps_its_own_list_of_codes() {
         let sources = [
-            ("restore.rs", include_str!("restore.rs")),
+            ("backup.rs", include_str!("backup.rs")),
+            ("boot.rs", include_str!("boot.rs")),
+            ("disk.rs", include_str!("disk.rs")),
             ("security.rs", include_str!("security.rs")),
             ("services.rs", include_str!("services.rs")),
-            ("servicing.rs", include_str!("servicing.rs")),
-            ("storage.rs", include_str!("storage.rs")),
+            ("system.rs", include_str!("system.rs")),
+            ("usb.rs", include_str!("usb.rs")),
             ("vss.rs", include_str!("vss.rs")),
-            ("catalog.rs", include_str!("catalog.rs")),
         ];
         for (file, source) in sources {
             for (number, line) in source.lines().enumerate() {
@@ -247,5 +284,30 @@ mod tests {
                 assert!(!literal, "{file}:{}: a code literal in a rule: {line}", number + 1);
             }
         }
+    }
+
+    #[test]
+    fn codes_are_unique_sorted_and_every_rule_is_documented() {
+        for pair in super::RULES.windows(2) {
+            assert!(pair[0].code < pair[1].code, "{} then {}", pair[0].code, pair[1].code);
+        }
+        for rule in super::RULES {
+            let e = rule.explanation;
+            assert!(
+                !e.detects.is_empty() && !e.why.is_empty() && !e.check.is_empty(),
+                "{}",
+                rule.code
+            );
+            assert!(
+                !rule.references.is_empty() && !rule.repair.is_empty() && !rule.needs.is_empty(),
+                "{}",
+                rule.code
+            );
+            assert!(rule.references.iter().all(|r| r.contains("http")), "{}", rule.code);
+        }
+        let mut causes: Vec<_> = super::RULES.iter().map(|r| r.cause).collect();
+        causes.sort();
+        causes.dedup();
+        assert_eq!(causes.len(), super::RULES.len(), "one rule per cause");
     }
 }

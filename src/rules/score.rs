@@ -5,8 +5,8 @@ use std::collections::HashSet;
 
 use jiff::{SignedDuration, Timestamp};
 
-use crate::diagnose::{Analysis, BackupRun, LogKind};
-use crate::signals::{Evidence, Signal, SignalKind};
+use crate::history::{Analysis, BackupRun, LogKind, Milestone};
+use crate::signals::{Evidence, Signal};
 
 use super::{Cause, Hypothesis, Level, Rule, Status};
 
@@ -64,26 +64,36 @@ impl Default for Assessment {
 }
 
 impl Assessment {
-    /// Adds supporting evidence worth `weight`.
-    pub fn support<'s>(
+    /// Adds supporting evidence worth `weight`: signals, milestones or backup runs, each cited
+    /// with its evidence and time.
+    pub fn support<'s, C: Cites + 's>(
         &mut self,
         weight: f64,
         reason: impl Into<String>,
-        signals: impl IntoIterator<Item = &'s Signal>,
+        cited: impl IntoIterator<Item = &'s C>,
     ) {
         self.points += weight;
         self.reasons.push(reason.into());
-        for signal in signals {
+        for item in cited {
             self.own_evidence = true;
-            match signal.time {
+            match item.at() {
                 Some(time) => {
                     self.first = Some(self.first.map_or(time, |f| f.min(time)));
                     self.last = Some(self.last.map_or(time, |l| l.max(time)));
                 }
                 None => self.untimed = true,
             }
-            self.evidence.add(&signal.evidence);
+            for evidence in item.evidence() {
+                self.evidence.add(evidence);
+            }
         }
+    }
+
+    /// Adds a reason worth `weight` that cites nothing of its own (a consequence of evidence
+    /// already cited).
+    pub fn add(&mut self, weight: f64, reason: impl Into<String>) {
+        self.points += weight;
+        self.reasons.push(reason.into());
     }
 
     /// Adds supporting evidence worth `weight` when there is any.
@@ -264,6 +274,41 @@ impl Assessment {
     }
 }
 
+/// Something a rule can cite: its evidence, and when (for ordering; `None` when untimed).
+pub trait Cites {
+    /// When it happened, as the diagnosis orders.
+    fn at(&self) -> Option<Timestamp>;
+    /// The places that show it.
+    fn evidence(&self) -> &[Evidence];
+}
+
+impl Cites for Signal {
+    fn at(&self) -> Option<Timestamp> {
+        self.time
+    }
+    fn evidence(&self) -> &[Evidence] {
+        std::slice::from_ref(&self.evidence)
+    }
+}
+
+impl Cites for Milestone {
+    fn at(&self) -> Option<Timestamp> {
+        Milestone::at(self)
+    }
+    fn evidence(&self) -> &[Evidence] {
+        &self.evidence
+    }
+}
+
+impl Cites for BackupRun {
+    fn at(&self) -> Option<Timestamp> {
+        self.at
+    }
+    fn evidence(&self) -> &[Evidence] {
+        &self.evidence
+    }
+}
+
 /// The evidence a hypothesis shows: each place once, the first [`EVIDENCE_SHOWN`] kept. A set
 /// of places makes adding linear in the evidence, however much a damaged system logs (SFC
 /// writes one `[SR] Cannot repair` line per file).
@@ -328,46 +373,6 @@ pub fn from_codes_alone(cause: Cause, analysis: &Analysis<'_>, covered: &[usize]
 /// credits failures with.
 pub fn codes_for(cause: Cause) -> Vec<u32> {
     crate::model::codes::pointing_to(&cause.id(), 0.1)
-}
-
-impl Analysis<'_> {
-    /// The signals `select` picks.
-    pub fn select(&self, select: impl Fn(&SignalKind) -> bool) -> Vec<&Signal> {
-        self.signals.iter().filter(|s| select(&s.kind)).collect()
-    }
-
-    /// The failed runs whose code (or inner code) points to `cause` with at least `min` weight
-    /// in the code table.
-    pub fn failures_pointing_to(&self, cause: Cause, min: f64) -> Vec<&BackupRun> {
-        let codes = crate::model::codes::pointing_to(&cause.id(), min);
-        self.failures()
-            .filter(|r| codes.iter().any(|c| r.has_code(*c)))
-            .collect()
-    }
-
-    /// The VSS error signals whose code points to `cause` with at least `min` weight.
-    pub fn vss_errors_pointing_to(&self, cause: Cause, min: f64) -> Vec<&Signal> {
-        let codes = crate::model::codes::pointing_to(&cause.id(), min);
-        self.select(|k| matches!(k, SignalKind::VssError { code: Some(code), .. } if codes.contains(code)))
-    }
-
-    /// The first successful backup after `time`.
-    pub fn success_after(&self, time: Timestamp) -> Option<Timestamp> {
-        self.runs
-            .iter()
-            .filter(|r| r.succeeded)
-            .find_map(|r| r.at.filter(|at| *at > time))
-    }
-
-    /// The failures that stand at collection time: the last timed run when it failed, and
-    /// every failure stated without a time (a dialog, an undated paste: the user's present).
-    pub fn current_failures(&self) -> Vec<&BackupRun> {
-        let mut current: Vec<&BackupRun> = self.runs.iter().filter(|r| !r.succeeded && r.at.is_none()).collect();
-        if let Some(last) = self.runs.iter().rev().find(|r| r.at.is_some()).filter(|r| !r.succeeded) {
-            current.push(last);
-        }
-        current
-    }
 }
 
 #[cfg(test)]

@@ -1,10 +1,12 @@
 //! SEC001 security-software-interference, SEC002 malware-damage.
 
-use crate::diagnose::Analysis;
+use crate::history::{Analysis, LogKind};
 use crate::signals::tables::AntimalwareTrouble;
 use crate::signals::SignalKind;
 
-use super::Assessment;
+use super::repair::step;
+use super::{Assessment, Cause};
+use super::{Explanation, Risk, Rule};
 
 /// Words that name security products in installer and product names (English and Japanese).
 const SECURITY_WORDS: &[&str] = &[
@@ -65,6 +67,28 @@ pub fn security_software_interference(a: &Analysis<'_>) -> Option<Assessment> {
     Some(s)
 }
 
+/// SEC001: registered in `RULES`.
+pub const SEC001: Rule = Rule {
+    code: "SEC001",
+    cause: Cause::SecuritySoftwareInterference,
+    title: "An unfinished security-software update interferes with shadow copies",
+    explanation: Explanation {
+        detects: "a security product's installer waiting for a restart (MsiInstaller 1038 naming a security product) followed by backup failures before the next boot.",
+        why: "a half-finished update leaves old and new filter drivers loaded; snapshots fail (0x81000019) until the machine restarts.",
+        check: "the security product's own update status and whether it asks for a restart.",
+    },
+    references: &[
+        "libyal winevt-kb: sdengin2.dll message table, 0x810000F3 \"another program is accessing the files\" (https://github.com/libyal/winevt-kb/blob/main/docs/sources/message-files/MessageFile-sdengin2.dll.md)",
+        "Callback Technologies: why driver deinstallation or update requires a restart (https://www.callback.com/kb/articles/2-whydeinstallationorupdaterequirereboot)",
+    ],
+    repair: &[
+        step("Open the security product and finish its update (it may ask to restart a browser or the PC)", None, false, Risk::Low, None),
+        step("Restart Windows, then run the backup again", Some("shutdown /r /t 0"), false, Risk::Low, None),
+    ],
+    needs: &[LogKind::Application, LogKind::System],
+    check: security_software_interference,
+};
+
 /// Malware was detected: it may have damaged boot code, system files or services (seed story
 /// 001: a boot-sector infection, then a manual MBR repair and image restores).
 pub fn malware_damage(a: &Analysis<'_>) -> Option<Assessment> {
@@ -92,10 +116,9 @@ pub fn malware_damage(a: &Analysis<'_>) -> Option<Assessment> {
     ];
     let boot_sector = threats.iter().any(|t| BOOT_FAMILIES.iter().any(|f| t.contains(f)));
     if boot_sector {
-        s.support(
+        s.add(
             0.1,
             "the threat family attacks the boot sector (repairs from WinRE leave no event)",
-            std::iter::empty(),
         );
     }
     let trouble = |wanted: &[AntimalwareTrouble]| {
@@ -123,3 +146,25 @@ pub fn malware_damage(a: &Analysis<'_>) -> Option<Assessment> {
     s.cap(if stayed.is_empty() { 0.6 } else { 0.7 });
     Some(s)
 }
+
+/// SEC002: registered in `RULES`.
+pub const SEC002: Rule = Rule {
+    code: "SEC002",
+    cause: Cause::MalwareDamage,
+    title: "Malware was detected; it may have damaged boot code, services or system files",
+    explanation: Explanation {
+        detects: "antimalware detections (Microsoft Security Essentials 1116/1117 in the System log on Windows 7, Defender 1116/1117 in its Operational log later), removals that failed (1008/1118/1119: the threat likely stayed, which weighs more), and weakened protection (2001 signature update failed, 5001 real-time protection off).",
+        why: "boot-sector malware and its removal damage the MBR and boot configuration (repairs from WinRE leave no event), other families disable services or replace files; backups and restores fail afterwards.",
+        check: "what the threat family does, what was repaired by hand, and whether services and system files are intact.",
+    },
+    references: &[
+        "Microsoft Learn: Microsoft Defender Antivirus event IDs and error codes (https://learn.microsoft.com/defender-endpoint/troubleshoot-microsoft-defender-antivirus)",
+    ],
+    repair: &[
+        step("Run a full scan with current signatures (offline scan for boot-sector threats)", None, true, Risk::Low, None),
+        step("Check and repair system files", Some("sfc /scannow"), true, Risk::Low, None),
+        step("Check the start types of the services backups need", Some("sc qc wbengine & sc qc VSS & sc qc RpcSs"), false, Risk::Low, None),
+    ],
+    needs: &[LogKind::System, LogKind::Defender],
+    check: malware_damage,
+};

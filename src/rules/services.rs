@@ -1,10 +1,12 @@
 //! SVC001 required-service-disabled.
 
-use crate::diagnose::Analysis;
+use crate::history::{Analysis, LogKind};
 use crate::signals::SignalKind;
 
+use super::repair::step;
 use super::score::codes_for;
 use super::{Assessment, Cause};
+use super::{Explanation, Risk, Rule};
 
 /// Services Windows Backup and VSS need (seed story 001; Microsoft community threads on
 /// 0x80070422; `docs/research/causes.md`).
@@ -69,6 +71,30 @@ pub fn required_service_disabled(a: &Analysis<'_>) -> Option<Assessment> {
     resolution(a, &disabled, &mut s);
     Some(s)
 }
+
+/// SVC001: registered in `RULES`.
+pub const SVC001: Rule = Rule {
+    code: "SVC001",
+    cause: Cause::RequiredServiceDisabled,
+    title: "A service backups need is disabled",
+    explanation: Explanation {
+        detects: "Service Control Manager 7040 setting a required service to disabled (param4 holds the language-neutral key: RpcSs, wbengine, VSS, swprv, EventSystem, SENS, SDRSVC, CryptSvc), 7000/7001/7023 failures with error 1058 (disabled) or 1068 (dependency failed), and backups failing with 0x80070422 (HRESULT of 1058).",
+        why: "Windows Backup cannot start its engine or create shadow copies while these are disabled.",
+        check: "services.msc start types (RpcSs Automatic; wbengine, VSS, swprv, SDRSVC Manual; EventSystem and SENS Automatic) and what disabled them (cleanup tools, malware, an old image).",
+    },
+    references: &[
+        "Microsoft TechNet: Event ID 7040 — Basic Service Operations (https://technet.microsoft.com/en-us/library/dd349441(v=ws.10).aspx)",
+        "Microsoft Learn: Security guidelines for disabling system services in Windows Server (https://learn.microsoft.com/windows-server/security/windows-services/security-guidelines-for-disabling-system-services-in-windows-server)",
+        "Microsoft Learn: System Error Codes 1000-1299, ERROR_SERVICE_DISABLED 1058 (https://learn.microsoft.com/windows/win32/debug/system-error-codes--1000-1299-)",
+    ],
+    repair: &[
+        step("Set the services back to their default start types", Some("sc config wbengine start= demand & sc config VSS start= demand & sc config swprv start= demand & sc config SDRSVC start= demand & sc config EventSystem start= auto & sc config SENS start= auto"), true, Risk::Low, Some("RpcSs cannot be changed with sc while Windows runs if it was disabled: set HKLM\\SYSTEM\\CurrentControlSet\\Services\\RpcSs Start=2 from WinRE or regedit")),
+        step("Start them and run the backup again", Some("net start vss & net start swprv"), true, Risk::Low, None),
+        step("Find out what disabled them (cleanup or tuning tools, malware, a restored image)", None, false, Risk::Low, None),
+    ],
+    needs: &[LogKind::System, LogKind::Backup],
+    check: required_service_disabled,
+};
 
 /// Resolved when every service seen disabled was enabled again afterwards.
 fn resolution(a: &Analysis<'_>, disabled: &[&crate::signals::Signal], s: &mut Assessment) {

@@ -2,11 +2,13 @@
 //! VSS004 vss-com-registration-broken, VSS005 com-event-system-broken, VSS006
 //! shadow-storage-insufficient.
 
-use crate::diagnose::{Analysis, LogKind};
+use crate::history::{Analysis, LogKind};
 use crate::signals::SignalKind;
 
+use super::repair::step;
 use super::score::codes_for;
 use super::{Assessment, Cause};
+use super::{Explanation, Risk, Rule};
 
 fn timed_out(error: &str) -> bool {
     let lower = error.to_lowercase();
@@ -36,6 +38,30 @@ pub fn vss_writer_failed(a: &Analysis<'_>) -> Option<Assessment> {
     Some(s)
 }
 
+/// VSS001: registered in `RULES`.
+pub const VSS001: Rule = Rule {
+    code: "VSS001",
+    cause: Cause::VssWriterFailed,
+    title: "A VSS writer is in a failed state",
+    explanation: Explanation {
+        detects: "vssadmin list writers showing a writer with state [6] to [15] (VSS_WS_FAILED_AT_*) and a last error other than a timeout, with backups failing with writer or shadow copy codes (0x81000019, 0x800423F3/F4).",
+        why: "a failed writer makes the snapshot inconsistent or aborts it.",
+        check: "the writer's own service (System Writer = Cryptographic Services; Registry, COM+ REGDB, WMI writers) and the Application log around the failure.",
+    },
+    references: &[
+        "Microsoft Learn: Windows Server Backup may fail because of the SQL Server VSS writer (KB2615182) (https://learn.microsoft.com/troubleshoot/windows-server/backup-and-storage/backup-fails-vss-writer)",
+        "Microsoft Learn: VSS_WRITER_STATE enumeration, vss.h (https://learn.microsoft.com/windows/win32/api/vss/ne-vss-vss_writer_state)",
+        "Microsoft Learn: In-box VSS writers (https://learn.microsoft.com/windows/win32/vss/in-box-vss-writers)",
+    ],
+    repair: &[
+        step("List the writers and note the failed ones", Some("vssadmin list writers"), true, Risk::Low, None),
+        step("Restart the failed writer's service (System Writer: Cryptographic Services) or restart Windows to reset writer states", Some("net stop cryptsvc & net start cryptsvc"), true, Risk::Low, None),
+        step("Run the backup again; if the writer fails again, repair system files", Some("sfc /scannow"), true, Risk::Low, None),
+    ],
+    needs: &[LogKind::VssWriters, LogKind::Application],
+    check: vss_writer_failed,
+};
+
 /// A writer timed out (`Timed out` last error, VSS 12298 hold-writes, volsnap 8 flush timeout).
 pub fn vss_writer_timeout(a: &Analysis<'_>) -> Option<Assessment> {
     let writers = a.select(|k| matches!(k, SignalKind::WriterState { error, .. } if timed_out(error)));
@@ -60,6 +86,29 @@ pub fn vss_writer_timeout(a: &Analysis<'_>) -> Option<Assessment> {
     Some(s)
 }
 
+/// VSS002: registered in `RULES`.
+pub const VSS002: Rule = Rule {
+    code: "VSS002",
+    cause: Cause::VssWriterTimeout,
+    title: "A VSS writer timed out",
+    explanation: Explanation {
+        detects: "a writer whose last error is a timeout, VSS 12298 (writes could not be held) or volsnap 8 (flush and hold writes timed out).",
+        why: "heavy I/O or a slow disk keeps the snapshot from freezing in time; the backup fails or skips the writer.",
+        check: "disk load at backup time, other backup or antivirus software running at the same time.",
+    },
+    references: &[
+        "Microsoft TechNet: Volume Snapshot Driver Integrity, volsnap 8 (http://technet.microsoft.com/en-us/library/dd364896(v=ws.10).aspx)",
+        "Microsoft Japan Windows support blog: VSS Event ID 8229 (https://jpwinsup.github.io/blog/2023/04/10/Storage/Management/vss8229)",
+        "Microsoft KB826936: Time-out errors occur in Volume Shadow Copy service writers (http://support.microsoft.com/kb/826936)",
+    ],
+    repair: &[
+        step("Run the backup when the disk is idle; pause other backup or scan jobs", None, false, Risk::Low, None),
+        step("Restart Windows to reset writer states, then retry", None, false, Risk::Low, None),
+    ],
+    needs: &[LogKind::VssWriters, LogKind::Application, LogKind::System],
+    check: vss_writer_timeout,
+};
+
 /// VSS 8194 (IVssWriterCallback access denied) comes from the requester's own COM security:
 /// harmless while backups succeed; a lead only when backups fail with access denied.
 pub fn requester_com_security(a: &Analysis<'_>) -> Option<Assessment> {
@@ -82,6 +131,26 @@ pub fn requester_com_security(a: &Analysis<'_>) -> Option<Assessment> {
     }
     Some(s)
 }
+
+/// VSS003: registered in `RULES`.
+pub const VSS003: Rule = Rule {
+    code: "VSS003",
+    cause: Cause::RequesterComSecurity,
+    title: "VSS 8194 access denied from the requester's COM security",
+    explanation: Explanation {
+        detects: "VSS 8194 (unexpected error querying for the IVssWriterCallback interface, usually 0x80070005).",
+        why: "usually it does not; it is logged by the requester's own process security and is noise while backups succeed. It is a lead only when backups fail with access denied.",
+        check: "whether any backup actually failed, and which requester ran.",
+    },
+    references: &[
+        "libyal winevt-kb: vssvc.exe message table, event 8194 (https://github.com/libyal/winevt-kb/blob/main/docs/sources/message-files/MessageFile-vssvc.exe.md)",
+        "Microsoft Learn: Security considerations for writers (https://learn.microsoft.com/windows/win32/vss/security-considerations-for-writers)",
+        "duplicati issue #3236: VSS error 8194 while backups succeed (https://github.com/duplicati/duplicati/issues/3236)",
+    ],
+    repair: &[step("Nothing to repair while backups succeed; if they fail with access denied, run the requester elevated", None, false, Risk::Low, None)],
+    needs: &[LogKind::Application],
+    check: requester_com_security,
+};
 
 /// VSS cannot create its COM classes (VSS 22, 32, 12292; 8193 with REGDB_E_CLASSNOTREG).
 pub fn vss_com_registration_broken(a: &Analysis<'_>) -> Option<Assessment> {
@@ -114,6 +183,28 @@ pub fn vss_com_registration_broken(a: &Analysis<'_>) -> Option<Assessment> {
     Some(s)
 }
 
+/// VSS004: registered in `RULES`.
+pub const VSS004: Rule = Rule {
+    code: "VSS004",
+    cause: Cause::VssComRegistrationBroken,
+    title: "VSS COM classes are not registered or cannot start",
+    explanation: Explanation {
+        detects: "VSS 22 (a critical component is not registered), 32 (the coordinator class is not registered), 12292 (a provider's COM class cannot be created), 8193 with REGDB_E_CLASSNOTREG.",
+        why: "without its COM registration VSS cannot create a snapshot at all.",
+        check: "recent uninstalls of backup or storage software, and the registration of the Microsoft Software Shadow Copy Provider.",
+    },
+    references: &[
+        "libyal winevt-kb: vssvc.exe message table, events 22, 32, 12292 (https://github.com/libyal/winevt-kb/blob/main/docs/sources/message-files/MessageFile-vssvc.exe.md)",
+        "Microsoft Learn: Backup fails with VSS event ID 12292 and 11 (KB2009513) (https://learn.microsoft.com/troubleshoot/windows-server/backup-and-storage/backup-fails-event-12292-11)",
+    ],
+    repair: &[
+        step("Repair system files first", Some("sfc /scannow"), true, Risk::Low, None),
+        step("Re-register the VSS components (last resort)", Some("cd /d %windir%\\system32 & net stop vss & regsvr32 /s ole32.dll & regsvr32 /s vss_ps.dll & vssvc /register & regsvr32 /s /i swprv.dll & regsvr32 /s /i eventcls.dll & regsvr32 /s es.dll & regsvr32 /s stdprov.dll & regsvr32 /s vssui.dll & regsvr32 /s msxml3.dll & net start vss"), true, Risk::Medium, Some("re-registering is a last resort; run it in an elevated prompt and restart afterwards")),
+    ],
+    needs: &[LogKind::Application],
+    check: vss_com_registration_broken,
+};
+
 /// The COM+ Event System is down or damaged: VSS 13 for `CEventSystem`, EventSystem or SENS
 /// disabled or failing, or `vssadmin list writers` listing no writer at all.
 pub fn com_event_system_broken(a: &Analysis<'_>) -> Option<Assessment> {
@@ -145,6 +236,29 @@ pub fn com_event_system_broken(a: &Analysis<'_>) -> Option<Assessment> {
     Some(s)
 }
 
+/// VSS005: registered in `RULES`.
+pub const VSS005: Rule = Rule {
+    code: "VSS005",
+    cause: Cause::ComEventSystemBroken,
+    title: "The COM+ Event System is down or damaged; writers vanish",
+    explanation: Explanation {
+        detects: "VSS 13 for the CEventSystem server, the EventSystem or SENS service disabled or failing, and vssadmin list writers printing no writer at all.",
+        why: "writers announce themselves through COM+ events; without them no writer answers and snapshots miss or fail.",
+        check: "EventSystem and SENS start types, and the COM+ catalog (Microsoft Japan blog: all VSS writers vanish).",
+    },
+    references: &[
+        "Microsoft Learn (archive): VSS Writer が全て消失する事象について (https://learn.microsoft.com/archive/blogs/askcorejp/vsswriterallmissing)",
+        "Microsoft TechNet: VSS Writer Operations, the EventSystem service (https://docs.microsoft.com/previous-versions/windows/it-pro/windows-server-2008-R2-and-2008/ee264195(v=ws.10))",
+        "libyal winevt-kb: vssvc.exe message table, event 13 (https://github.com/libyal/winevt-kb/blob/main/docs/sources/message-files/MessageFile-vssvc.exe.md)",
+    ],
+    repair: &[
+        step("Set COM+ Event System and SENS to Automatic and start them", Some("sc config EventSystem start= auto & sc config SENS start= auto & net start EventSystem & net start SENS"), true, Risk::Low, None),
+        step("Restart Windows and list the writers again", Some("vssadmin list writers"), true, Risk::Low, None),
+    ],
+    needs: &[LogKind::VssWriters, LogKind::Application, LogKind::System],
+    check: com_event_system_broken,
+};
+
 /// Shadow copies deleted or aborted because their storage could not grow (volsnap 25, 35,
 /// 36; 33 is routine pruning and weighs little).
 pub fn shadow_storage_insufficient(a: &Analysis<'_>) -> Option<Assessment> {
@@ -170,3 +284,25 @@ pub fn shadow_storage_insufficient(a: &Analysis<'_>) -> Option<Assessment> {
     s.explain(a, &codes_for(Cause::ShadowStorageInsufficient), since, None);
     Some(s)
 }
+
+/// VSS006: registered in `RULES`.
+pub const VSS006: Rule = Rule {
+    code: "VSS006",
+    cause: Cause::ShadowStorageInsufficient,
+    title: "Shadow copy storage is too small or cannot grow",
+    explanation: Explanation {
+        detects: "volsnap 25, 35, 36 (shadow copies deleted or aborted because the storage could not grow or hit its limit); 33 (oldest copy deleted to stay under the limit) counts little.",
+        why: "the snapshot vanishes during the backup, which then fails.",
+        check: "vssadmin list shadowstorage (used and maximum size) and free space on the volume.",
+    },
+    references: &[
+        "libyal winevt-kb: volsnap.sys message table, events 25, 33, 35, 36 (https://github.com/libyal/winevt-kb/blob/main/docs/sources/message-files/MessageFile-volsnap.sys.md)",
+        "Microsoft Learn: vssadmin resize shadowstorage (https://learn.microsoft.com/windows-server/administration/windows-commands/vssadmin-resize-shadowstorage)",
+    ],
+    repair: &[
+        step("Show the shadow storage use and limit", Some("vssadmin list shadowstorage"), true, Risk::Low, None),
+        step("Raise the limit (for example to 10%) and free space on the volume", Some("vssadmin resize shadowstorage /for=C: /on=C: /maxsize=10%"), true, Risk::Medium, Some("raising the limit uses disk space; shrinking it deletes existing shadow copies")),
+    ],
+    needs: &[LogKind::System],
+    check: shadow_storage_insufficient,
+};

@@ -14,7 +14,7 @@ use serde::Serialize;
 use crate::case::Case;
 use crate::model::{EventTime, Origin, TimeKeys};
 
-pub use codes::{codes_in_text, parse_code, service_key};
+pub use codes::service_key;
 
 /// Where a signal comes from: the file and place, when it happened (as written), and the
 /// words that show it.

@@ -2,7 +2,7 @@
 
 use crate::model::{Event, Fact, FactKind, MachineKey, SourceKind, VssListing};
 
-use super::codes::{codes_in_text, disk_number, parse_code, service_key, utf16_hex};
+use super::codes::{disk_number, service_key, utf16_hex};
 use super::tables::{
     ACTIVATION, ANTIMALWARE_TROUBLE, BACKUP_CATALOG_CORRUPT, BACKUP_FAILURES, BACKUP_FINISHED, DISABLED_WORDS,
     DISK_ERRORS, DISK_SURPRISE_REMOVED, HARMLESS_CAPI2_LEGACY_DRIVER, HARMLESS_EVENTS, HARMLESS_INVALID_PACKAGE,
@@ -10,6 +10,7 @@ use super::tables::{
     MALWARE_PROVIDERS, NTFS_CORRUPTION, SERVICE_FAILURES, SHADOW_STORAGE, VSS_ERRORS, WIN7_BACKUP_FAILED,
 };
 use super::{BackupOutcome, Evidence, Signal, SignalKind};
+use crate::model::codes::{codes_in_text, parse_code};
 
 /// A one-line description of an event for evidence: its message as Event Viewer shows it
 /// where the message is known, else its fields by name; nothing after the head when there is

@@ -90,7 +90,7 @@ pub fn verdicts(text: &str) -> Vec<Verdict> {
 
 /// `0x800f081f` or a decimal DISM exit code (`3017`).
 fn parse_number(text: &str) -> Option<u32> {
-    crate::signals::parse_code(text).or_else(|| text.trim().parse().ok())
+    crate::model::codes::parse_code(text).or_else(|| text.trim().parse().ok())
 }
 
 /// One verdict per tool and word (an error line and its explanation say the same thing).

@@ -9,7 +9,7 @@
 //! libyal winevt-kb lists it), `wbadmin` output quoted in Microsoft Learn's Windows Server
 //! Backup troubleshooting articles, and Japanese dialogs quoted on Microsoft Community (ja-jp).
 
-use crate::signals::codes_in_text;
+use crate::model::codes::codes_in_text;
 
 /// One run stated in text.
 #[derive(Debug, Clone, PartialEq, Eq)]

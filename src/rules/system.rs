@@ -2,11 +2,13 @@
 
 use jiff::Timestamp;
 
-use crate::diagnose::Analysis;
+use crate::history::{Analysis, LogKind};
 use crate::signals::{Signal, SignalKind};
 
+use super::repair::{step, RESTOREHEALTH_CAUTION};
 use super::score::codes_for;
 use super::{Assessment, Cause};
+use super::{Explanation, Risk, Rule};
 
 /// SFC could not repair files, DISM found component store corruption, or VSS cannot load a
 /// module; backups then fail to create a shadow copy.
@@ -57,6 +59,29 @@ pub fn system_files_corrupt(a: &Analysis<'_>) -> Option<Assessment> {
     }
     Some(s)
 }
+
+/// SYS001: registered in `RULES`.
+pub const SYS001: Rule = Rule {
+    code: "SYS001",
+    cause: Cause::SystemFilesCorrupt,
+    title: "Corrupt system files block shadow copies",
+    explanation: Explanation {
+        detects: "SFC results in CBS.log ([SR] Cannot repair member file, Could not reproject corrupted file), a DISM summary with Total Detected Corruption above 0, VSS failing to load a module (0x8007007e), and backups failing to create a shadow copy (0x81000019).",
+        why: "VSS and the backup engine load system DLLs; a corrupt copy makes every snapshot fail.",
+        check: "the files SFC names, whether DISM can repair the component store, and whether a reboot is still pending after repairs.",
+    },
+    references: &[
+        "Microsoft KB929833: Use the System File Checker tool to repair missing or corrupted system files (https://support.microsoft.com/help/929833)",
+        "libyal winevt-kb: sdengin2.dll message table, 0x81000019 (https://github.com/libyal/winevt-kb/blob/main/docs/sources/message-files/MessageFile-sdengin2.dll.md)",
+    ],
+    repair: &[
+        step("Repair the component store", Some("DISM /Online /Cleanup-Image /RestoreHealth"), true, Risk::Low, Some(RESTOREHEALTH_CAUTION)),
+        step("Repair the system files from it", Some("sfc /scannow"), true, Risk::Low, None),
+        step("Restart Windows before running the backup again (repairs of files in use finish at boot)", Some("shutdown /r /t 0"), false, Risk::Low, None),
+    ],
+    needs: &[LogKind::Cbs, LogKind::Application, LogKind::Backup],
+    check: system_files_corrupt,
+};
 
 fn file_names(signals: &[&Signal]) -> String {
     let mut files: Vec<&str> = signals
@@ -127,6 +152,29 @@ pub fn dism_source_missing(a: &Analysis<'_>) -> Option<Assessment> {
     Some(s)
 }
 
+/// SYS002: registered in `RULES`.
+pub const SYS002: Rule = Rule {
+    code: "SYS002",
+    cause: Cause::DismSourceMissing,
+    title: "DISM could not find a repair source (0x800f081f)",
+    explanation: Explanation {
+        detects: "CBS_E_SOURCE_MISSING 0x800f081f in dism.log or the CheckSur summary of CBS.log.",
+        why: "the component store stays corrupt, so SFC cannot repair files and shadow copies keep failing.",
+        check: "whether the PC can reach Windows Update (proxy, WSUS policy 'Specify settings for optional component installation and component repair'), and install media of the same build.",
+    },
+    references: &[
+        "Microsoft Learn: DismRestoreImageHealth, repair sources and LimitAccess (https://learn.microsoft.com/windows-hardware/manufacture/desktop/dism/dismrestoreimagehealth-function)",
+        "Microsoft KB929833: Use the System File Checker tool, repair source for DISM (https://support.microsoft.com/help/929833)",
+        "Microsoft KB2734782: 0x800F0906, 0x800F081F, 0x800F0907 (https://support.microsoft.com/help/2734782)",
+    ],
+    repair: &[
+        step("Mount install media of the same build, edition and language and point DISM at it", Some("DISM /Online /Cleanup-Image /RestoreHealth /Source:wim:X:\\sources\\install.wim:1 /LimitAccess"), true, Risk::Low, Some(RESTOREHEALTH_CAUTION)),
+        step("Then repair the system files and restart", Some("sfc /scannow"), true, Risk::Low, None),
+    ],
+    needs: &[LogKind::Dism, LogKind::Cbs],
+    check: dism_source_missing,
+};
+
 /// Repairs or installs wait for a reboot (SFC "reboot is required", 0x80070bc9, an MSI
 /// install waiting for a restart; repairs of files in use also take effect only at the next
 /// boot), and backups fail before any boot.
@@ -172,7 +220,7 @@ pub fn pending_reboot(a: &Analysis<'_>) -> Option<Assessment> {
         .filter_map(|p| p.time)
         .map(|t| (t, next_boot(t)))
         .collect();
-    let waiting: Vec<&crate::diagnose::BackupRun> = a
+    let waiting: Vec<&crate::history::BackupRun> = a
         .failures()
         .filter(|r| {
             windows
@@ -184,28 +232,37 @@ pub fn pending_reboot(a: &Analysis<'_>) -> Option<Assessment> {
         s.missing(0.1, "a backup failure while the reboot was pending");
         return Some(s);
     }
-    let evidence: Vec<Signal> = waiting
-        .iter()
-        .flat_map(|r| {
-            r.evidence.iter().map(|e| Signal {
-                kind: SignalKind::Boot,
-                time: r.at,
-                evidence: e.clone(),
-            })
-        })
-        .collect();
     s.support(
         0.3,
         format!("{} backup failure(s) happened before the next boot", waiting.len()),
-        evidence.iter(),
+        waiting.iter().copied(),
     );
     let boot_after = waiting.last().and_then(|r| r.at).and_then(next_boot);
     if let Some((boot, success)) = boot_after.and_then(|boot| Some((boot, a.success_after(boot)?))) {
-        s.support(0.15, "after the next boot the backup succeeded", std::iter::empty());
+        s.add(0.15, "after the next boot the backup succeeded");
         s.resolved(boot, format!("rebooted and a backup succeeded on {}", day(success)));
     }
     Some(s)
 }
+
+/// SYS003: registered in `RULES`.
+pub const SYS003: Rule = Rule {
+    code: "SYS003",
+    cause: Cause::PendingReboot,
+    title: "A pending reboot blocks repairs and shadow copies",
+    explanation: Explanation {
+        detects: "SFC 'A reboot is required to complete this operation', 0x80070bc9 (ERROR_FAIL_REBOOT_REQUIRED), DISM 'Reboot required=yes', an installer waiting for a restart, with backups failing before the next boot.",
+        why: "replaced files take effect only after a restart; until then VSS keeps loading the broken ones.",
+        check: "whether the machine was restarted (not just shut down with Fast Startup) since the repair.",
+    },
+    references: &[
+        "Microsoft Learn: System Error Codes 3000-3999, ERROR_FAIL_REBOOT_REQUIRED 3017 (https://learn.microsoft.com/windows/win32/debug/system-error-codes--1700-3999-)",
+        "Microsoft KB929833: Use the System File Checker tool, restart to finish repairs (https://support.microsoft.com/help/929833)",
+    ],
+    repair: &[step("Restart Windows (a real restart, not a Fast Startup shutdown), then run the backup", Some("shutdown /r /t 0"), false, Risk::Low, None)],
+    needs: &[LogKind::Cbs, LogKind::System],
+    check: pending_reboot,
+};
 
 /// The codes of VSS error signals, as `0x8007007e, ...`.
 fn codes_of(signals: &[&crate::signals::Signal]) -> String {

@@ -1,0 +1,171 @@
+//! DSK001 disk-io-error, DSK002 bad-sectors-source, DSK003 target-disk-full.
+
+use crate::history::{Analysis, LogKind};
+use crate::signals::SignalKind;
+
+use super::repair::{step, CHKDSK_CAUTION};
+use super::score::codes_for;
+use super::{Assessment, Cause};
+use super::{Explanation, Risk, Rule};
+
+/// The disk driver reported I/O errors (7 bad block, 11 controller error, 51 paging error, 154
+/// hardware failure; 153 retries weigh less) and backups failed with an I/O code.
+pub fn disk_io_error(a: &Analysis<'_>) -> Option<Assessment> {
+    let hard = a.select(|k| {
+        matches!(
+            k,
+            SignalKind::DiskError {
+                id: 7 | 11 | 51 | 154,
+                ..
+            }
+        )
+    });
+    let retried = a.select(|k| matches!(k, SignalKind::DiskError { id: 153, .. }));
+    let coded = !a.failures_pointing_to(Cause::DiskIoError, 0.3).is_empty();
+    if hard.is_empty() && retried.is_empty() && !coded {
+        return None;
+    }
+    let mut s = Assessment::default();
+    s.support_if(
+        0.4,
+        format!("the disk driver reported {} I/O error(s)", hard.len()),
+        &hard,
+    );
+    if !retried.is_empty() {
+        s.support(
+            0.1,
+            format!("{} I/O operation(s) had to be retried", retried.len()),
+            retried.iter().copied().take(2),
+        );
+    }
+    if hard.is_empty() && retried.is_empty() {
+        s.missing(0.1, "disk or Ntfs errors in the System log");
+    }
+    let since = s.first();
+    s.explain(
+        a,
+        &codes_for(Cause::DiskIoError),
+        since.map(|t| t.saturating_sub(jiff::SignedDuration::from_hours(2)).unwrap_or(t)),
+        None,
+    );
+    let fixed = a.select(|k| matches!(k, SignalKind::Chkdsk { fixed: true }));
+    if let Some(fix) = fixed.iter().filter_map(|f| f.time).max() {
+        if let Some(success) = a.success_after(fix) {
+            s.resolved(
+                fix,
+                format!(
+                    "chkdsk made corrections (last on {}) and a backup succeeded on {}",
+                    fix.strftime("%Y-%m-%d"),
+                    success.strftime("%Y-%m-%d")
+                ),
+            );
+        }
+    }
+    Some(s)
+}
+
+/// DSK001: registered in `RULES`.
+pub const DSK001: Rule = Rule {
+    code: "DSK001",
+    cause: Cause::DiskIoError,
+    title: "I/O errors on the source or target disk",
+    explanation: Explanation {
+        detects: "disk driver errors (disk 7 bad block, 11 controller error, 51 paging error, 154 hardware failure; 153 retries weigh less) and backup failures with I/O codes (0x8007045D ERROR_IO_DEVICE, 0x80070017 CRC error).",
+        why: "the backup reads every used block of the source and writes the target; one unreadable sector or a flaky cable or USB enclosure aborts it, typically near the end of a system image.",
+        check: "which disk the events name (\\Device\\HarddiskN), SMART status, cables and USB ports, and whether the errors follow the target or the source.",
+    },
+    references: &[
+        "Microsoft Learn: Data corruption and disk errors troubleshooting guidance (https://learn.microsoft.com/troubleshoot/windows-server/backup-and-storage/troubleshoot-data-corruption-and-disk-errors)",
+        "Microsoft Learn: Information about event ID 51 (https://learn.microsoft.com/troubleshoot/windows-server/backup-and-storage/event-id-51-information)",
+        "Microsoft Learn: System Error Codes 1000-1299, ERROR_IO_DEVICE 1117 (https://learn.microsoft.com/windows/win32/debug/system-error-codes--1000-1299-)",
+        "libyal winevt-kb: IoLogMsg.dll message table, disk events 7, 11, 51 (https://github.com/libyal/winevt-kb/blob/main/docs/sources/message-files/MessageFile-iologmsg.dll.md)",
+    ],
+    repair: &[
+        step("Find which disk the errors name and read its SMART status", Some("wmic diskdrive get model,status  (or the vendor's tool)"), true, Risk::Low, None),
+        step("Reseat or replace cables; move an external target to another USB port or enclosure", None, false, Risk::Low, None),
+        step("Check the file system and recover readable data from bad sectors", Some("chkdsk C: /r"), true, Risk::Medium, Some(CHKDSK_CAUTION)),
+        step("Replace a disk whose bad sectors keep growing, after copying its data", None, false, Risk::Medium, None),
+    ],
+    needs: &[LogKind::System, LogKind::Backup],
+    check: disk_io_error,
+};
+
+/// Bad blocks on the system disk (disk 7 on `Harddisk0`, Ntfs corruption, chkdsk replacing bad
+/// clusters): the source of the image cannot be read.
+pub fn bad_sectors_source(a: &Analysis<'_>) -> Option<Assessment> {
+    let bad = a.select(|k| matches!(k, SignalKind::DiskError { id: 7, device } if device.contains("Harddisk0")));
+    let ntfs = a.select(|k| matches!(k, SignalKind::FileSystemCorrupt { .. }));
+    let chkdsk = a.select(|k| matches!(k, SignalKind::Chkdsk { fixed: true }));
+    if bad.is_empty() && ntfs.is_empty() {
+        return None;
+    }
+    let mut s = Assessment::default();
+    s.support_if(
+        0.35,
+        "bad blocks on disk 0, the system disk the image is read from",
+        &bad,
+    );
+    s.support_if(0.2, "the file system on a source volume reported corruption", &ntfs);
+    s.support_if(0.2, "chkdsk later replaced bad clusters or made corrections", &chkdsk);
+    let since = s.first();
+    s.explain(a, &codes_for(Cause::BadSectorsSource), since, None);
+    Some(s)
+}
+
+/// DSK002: registered in `RULES`.
+pub const DSK002: Rule = Rule {
+    code: "DSK002",
+    cause: Cause::BadSectorsSource,
+    title: "Bad sectors on the system disk the image is read from",
+    explanation: Explanation {
+        detects: "bad blocks reported on disk 0 (disk 7), Ntfs corruption (55, 137), and boot-time chkdsk replacing bad clusters (Wininit 1001).",
+        why: "a system image reads every used cluster of the system volume; unreadable clusters make it fail (0x8007045D) even when the target is healthy.",
+        check: "the chkdsk report in the Application log, SMART reallocated and pending sector counts, and whether the disk is an SSD.",
+    },
+    references: &[
+        "Microsoft Learn: chkdsk, /r and its event log entries (https://learn.microsoft.com/windows-server/administration/windows-commands/chkdsk)",
+        "Microsoft Learn: Data corruption and disk errors troubleshooting guidance, Ntfs 55 and 98 (https://learn.microsoft.com/troubleshoot/windows-server/backup-and-storage/troubleshoot-data-corruption-and-disk-errors)",
+        "libyal winevt-kb: BlbEvents.dll message table, bad clusters not backed up (https://github.com/libyal/winevt-kb/blob/main/docs/sources/message-files/MessageFile-blbevents.dll.md)",
+    ],
+    repair: &[
+        step("Back up the user's data first, by copying files if images fail", None, false, Risk::Low, None),
+        step("Run chkdsk /r once on the system volume (it runs at the next boot)", Some("chkdsk C: /r"), true, Risk::Medium, Some(CHKDSK_CAUTION)),
+        step("Then repair system files that sat on bad clusters", Some("sfc /scannow"), true, Risk::Low, None),
+        step("Replace the disk if SMART shows reallocated or pending sectors growing", None, false, Risk::Medium, None),
+    ],
+    needs: &[LogKind::System, LogKind::Application],
+    check: bad_sectors_source,
+};
+
+/// Backups failed for lack of space on the target (0x80070070 ERROR_DISK_FULL, Backup 50).
+pub fn target_disk_full(a: &Analysis<'_>) -> Option<Assessment> {
+    if a.failures_pointing_to(Cause::TargetDiskFull, 0.5).is_empty() {
+        return None;
+    }
+    let mut s = Assessment::default();
+    s.add(0.3, "the backup reported that the target has no space left");
+    s.explain(a, &codes_for(Cause::TargetDiskFull), None, None);
+    Some(s)
+}
+
+/// DSK003: registered in `RULES`.
+pub const DSK003: Rule = Rule {
+    code: "DSK003",
+    cause: Cause::TargetDiskFull,
+    title: "The backup target ran out of space",
+    explanation: Explanation {
+        detects: "backup failures with 0x80070070 (ERROR_DISK_FULL) or 0x80070027 (ERROR_HANDLE_DISK_FULL), or Microsoft-Windows-Backup 50.",
+        why: "Windows Backup keeps old versions and images until space runs out; a full target stops every later run.",
+        check: "free space on the target, how many old backup sets and images it holds, and whether other data shares the disk.",
+    },
+    references: &[
+        "Microsoft Learn: System Error Codes 0-499, ERROR_DISK_FULL 112 (https://learn.microsoft.com/windows/win32/debug/system-error-codes--0-499-)",
+        "libyal winevt-kb: BlbEvents.dll message table, event 50 (https://github.com/libyal/winevt-kb/blob/main/docs/sources/message-files/MessageFile-blbevents.dll.md)",
+    ],
+    repair: &[
+        step("Let Windows Backup manage space, or delete old backup sets from Control Panel > Backup and Restore > Manage space", None, true, Risk::Medium, Some("deleting old backups loses them: keep at least one good recent backup")),
+        step("Use a larger target disk", None, false, Risk::Low, None),
+    ],
+    needs: &[LogKind::Backup, LogKind::Application],
+    check: target_disk_full,
+};
