@@ -111,7 +111,7 @@ pub const BOOT002: Rule = Rule {
     references: &[
         "Microsoft Learn: sc sdshow (https://learn.microsoft.com/previous-versions/windows/it-pro/windows-server-2012-R2-and-2012/cc742133(v=ws.11))",
         "Microsoft Learn: sc sdset (https://learn.microsoft.com/previous-versions/windows/it-pro/windows-server-2012-r2-and-2012/cc742037(v=ws.11))",
-        "Microsoft KB3209092: Event ID 513 when running VSS in Windows Server (a service security descriptor the System Writer cannot read)",
+        "Microsoft KB3209092: Event ID 513 when running VSS in Windows Server, a service security descriptor the System Writer cannot read (https://learn.microsoft.com/troubleshoot/windows-server/backup-and-storage/event-id-513-vss-windows-server)",
     ],
     repair: &[
         step("Set the services backups need to their default start types", Some("sc config wbengine start= demand & sc config VSS start= demand & sc config swprv start= demand & sc config SDRSVC start= demand"), true, Risk::Low, None),
