@@ -53,3 +53,42 @@ pub const BKP001: Rule = Rule {
     needs: &[LogKind::Backup],
     check: backup_catalog_corrupt,
 };
+
+#[cfg(test)]
+mod tests {
+    use super::BKP001;
+    use crate::rules::testing::{assess, confidence, CaseBuilder};
+    use crate::rules::Status;
+
+    fn corrupt() -> CaseBuilder {
+        CaseBuilder::new().event(
+            "2013-01-05T20:00:00Z",
+            "Microsoft-Windows-Backup",
+            3,
+            &[("TargetDeviceName", "E:")],
+        )
+    }
+
+    #[test]
+    fn a_corrupt_catalog_explains_the_failures_after_it_until_a_success() {
+        let alone = confidence(&BKP001, &corrupt().build());
+        let failing = confidence(
+            &BKP001,
+            &corrupt().failure("2013-01-06T20:00:00Z", "0x80780166").build(),
+        );
+        assert!(failing > alone, "{failing} > {alone}");
+        assert!(failing >= 0.5, "{failing}");
+        let fixed = corrupt()
+            .failure("2013-01-06T20:00:00Z", "0x80780166")
+            .success("2013-01-10T20:00:00Z")
+            .build();
+        assert_eq!(assess(&BKP001, &fixed).map(|h| h.status), Some(Status::Resolved));
+        assert_eq!(
+            confidence(
+                &BKP001,
+                &CaseBuilder::new().failure("2013-01-06T20:00:00Z", "0x80070005").build()
+            ),
+            0.0
+        );
+    }
+}

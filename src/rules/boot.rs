@@ -121,3 +121,78 @@ pub const BOOT002: Rule = Rule {
     needs: &[LogKind::System, LogKind::Application, LogKind::Setup, LogKind::BootConfig],
     check: broken_security_descriptors_after_restore,
 };
+
+#[cfg(test)]
+mod tests {
+    use super::{BOOT001, BOOT002};
+    use crate::model::{FactKind, MachineKey};
+    use crate::rules::testing::{confidence, CaseBuilder};
+
+    fn version(build: &str) -> [(&'static str, String); 4] {
+        [
+            ("MajorVersion", "6".to_string()),
+            ("MinorVersion", "1".to_string()),
+            ("BuildVersion", build.to_string()),
+            ("QfeVersion", "0".to_string()),
+        ]
+    }
+
+    #[test]
+    fn a_boot_mode_that_differs_and_a_restore_across_a_reactivation() {
+        let uefi = CaseBuilder::new().fact(FactKind::Machine {
+            key: MachineKey::FirmwareMode,
+            value: "UEFI".into(),
+            inferred: true,
+        });
+        // Windows Setup saw BIOS (Panther FirmwareType 1) but the machine boots UEFI.
+        let mismatch = uefi
+            .event("2012-05-12T01:00:00Z", "IBS", 0, &[("firmware", "BIOS")])
+            .build();
+        assert_eq!(
+            confidence(&BOOT001, &mismatch),
+            0.0,
+            "an evtx event is not a setup log line"
+        );
+        let newer = version("7601");
+        let older = version("7600");
+        let restored = CaseBuilder::new()
+            .event(
+                "2012-10-01T00:00:00Z",
+                "Microsoft-Windows-Kernel-General",
+                12,
+                &newer.each_ref().map(|(n, v)| (*n, v.as_str())),
+            )
+            .event(
+                "2012-10-20T01:00:00Z",
+                "Microsoft-Windows-Kernel-General",
+                12,
+                &older.each_ref().map(|(n, v)| (*n, v.as_str())),
+            )
+            .event(
+                "2012-10-20T01:30:00Z",
+                "Microsoft-Windows-Security-SPP",
+                1040,
+                &[("%1", "x")],
+            )
+            .failure("2013-03-05T11:00:00Z", "0x80070422")
+            .build();
+        let c = confidence(&BOOT002, &restored);
+        assert!(c > 0.0, "a build going back and a re-activation: {c}");
+        let no_change = CaseBuilder::new()
+            .event(
+                "2012-10-01T00:00:00Z",
+                "Microsoft-Windows-Kernel-General",
+                12,
+                &newer.each_ref().map(|(n, v)| (*n, v.as_str())),
+            )
+            .event(
+                "2012-10-20T01:00:00Z",
+                "Microsoft-Windows-Kernel-General",
+                12,
+                &older.each_ref().map(|(n, v)| (*n, v.as_str())),
+            )
+            .failure("2013-03-05T11:00:00Z", "0x80070422")
+            .build();
+        assert!(confidence(&BOOT002, &no_change) < c, "the re-activation adds weight");
+    }
+}

@@ -169,3 +169,75 @@ pub const DSK003: Rule = Rule {
     needs: &[LogKind::Backup, LogKind::Application],
     check: target_disk_full,
 };
+
+#[cfg(test)]
+mod tests {
+    use super::{DSK001, DSK002, DSK003};
+    use crate::rules::testing::{confidence, CaseBuilder};
+
+    fn bad_block(disk: &str) -> CaseBuilder {
+        CaseBuilder::new().event("2024-12-01T10:00:00Z", "disk", 7, &[("%1", disk)])
+    }
+
+    #[test]
+    fn io_errors_bad_sectors_and_a_full_target() {
+        let source = "\\Device\\Harddisk0\\DR0";
+        let target = "\\Device\\Harddisk1\\DR1";
+        // (rule, what, case, lowest, highest)
+        let cases = [
+            (
+                &DSK001,
+                "errors on the target, failures after",
+                bad_block(target).failure("2024-12-02T20:00:00Z", "0x8007045D").build(),
+                0.6,
+                0.97,
+            ),
+            (
+                &DSK001,
+                "nothing",
+                CaseBuilder::new().success("2024-12-02T20:00:00Z").build(),
+                0.0,
+                0.0,
+            ),
+            (
+                &DSK001,
+                "the same errors but backups succeed: quiet",
+                bad_block(target).success("2024-12-02T20:00:00Z").build(),
+                0.0,
+                0.45,
+            ),
+            (
+                &DSK002,
+                "bad blocks on disk 0, failures after",
+                bad_block(source).failure("2024-12-02T20:00:00Z", "0x8007045D").build(),
+                0.5,
+                0.97,
+            ),
+            (
+                &DSK002,
+                "bad blocks on another disk only",
+                bad_block(target).build(),
+                0.0,
+                0.0,
+            ),
+            (
+                &DSK003,
+                "no space on the target",
+                CaseBuilder::new().failure("2024-12-02T20:00:00Z", "0x80070070").build(),
+                0.5,
+                0.97,
+            ),
+            (
+                &DSK003,
+                "another code",
+                CaseBuilder::new().failure("2024-12-02T20:00:00Z", "0x8007045D").build(),
+                0.0,
+                0.0,
+            ),
+        ];
+        for (rule, what, case, low, high) in cases {
+            let c = confidence(rule, &case);
+            assert!((low..=high).contains(&c), "{} {what}: {c}", rule.code);
+        }
+    }
+}

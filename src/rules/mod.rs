@@ -11,6 +11,8 @@ mod score;
 mod security;
 mod services;
 mod system;
+#[cfg(test)]
+mod testing;
 mod usb;
 mod vss;
 

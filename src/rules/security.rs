@@ -168,3 +168,37 @@ pub const SEC002: Rule = Rule {
     needs: &[LogKind::System, LogKind::Defender],
     check: malware_damage,
 };
+
+#[cfg(test)]
+mod tests {
+    use super::{SEC001, SEC002};
+    use crate::rules::testing::{confidence, CaseBuilder};
+
+    #[test]
+    fn an_unfinished_security_update_and_malware() {
+        let pending = CaseBuilder::new().event(
+            "2024-05-08T12:30:00Z",
+            "MsiInstaller",
+            1038,
+            &[("%1", "Security Suite 2024"), ("%2", "12.0")],
+        );
+        let failing = confidence(&SEC001, &pending.failure("2024-05-13T10:01:00Z", "0x81000019").build());
+        let quiet = confidence(
+            &SEC001,
+            &CaseBuilder::new()
+                .event("2024-05-08T12:30:00Z", "MsiInstaller", 1038, &[("%1", "Office 2016")])
+                .failure("2024-05-13T10:01:00Z", "0x81000019")
+                .build(),
+        );
+        assert!(failing >= 0.5, "{failing}");
+        assert_eq!(quiet, 0.0, "not a security product");
+        let malware = CaseBuilder::new().event(
+            "2012-10-14T10:30:00Z",
+            "Microsoft Antimalware",
+            1116,
+            &[("Threat Name", "Trojan:DOS/Alureon.E")],
+        );
+        let with_failures = confidence(&SEC002, &malware.failure("2012-11-01T10:00:00Z", "0x80070422").build());
+        assert!(with_failures > 0.0, "{with_failures}");
+    }
+}

@@ -120,3 +120,85 @@ fn resolution(a: &Analysis<'_>, disabled: &[&crate::signals::Signal], s: &mut As
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::SVC001;
+    use crate::rules::testing::{assess, confidence, CaseBuilder};
+    use crate::rules::Status;
+
+    fn disabled() -> CaseBuilder {
+        CaseBuilder::new().event(
+            "2013-01-10T09:10:00Z",
+            "Service Control Manager",
+            7040,
+            &[
+                ("param1", "Block Level Backup Engine Service"),
+                ("param2", "demand start"),
+                ("param3", "disabled"),
+                ("param4", "wbengine"),
+            ],
+        )
+    }
+
+    #[test]
+    fn evidence_failures_and_repair_each_move_the_verdict() {
+        // (what, case, lowest, highest)
+        let cases = [
+            (
+                "a required service disabled, no backup log",
+                disabled().build(),
+                0.3,
+                0.7,
+            ),
+            (
+                "then backups fail with 0x80070422",
+                disabled()
+                    .failure("2013-01-13T20:00:00Z", "0x80070422")
+                    .failure("2013-01-20T20:00:00Z", "0x80070422")
+                    .build(),
+                0.75,
+                0.97,
+            ),
+            (
+                "a non-required service disabled",
+                CaseBuilder::new()
+                    .event(
+                        "2013-01-10T09:10:00Z",
+                        "Service Control Manager",
+                        7040,
+                        &[("param1", "Themes"), ("param3", "disabled"), ("param4", "Themes")],
+                    )
+                    .build(),
+                0.0,
+                0.0,
+            ),
+            (
+                "the code alone, untimed",
+                CaseBuilder::new().failure("", "0x80070422").build(),
+                0.5,
+                0.6,
+            ),
+        ];
+        for (what, case, low, high) in cases {
+            let c = confidence(&SVC001, &case);
+            assert!((low..=high).contains(&c), "{what}: {c}");
+        }
+    }
+
+    #[test]
+    fn enabled_again_before_a_success_is_resolved() {
+        let case = disabled()
+            .failure("2013-01-13T20:00:00Z", "0x80070422")
+            .event(
+                "2013-02-01T19:00:00Z",
+                "Service Control Manager",
+                7040,
+                &[("param3", "auto start"), ("param4", "wbengine")],
+            )
+            .success("2013-02-03T20:00:00Z")
+            .build();
+        let h = assess(&SVC001, &case).expect("fires");
+        assert_eq!(h.status, Status::Resolved);
+    }
+}

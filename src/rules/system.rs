@@ -276,3 +276,39 @@ fn codes_of(signals: &[&crate::signals::Signal]) -> String {
     codes.dedup();
     codes.join(", ")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{SYS001, SYS003};
+    use crate::rules::testing::{confidence, CaseBuilder};
+
+    #[test]
+    fn a_module_vss_cannot_load_and_a_reboot_still_pending() {
+        let vss = CaseBuilder::new().event(
+            "2024-05-13T10:00:30Z",
+            "VSS",
+            8193,
+            &[
+                ("%1", "CoCreateInstance"),
+                ("%2", "0x8007007e, The specified module could not be found."),
+            ],
+        );
+        let alone = confidence(&SYS001, &vss.clone_events().build());
+        let failing = confidence(&SYS001, &vss.failure("2024-05-13T10:01:00Z", "0x81000019").build());
+        assert!(failing > alone && failing >= 0.35, "{alone} then {failing}");
+        let other = CaseBuilder::new()
+            .event(
+                "2024-05-13T10:00:30Z",
+                "VSS",
+                8193,
+                &[("%1", "CoCreateInstance"), ("%2", "0x80070422")],
+            )
+            .build();
+        assert_eq!(confidence(&SYS001, &other), 0.0, "0x80070422 names a disabled service");
+        let pending = CaseBuilder::new()
+            .event("2024-05-08T12:30:00Z", "MsiInstaller", 1038, &[("%1", "Office 2016")])
+            .failure("2024-05-09T10:00:00Z", "0x81000019");
+        let before_boot = confidence(&SYS003, &pending.build());
+        assert!(before_boot > 0.0, "{before_boot}");
+    }
+}

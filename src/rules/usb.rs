@@ -56,3 +56,33 @@ pub const USB001: Rule = Rule {
     needs: &[LogKind::System, LogKind::Backup],
     check: usb_connection,
 };
+
+#[cfg(test)]
+mod tests {
+    use super::USB001;
+    use crate::rules::testing::{confidence, CaseBuilder};
+
+    #[test]
+    fn a_disk_that_dropped_off_and_failures_with_the_device_gone() {
+        let removed = CaseBuilder::new().event(
+            "2024-03-01T20:10:00Z",
+            "disk",
+            157,
+            &[("%1", "\\Device\\Harddisk2\\DR2"), ("%2", "2")],
+        );
+        let both = confidence(&USB001, &removed.failure("2024-03-01T20:11:00Z", "0x8007048F").build());
+        assert!(both >= 0.5, "{both}");
+        let code_only = confidence(
+            &USB001,
+            &CaseBuilder::new().failure("2024-03-01T20:11:00Z", "0x8007048F").build(),
+        );
+        assert!(code_only > 0.0 && code_only < both, "{code_only} < {both}");
+        assert_eq!(
+            confidence(
+                &USB001,
+                &CaseBuilder::new().failure("2024-03-01T20:11:00Z", "0x80070070").build()
+            ),
+            0.0
+        );
+    }
+}

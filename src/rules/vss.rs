@@ -306,3 +306,98 @@ pub const VSS006: Rule = Rule {
     needs: &[LogKind::System],
     check: shadow_storage_insufficient,
 };
+
+#[cfg(test)]
+mod tests {
+    use super::{VSS001, VSS002, VSS003, VSS004, VSS005, VSS006};
+    use crate::model::{FactKind, WriterState};
+    use crate::rules::testing::{confidence, CaseBuilder};
+
+    fn writer(state: u8, error: &str) -> FactKind {
+        FactKind::VssWriter(WriterState {
+            name: "System Writer".into(),
+            writer_id: "{e8132975-6f93-4464-a53e-1050253ae220}".into(),
+            instance_id: "{00000000-0000-0000-0000-000000000000}".into(),
+            state,
+            state_text: "Failed".into(),
+            last_error: error.into(),
+        })
+    }
+
+    #[test]
+    fn each_vss_cause_from_its_own_evidence() {
+        let failure = |b: CaseBuilder| b.failure("2024-05-20T10:01:00Z", "0x81000019").build();
+        // (rule, what, case, lowest, highest)
+        let cases = [
+            (
+                &VSS001,
+                "a failed writer",
+                failure(CaseBuilder::new().fact(writer(8, "Non-retryable error"))),
+                0.5,
+                0.97,
+            ),
+            (
+                &VSS001,
+                "a stable writer",
+                failure(CaseBuilder::new().fact(writer(1, "No error"))),
+                0.0,
+                0.0,
+            ),
+            (
+                &VSS002,
+                "a writer that timed out",
+                failure(CaseBuilder::new().fact(writer(9, "Timed out"))),
+                0.3,
+                0.97,
+            ),
+            (
+                &VSS001,
+                "a timeout is not a failure",
+                failure(CaseBuilder::new().fact(writer(9, "Timed out"))),
+                0.0,
+                0.0,
+            ),
+            (
+                &VSS003,
+                "8194 while backups succeed: noise",
+                CaseBuilder::new()
+                    .event("2024-05-20T10:00:00Z", "VSS", 8194, &[("%1", "0x80070005")])
+                    .success("2024-05-20T10:01:00Z")
+                    .build(),
+                0.0,
+                0.45,
+            ),
+            (
+                &VSS004,
+                "VSS 22",
+                failure(CaseBuilder::new().event("2024-05-20T10:00:00Z", "VSS", 22, &[("%1", "x")])),
+                0.4,
+                0.97,
+            ),
+            (
+                &VSS005,
+                "VSS 13",
+                failure(CaseBuilder::new().event(
+                    "2024-05-20T10:00:00Z",
+                    "VSS",
+                    13,
+                    &[("%1", "{x}"), ("%2", "CEventSystem"), ("%3", "0x80070422")],
+                )),
+                0.4,
+                0.97,
+            ),
+            (
+                &VSS006,
+                "volsnap 25",
+                failure(CaseBuilder::new().event("2024-05-20T09:00:00Z", "volsnap", 25, &[("%1", "x")])),
+                0.4,
+                0.97,
+            ),
+            (&VSS006, "nothing", failure(CaseBuilder::new()), 0.0, 0.45),
+        ];
+        for (rule, what, case, low, high) in cases {
+            let c = confidence(rule, &case);
+            assert!((low..=high).contains(&c), "{} {what}: {c}", rule.code);
+        }
+    }
+}
