@@ -65,3 +65,19 @@ pub fn write_code(info: &CodeInfo, layout: &Layout, out: &mut dyn Write) -> io::
     }
     writeln!(out, "\nSource: {}", info.source)
 }
+
+/// README's rule table, generated from the registry (a test keeps README in step).
+pub fn readme_table() -> String {
+    let mut table = String::from("| code | cause id | diagnoses | reads |\n|---|---|---|---|\n");
+    for rule in RULES {
+        let logs: Vec<&str> = rule.needs.iter().map(|n| n.as_str()).collect();
+        table.push_str(&format!(
+            "| {} | {} | {} | {} |\n",
+            rule.code,
+            rule.cause.id(),
+            rule.title,
+            logs.join(", ")
+        ));
+    }
+    table
+}

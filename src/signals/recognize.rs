@@ -419,4 +419,94 @@ mod tests {
         );
         assert_eq!(signals[0].evidence.time, Some(EventTime::Unknown));
     }
+
+    /// A recorded event with these fields.
+    fn recorded(provider: &str, id: u32, fields: &[(&str, &str)]) -> Event {
+        let mut event = pasted_517();
+        event.time = EventTime::Utc("2024-05-20T10:00:00Z".parse().expect("time"));
+        event.provider = Arc::from(provider);
+        event.event_id = Some(id);
+        event.message = None;
+        let mut values = Fields::new();
+        for (name, value) in fields {
+            values.push(name, value);
+        }
+        event.fields = values;
+        event
+    }
+
+    #[test]
+    fn each_recognised_event_gives_its_signal() {
+        // (provider, id, fields, the signal's name in JSON, or "" for none)
+        let cases: [(&str, u32, &[(&str, &str)], &str); 12] = [
+            (
+                "Service Control Manager",
+                7040,
+                &[("param3", "disabled"), ("param4", "wbengine")],
+                "service-start-type",
+            ),
+            (
+                "Service Control Manager",
+                7000,
+                &[("param1", "Volume Shadow Copy"), ("param2", "%%1058")],
+                "service-failed",
+            ),
+            (
+                "Service Control Manager",
+                7036,
+                &[("param1", "Themes"), ("param2", "running")],
+                "",
+            ),
+            (
+                "VSS",
+                8193,
+                &[("%1", "CoCreateInstance"), ("%2", "0x8007007e")],
+                "vss-error",
+            ),
+            ("VSS", 8224, &[], "harmless"),
+            (
+                "VSS",
+                12289,
+                &[("%1", "0x80042409, Writer status is not available")],
+                "harmless",
+            ),
+            ("volsnap", 25, &[("%1", "C:")], "shadow-storage"),
+            ("disk", 7, &[("%1", "\\Device\\Harddisk0\\DR0")], "disk-error"),
+            ("Disk", 157, &[("%1", "\\Device\\Harddisk2\\DR2")], "disk-removed"),
+            ("Microsoft-Windows-Backup", 4, &[("HRESULT", "0x0")], "backup"),
+            (
+                "Microsoft-Windows-Backup",
+                3,
+                &[("TargetDeviceName", "E:")],
+                "catalog-corrupt",
+            ),
+            (
+                "Microsoft-Windows-Ntfs",
+                98,
+                &[("CorruptionActionState", "0")],
+                "harmless",
+            ),
+        ];
+        for (provider, id, fields, expected) in cases {
+            let signals = event(&recorded(provider, id, fields));
+            let names: Vec<String> = signals
+                .iter()
+                .map(|s| {
+                    serde_json::to_value(&s.kind)
+                        .ok()
+                        .and_then(|v| v["signal"].as_str().map(str::to_string))
+                        .unwrap_or_default()
+                })
+                .collect();
+            if expected.is_empty() {
+                assert!(names.is_empty(), "{provider} {id}: {names:?}");
+            } else {
+                assert_eq!(
+                    names.first().map(String::as_str),
+                    Some(expected),
+                    "{provider} {id}: {names:?}"
+                );
+            }
+        }
+    }
 }

@@ -12,29 +12,10 @@ use backupdiag_forge::scenario::Scenario;
 
 use crate::util::{repo_root, run, run_in, shared_corpus};
 
-/// The first group of cause ids: each has a rule.
-const FIRST_GROUP: &[&str] = &[
-    "system-files-corrupt",
-    "dism-source-missing",
-    "pending-reboot",
-    "security-software-interference",
-    "required-service-disabled",
-    "vss-writer-failed",
-    "vss-writer-timeout",
-    "requester-com-security",
-    "vss-com-registration-broken",
-    "com-event-system-broken",
-    "shadow-storage-insufficient",
-    "target-disk-full",
-    "disk-io-error",
-    "bad-sectors-source",
-    "firmware-boot-mode-mismatch",
-    "broken-security-descriptors-after-restore",
-    "malware-damage",
-];
-
-/// Causes of the second group that already have a rule.
-const SECOND_GROUP_WITH_RULES: &[&str] = &["backup-catalog-corrupt", "usb-connection"];
+/// Every cause id that has a rule, from the registry (a new rule joins every check here).
+fn causes_with_rules() -> Vec<String> {
+    backupdiag::rules::RULES.iter().map(|r| r.cause.id()).collect()
+}
 
 struct Outcome {
     name: String,
@@ -165,7 +146,7 @@ fn check_milestones(name: &str, milestones: &serde_json::Value, expected: &[Stri
 fn every_scenario_gets_its_diagnosis_and_every_cause_is_found_and_quiet_elsewhere() {
     let outcomes = analyze_all();
     assert!(outcomes.len() >= 15, "{} scenarios with expectations", outcomes.len());
-    for cause in FIRST_GROUP.iter().chain(SECOND_GROUP_WITH_RULES) {
+    for cause in &causes_with_rules() {
         let found = outcomes
             .iter()
             .filter(|o| o.confident.iter().any(|(c, _)| c == cause))
@@ -517,13 +498,8 @@ fn rules_and_explain_come_from_the_registry() {
         .lines()
         .filter(|l| crate::util::rule_code(l.split_whitespace().next().unwrap_or_default()))
         .count();
-    assert_eq!(
-        rows,
-        FIRST_GROUP.len() + SECOND_GROUP_WITH_RULES.len(),
-        "{}",
-        list.stdout
-    );
-    for cause in FIRST_GROUP.iter().chain(SECOND_GROUP_WITH_RULES) {
+    assert_eq!(rows, causes_with_rules().len(), "{}", list.stdout);
+    for cause in &causes_with_rules() {
         assert!(list.stdout.contains(cause), "{cause} not listed");
     }
     let explain = run(&["explain", "svc001"]);

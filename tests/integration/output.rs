@@ -66,3 +66,23 @@ fn explain_reads_an_error_code_in_every_spelling() {
     assert_eq!(unknown.code, 2);
     assert!(unknown.stderr.contains("'0x12345678'"), "{}", unknown.stderr);
 }
+
+#[test]
+fn readmes_rule_table_is_the_registry() {
+    let path = crate::util::repo_root().join("README.md");
+    let readme = std::fs::read_to_string(&path).expect("README.md");
+    let start = readme.find("<!-- rules:start").expect("rules:start marker");
+    let body = start + readme[start..].find("-->").expect("end of the start marker") + 3;
+    let end = readme.find("<!-- rules:end -->").expect("rules:end marker");
+    let expected = format!("\n{}", backupdiag::report::rules::readme_table());
+    if std::env::var_os("BACKUPDIAG_WRITE_README").is_some() {
+        let updated = format!("{}{expected}{}", &readme[..body], &readme[end..]);
+        std::fs::write(&path, updated).expect("write README.md");
+        return;
+    }
+    assert_eq!(
+        &readme[body..end],
+        expected,
+        "README's rule table is stale: run BACKUPDIAG_WRITE_README=1 cargo test readme"
+    );
+}
