@@ -160,7 +160,7 @@ enum TimelineFormatArg {
 
 impl Cli {
     /// Validates the parsed command line into a [`Config`].
-    pub fn into_config(self) -> Result<Config, String> {
+    pub fn into_config(self) -> Result<Config, config::UsageError> {
         let color = match self.color {
             ColorArg::Auto => config::ColorChoice::Auto,
             ColorArg::Always => config::ColorChoice::Always,
@@ -208,7 +208,7 @@ impl Cli {
                 let (since, until) = (bound(since)?, bound(until)?);
                 if let (Some(s), Some(u)) = (since, until) {
                     if s > u {
-                        return Err(format!("--since ({s}) is after --until ({u}): no event can match"));
+                        return Err(config::UsageError::Window { since: s, until: u });
                     }
                 }
                 let command = Command::Timeline { format, since, until };

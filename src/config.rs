@@ -8,6 +8,33 @@ use jiff::Timestamp;
 use crate::case::Zone;
 use crate::input::ArchiveLimits;
 
+/// A command line that cannot run, in words for the user (exit code 2).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum UsageError {
+    /// `--tz` is neither an offset nor a zone name.
+    #[error("'{0}' is neither a UTC offset like +09:00 nor a known IANA zone name")]
+    Zone(String),
+    /// `--since` / `--until` is not a time.
+    #[error("'{0}' is not a time (use 2012-10-21, '2012-10-21 08:00' or 2012-10-21T08:00:00+09:00)")]
+    Time(String),
+    /// A time that does not exist in the zone (a daylight-saving gap).
+    #[error("'{text}': {reason}")]
+    TimeInZone {
+        /// The time as given.
+        text: String,
+        /// Why the zone refuses it.
+        reason: String,
+    },
+    /// `--since` after `--until`.
+    #[error("--since ({since}) is after --until ({until}): no event can match")]
+    Window {
+        /// The start given.
+        since: Timestamp,
+        /// The end given.
+        until: Timestamp,
+    },
+}
+
 /// Output formats of `inputs`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InputsFormat {
@@ -114,7 +141,7 @@ impl Config {
 
 /// Parses a `--since`/`--until` time: RFC 3339 with offset, or a date / date-time without
 /// one, taken in `zone` (UTC when no zone is given).
-pub fn parse_time_bound(text: &str, zone: Option<&Zone>) -> Result<Timestamp, String> {
+pub fn parse_time_bound(text: &str, zone: Option<&Zone>) -> Result<Timestamp, UsageError> {
     if let Ok(ts) = text.parse::<Timestamp>() {
         return Ok(ts);
     }
@@ -127,13 +154,14 @@ pub fn parse_time_bound(text: &str, zone: Option<&Zone>) -> Result<Timestamp, St
                 .parse::<jiff::civil::Date>()
                 .map(|d| d.to_datetime(jiff::civil::Time::midnight()))
         })
-        .map_err(|_| {
-            format!("'{text}' is not a time (use 2012-10-21, '2012-10-21 08:00' or 2012-10-21T08:00:00+09:00)")
-        })?;
+        .map_err(|_| UsageError::Time(text.to_string()))?;
     civil
         .to_zoned(tz)
         .map(|z| z.timestamp())
-        .map_err(|e| format!("'{text}': {e}"))
+        .map_err(|e| UsageError::TimeInZone {
+            text: text.to_string(),
+            reason: e.to_string(),
+        })
 }
 
 #[cfg(test)]

@@ -4,11 +4,11 @@
 //! `input` (find files, unpack zips, sniff kinds and encodings) -> `parse` (one reader per
 //! source kind) -> `case` (one timeline, clocks anchored, facts) -> `report` (output formats).
 
-pub mod case;
+mod case;
 pub mod cli;
 pub mod config;
-pub mod diagnose;
-pub mod history;
+mod diagnose;
+mod history;
 pub mod input;
 pub mod model;
 pub mod parse;

@@ -25,14 +25,14 @@ pub struct Zone {
 
 impl Zone {
     /// Parses a UTC offset (`+09:00`, `-0500`, `UTC`, `Z`) or an IANA zone name.
-    pub fn parse(spec: &str) -> Result<Zone, String> {
+    pub fn parse(spec: &str) -> Result<Zone, crate::config::UsageError> {
+        let bad = || crate::config::UsageError::Zone(spec.to_string());
         let tz = if spec.eq_ignore_ascii_case("utc") || spec == "Z" {
             TimeZone::UTC
         } else if spec.starts_with(['+', '-']) {
-            TimeZone::fixed(parse_offset(spec).ok_or_else(|| format!("'{spec}' is not a UTC offset like +09:00"))?)
+            TimeZone::fixed(parse_offset(spec).ok_or_else(bad)?)
         } else {
-            TimeZone::get(spec)
-                .map_err(|_| format!("'{spec}' is neither a UTC offset like +09:00 nor a known IANA zone name"))?
+            TimeZone::get(spec).map_err(|_| bad())?
         };
         Ok(Zone {
             name: spec.to_string(),

@@ -1,81 +1,17 @@
 //! Which logs the case holds, and the command that collects each kind.
 
-use serde::Serialize;
-
 use crate::case::Case;
+pub use crate::model::LogKind;
 use crate::model::SourceKind;
-
-/// Kinds of collected log the rules rely on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum LogKind {
-    /// The System event log.
-    System,
-    /// The Application event log.
-    Application,
-    /// The Microsoft-Windows-Backup operational log.
-    Backup,
-    /// The Windows Defender operational log (Windows 8 and later; Microsoft Security
-    /// Essentials on Windows 7 writes to the System log).
-    Defender,
-    /// CBS.log.
-    Cbs,
-    /// dism.log.
-    Dism,
-    /// `vssadmin list writers` output.
-    VssWriters,
-    /// `bcdedit /enum` or msinfo32 output.
-    BootConfig,
-    /// Windows Setup's setupact.log.
-    Setup,
-}
-
-impl LogKind {
-    /// The command that collects it (run in an elevated prompt on the broken PC).
-    pub fn command(self) -> &'static str {
-        match self {
-            LogKind::System => "wevtutil epl System System.evtx",
-            LogKind::Application => "wevtutil epl Application Application.evtx",
-            LogKind::Backup => "wevtutil epl Microsoft-Windows-Backup Microsoft-Windows-Backup.evtx",
-            LogKind::Defender => {
-                "wevtutil epl \"Microsoft-Windows-Windows Defender/Operational\" Defender.evtx (Windows 8 and later)"
-            }
-            LogKind::Cbs => "copy %windir%\\Logs\\CBS\\CBS.log CBS.log",
-            LogKind::Dism => "copy %windir%\\Logs\\DISM\\dism.log dism.log",
-            LogKind::VssWriters => "vssadmin list writers > vssadmin-writers.txt",
-            LogKind::BootConfig => "bcdedit /enum all > bcdedit.txt",
-            LogKind::Setup => "copy %windir%\\Panther\\setupact.log setupact.log",
-        }
-    }
-
-    /// The stable name used in output.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            LogKind::System => "system",
-            LogKind::Application => "application",
-            LogKind::Backup => "backup",
-            LogKind::Defender => "defender",
-            LogKind::Cbs => "cbs",
-            LogKind::Dism => "dism",
-            LogKind::VssWriters => "vss-writers",
-            LogKind::BootConfig => "boot-config",
-            LogKind::Setup => "setup",
-        }
-    }
-}
 
 /// The kinds of log present in the case.
 pub fn logs_present(case: &Case) -> Vec<LogKind> {
     let mut present = Vec::new();
     for file in &case.files {
         let kind = match file.kind {
-            Some(SourceKind::Cbs) => Some(LogKind::Cbs),
-            Some(SourceKind::Dism) => Some(LogKind::Dism),
-            Some(SourceKind::Panther) => Some(LogKind::Setup),
-            Some(SourceKind::Vssadmin) => Some(LogKind::VssWriters),
-            Some(SourceKind::Bcdedit | SourceKind::Msinfo32) => Some(LogKind::BootConfig),
             Some(SourceKind::Evtx) => evtx_kind(case, &file.path),
-            Some(SourceKind::Paste | SourceKind::Console | SourceKind::Notes | SourceKind::Text) | None => None,
+            Some(source) => source.provides(),
+            None => None,
         };
         if let Some(kind) = kind {
             if !present.contains(&kind) {

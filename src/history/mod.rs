@@ -12,7 +12,7 @@ use crate::case::Case;
 use crate::model::Cause;
 use crate::signals::{self, Signal, SignalKind};
 
-pub use coverage::{logs_present, LogKind};
+pub use coverage::LogKind;
 pub use harmless::HarmlessGroup;
 pub use milestones::{Milestone, MilestoneKind};
 pub use runs::BackupRun;

@@ -130,7 +130,7 @@ impl Unpacker {
         }
         let declared = entry.size();
         if let Err(reason) = self.check_size(declared, entry.compressed_size()) {
-            notices.push(Notice::new(Severity::Error, entry_path, reason));
+            notices.push(Notice::new(Severity::Error, entry_path, reason.to_string()));
             return;
         }
         let mut data = Vec::with_capacity(usize::try_from(declared).unwrap_or(0).min(1 << 26));
@@ -151,19 +151,16 @@ impl Unpacker {
         self.push(data, entry_path, depth, inputs, notices);
     }
 
-    fn check_size(&self, declared: u64, compressed: u64) -> Result<(), String> {
+    fn check_size(&self, declared: u64, compressed: u64) -> Result<(), Refused> {
         if self.unpacked.saturating_add(declared) > self.limits.max_total_bytes {
-            return Err(format!(
-                "unpacking it would pass the limit of {} bytes unpacked from archives",
-                self.limits.max_total_bytes
-            ));
+            return Err(Refused::TotalSize(self.limits.max_total_bytes));
         }
-        if declared > 16 << 20 && declared / compressed.max(1) > self.limits.max_ratio {
-            return Err(format!(
-                "compression ratio {}:1 is above the limit of {}:1; refused as a possible zip bomb",
-                declared / compressed.max(1),
-                self.limits.max_ratio
-            ));
+        let ratio = declared / compressed.max(1);
+        if declared > 16 << 20 && ratio > self.limits.max_ratio {
+            return Err(Refused::Ratio {
+                ratio,
+                limit: self.limits.max_ratio,
+            });
         }
         Ok(())
     }
@@ -188,6 +185,15 @@ impl Unpacker {
             size,
         });
     }
+}
+
+/// Why an archive entry is not unpacked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+enum Refused {
+    #[error("unpacking it would pass the limit of {0} bytes unpacked from archives")]
+    TotalSize(u64),
+    #[error("compression ratio {ratio}:1 is above the limit of {limit}:1; refused as a possible zip bomb")]
+    Ratio { ratio: u64, limit: u64 },
 }
 
 /// Refuses entry names that climb out of the archive or are absolute.

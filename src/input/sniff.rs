@@ -70,18 +70,24 @@ pub fn sniff(head: &[u8]) -> Sniffed {
     }
 }
 
+/// A test on a file's first 64 KiB of text.
+type LooksLike = fn(&str) -> bool;
+
+/// The text formats with a shape of their own, and how each is recognised, tried in order
+/// (anything else is read as pasted text). A new format is a row here, a reader in `parse`,
+/// and its `SourceKind` (which says which log it provides).
+const TEXT_FORMATS: &[(TextKind, LooksLike)] = &[
+    (TextKind::Servicing, looks_servicing),
+    (TextKind::Vssadmin, looks_vssadmin),
+    (TextKind::Bcdedit, looks_bcdedit),
+    (TextKind::Msinfo32, looks_msinfo32),
+];
+
 fn text_kind(text: &str) -> Option<TextKind> {
-    if looks_servicing(text) {
-        Some(TextKind::Servicing)
-    } else if looks_vssadmin(text) {
-        Some(TextKind::Vssadmin)
-    } else if looks_bcdedit(text) {
-        Some(TextKind::Bcdedit)
-    } else if looks_msinfo32(text) {
-        Some(TextKind::Msinfo32)
-    } else {
-        None
-    }
+    TEXT_FORMATS
+        .iter()
+        .find(|(_, looks_like)| looks_like(text))
+        .map(|(kind, _)| *kind)
 }
 
 /// True when a line starts `YYYY-MM-DD HH:MM:SS, ` as CBS, DISM and Panther lines do.

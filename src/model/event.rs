@@ -40,6 +40,20 @@ pub enum SourceKind {
 }
 
 impl SourceKind {
+    /// The log a file of this kind provides, for coverage (an evtx file's log is decided by its
+    /// channel; pasted text provides no whole log).
+    pub fn provides(self) -> Option<super::LogKind> {
+        use super::LogKind;
+        match self {
+            SourceKind::Cbs => Some(LogKind::Cbs),
+            SourceKind::Dism => Some(LogKind::Dism),
+            SourceKind::Panther => Some(LogKind::Setup),
+            SourceKind::Vssadmin => Some(LogKind::VssWriters),
+            SourceKind::Bcdedit | SourceKind::Msinfo32 => Some(LogKind::BootConfig),
+            SourceKind::Evtx | SourceKind::Paste | SourceKind::Console | SourceKind::Notes | SourceKind::Text => None,
+        }
+    }
+
     /// The stable name used in output.
     pub fn as_str(self) -> &'static str {
         match self {

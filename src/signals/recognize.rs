@@ -438,7 +438,8 @@ mod tests {
     #[test]
     fn each_recognised_event_gives_its_signal() {
         // (provider, id, fields, the signal's name in JSON, or "" for none)
-        let cases: [(&str, u32, &[(&str, &str)], &str); 12] = [
+        type Case<'a> = (&'a str, u32, &'a [(&'a str, &'a str)], &'a str);
+        let cases: [Case; 12] = [
             (
                 "Service Control Manager",
                 7040,
