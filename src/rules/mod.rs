@@ -108,6 +108,7 @@ pub const RULES: &[Rule] = &[
     vss::VSS004,
     vss::VSS005,
     vss::VSS006,
+    vss::VSS007,
 ];
 
 /// Confidence level names: high >= 0.75, medium >= 0.5, low below.

@@ -12,7 +12,7 @@ use crate::model::{
 use super::{Hypothesis, Rule};
 
 /// Events and facts of one made-up case.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct CaseBuilder {
     events: Vec<Event>,
     facts: Vec<Fact>,

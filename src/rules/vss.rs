@@ -307,9 +307,64 @@ pub const VSS006: Rule = Rule {
     check: shadow_storage_insufficient,
 };
 
+/// The System Writer (hosted by Cryptographic Services) cannot list the system files: it is
+/// missing from a complete `vssadmin list writers`, CAPI2 513 reports it failing, or backups
+/// fail with 0x80780102 "System writer is not found in the backup". Sources: Microsoft
+/// NTDebugging blog "Missing System Writer Case Explained" (2013); KB2009272 (the ACLs on
+/// `winsxs\temp\PendingRenames` and `winsxs\filemaps`); askcorejp 2012-06-27.
+pub fn system_writer_permissions(a: &Analysis<'_>) -> Option<Assessment> {
+    let missing = a.select(|k| matches!(k, SignalKind::SystemWriterMissing));
+    let failing = a.select(|k| matches!(k, SignalKind::SystemWriterError));
+    let coded = a.failures_pointing_to(Cause::SystemWriterPermissions, 0.5);
+    if missing.is_empty() && failing.is_empty() && coded.is_empty() {
+        return None;
+    }
+    let mut s = Assessment::default();
+    s.support_if(0.4, "the writer listing has no System Writer", &missing);
+    s.support_if(
+        0.3,
+        "Cryptographic Services failed in the System Writer (CAPI2 513)",
+        &failing,
+    );
+    if !coded.is_empty() {
+        s.support(
+            0.2,
+            "backups failed because the System Writer was not found",
+            coded.iter().copied(),
+        );
+    }
+    let since = s.first();
+    s.explain(a, &codes_for(Cause::SystemWriterPermissions), since, None);
+    Some(s)
+}
+
+/// VSS007: registered in `RULES`.
+pub const VSS007: Rule = Rule {
+    code: "VSS007",
+    cause: Cause::SystemWriterPermissions,
+    title: "The System Writer cannot list the system files (permissions on Windows folders or its service)",
+    explanation: Explanation {
+        detects: "a complete `vssadmin list writers` without the System Writer, CAPI2 513 errors from the System Writer's OnIdentity (other than AddLegacyDriverFiles), and backups failing with 0x80780102 (System writer is not found in the backup).",
+        why: "system state and system image backups need the System Writer, which runs in Cryptographic Services and must read every system file and service it reports; when tightened permissions (on %windir%\\winsxs\\temp\\PendingRenames, %windir%\\winsxs\\filemaps, or a service's security descriptor) stop it, it drops out of the listing and the backup fails.",
+        check: "whether `vssadmin list writers` shows the System Writer after a restart of Cryptographic Services, the CAPI2 513 text (which file or service it names), and recent permission hardening or folder moves.",
+    },
+    references: &[
+        "Microsoft NTDebugging blog: Missing System Writer Case Explained (https://blogs.msdn.microsoft.com/ntdebugging/2013/08/27/missing-system-writer-case-explained/)",
+        "Microsoft Learn: In-box VSS writers, the System Writer runs in Cryptographic Services (https://learn.microsoft.com/windows/win32/vss/in-box-vss-writers)",
+        "Microsoft KB2009272: the System Writer is not found in the backup (https://support.microsoft.com/kb/2009272)",
+    ],
+    repair: &[
+        step("Restart Cryptographic Services and list the writers again", Some("net stop cryptsvc & net start cryptsvc & vssadmin list writers"), true, Risk::Low, None),
+        step("Give the System Writer back its access (KB2009272), then restart Cryptographic Services", Some("takeown /f %windir%\\winsxs\\temp\\PendingRenames /a & icacls %windir%\\winsxs\\temp\\PendingRenames /grant \"NT AUTHORITY\\SYSTEM:(RX)\" /grant \"NT Service\\trustedinstaller:(F)\" /grant BUILTIN\\Users:(RX) & takeown /f %windir%\\winsxs\\filemaps\\* /a & icacls %windir%\\winsxs\\filemaps\\*.* /grant \"NT AUTHORITY\\SYSTEM:(RX)\" /grant \"NT Service\\trustedinstaller:(F)\" /grant BUILTIN\\Users:(RX)"), true, Risk::Medium, Some("changes ACLs under %windir%\\winsxs: run exactly these commands, from an elevated prompt")),
+        step("If CAPI2 513 names a service, compare its security descriptor with a healthy machine's", Some("sc sdshow <service>"), true, Risk::Low, None),
+    ],
+    needs: &[LogKind::Application, LogKind::VssWriters],
+    check: system_writer_permissions,
+};
+
 #[cfg(test)]
 mod tests {
-    use super::{VSS001, VSS002, VSS003, VSS004, VSS005, VSS006};
+    use super::{VSS001, VSS002, VSS003, VSS004, VSS005, VSS006, VSS007};
     use crate::model::{FactKind, WriterState};
     use crate::rules::testing::{confidence, CaseBuilder};
 
@@ -399,5 +454,75 @@ mod tests {
             let c = confidence(rule, &case);
             assert!((low..=high).contains(&c), "{} {what}: {c}", rule.code);
         }
+    }
+
+    fn named(name: &str) -> FactKind {
+        let FactKind::VssWriter(mut w) = writer(1, "No error") else {
+            unreachable!("writer() builds a writer")
+        };
+        w.name = name.to_string();
+        FactKind::VssWriter(w)
+    }
+
+    #[test]
+    fn a_listing_without_the_system_writer_and_its_failures() {
+        let others = [
+            "Task Scheduler Writer",
+            "VSS Metadata Store Writer",
+            "ASR Writer",
+            "Registry Writer",
+            "WMI Writer",
+            "COM+ REGDB Writer",
+        ];
+        let mut missing = CaseBuilder::new();
+        for name in others {
+            missing = missing.fact(named(name));
+        }
+        let with_failure = missing
+            .clone_events()
+            .failure("2024-05-20T10:01:00Z", "0x80780102")
+            .build();
+        let c = confidence(&VSS007, &with_failure);
+        assert!(c >= 0.75, "a missing System Writer and 0x80780102: {c}");
+        assert!(confidence(&VSS007, &missing.build()) >= 0.4, "the listing alone");
+        // A cut-off listing (three writers) says nothing; nor does one with the System Writer.
+        let cut = CaseBuilder::new()
+            .fact(named("ASR Writer"))
+            .fact(named("WMI Writer"))
+            .fact(named("BITS Writer"))
+            .build();
+        assert_eq!(confidence(&VSS007, &cut), 0.0);
+        let mut whole = CaseBuilder::new().fact(named("System Writer"));
+        for name in others {
+            whole = whole.fact(named(name));
+        }
+        assert_eq!(confidence(&VSS007, &whole.build()), 0.0);
+        // The harmless CAPI2 513 (AddLegacyDriverFiles) does not count; another 513 does.
+        let harmless = CaseBuilder::new()
+            .event(
+                "2024-05-20T10:00:00Z",
+                "Microsoft-Windows-CAPI2",
+                513,
+                &[(
+                    "%1",
+                    "Details: AddLegacyDriverFiles: Unable to back up image of binary mslldp.",
+                )],
+            )
+            .failure("2024-05-20T10:01:00Z", "0x81000019")
+            .build();
+        assert_eq!(confidence(&VSS007, &harmless), 0.0);
+        let onidentity = CaseBuilder::new()
+            .event(
+                "2024-05-20T10:00:00Z",
+                "Microsoft-Windows-CAPI2",
+                513,
+                &[(
+                    "%1",
+                    "Details: AddCoreCsiFiles : BeginFileEnumeration() failed. System Error: Access is denied.",
+                )],
+            )
+            .failure("2024-05-20T10:01:00Z", "0x81000019")
+            .build();
+        assert!(confidence(&VSS007, &onidentity) > 0.0);
     }
 }

@@ -110,6 +110,12 @@ pub enum SignalKind {
     },
     /// `vssadmin list writers` listed no writer at all.
     NoWriters,
+    /// `vssadmin list writers` listed the other writers but not the System Writer (Windows
+    /// Vista and later always have it): it could not enumerate the files it must report.
+    SystemWriterMissing,
+    /// The System Writer failed while Cryptographic Services listed its files (CAPI2 513 other
+    /// than the harmless AddLegacyDriverFiles).
+    SystemWriterError,
     /// Shadow copies were deleted or aborted for lack of storage (volsnap 25/33/35/36).
     ShadowStorage {
         /// Event id.
@@ -230,5 +236,37 @@ pub fn recognize(case: &Case) -> Vec<Signal> {
     let mut signals: Vec<Signal> = case.events.iter().flat_map(recognize::event).collect();
     vhd::mark_backup_vhd_retries(&case.events, &mut signals);
     signals.extend(case.facts.iter().flat_map(recognize::fact));
+    signals.extend(system_writer_missing(case));
     signals
+}
+
+/// Fewest writers a listing must show to be taken as complete (a healthy Windows 7 lists about
+/// ten; a cut-off paste must not read as a missing System Writer).
+const COMPLETE_LISTING: usize = 5;
+
+/// A complete writer listing without the System Writer (Microsoft NTDebugging blog, "Missing
+/// System Writer Case Explained"; KB2009272).
+fn system_writer_missing(case: &Case) -> Option<Signal> {
+    let writers: Vec<(&crate::model::Fact, &str)> = case
+        .facts
+        .iter()
+        .filter_map(|f| match &f.kind {
+            crate::model::FactKind::VssWriter(w) => Some((f, w.name.as_str())),
+            _ => None,
+        })
+        .collect();
+    if writers.len() < COMPLETE_LISTING
+        || writers
+            .iter()
+            .any(|(_, name)| name.eq_ignore_ascii_case("System Writer"))
+    {
+        return None;
+    }
+    let (first, _) = writers[0];
+    let text = format!("{} writers listed, the System Writer not among them", writers.len());
+    Some(Signal {
+        kind: SignalKind::SystemWriterMissing,
+        time: None,
+        evidence: Evidence::new(&first.origin, None, text),
+    })
 }

@@ -136,6 +136,7 @@ fn evtx(event: &Event) -> Vec<SignalKind> {
             }));
             kinds
         }
+        "microsoft-windows-capi2" if id == 513 => vec![SignalKind::SystemWriterError],
         "microsoft-windows-kernel-boot" if id == 30 => vec![SignalKind::CurrentFirmware { mode: "UEFI".into() }],
         "msiinstaller" if id == 1038 => {
             vec![SignalKind::RebootPending {

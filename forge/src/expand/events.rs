@@ -489,6 +489,24 @@ impl Machine {
         )
     }
 
+    /// CAPI2 513: Cryptographic Services failed in the System Writer's OnIdentity (KB2009272's
+    /// "AddCoreCsiFiles : BeginFileEnumeration() failed ... Access is denied").
+    pub fn system_writer_denied(&self, time: Timestamp) -> LogEvent {
+        self.event(
+            Log::Application,
+            windows::capi2(),
+            513,
+            Some(0),
+            2,
+            0x8080_0000_0000_0000,
+            time,
+            Self::unnamed(
+                &["Details: AddCoreCsiFiles : BeginFileEnumeration() failed. System Error: Access is denied."],
+                None,
+            ),
+        )
+    }
+
     /// Backup operational 5 (failed with an HRESULT) and Application 517 (same, for the UI).
     pub fn backup_failed(
         &self,

@@ -126,6 +126,10 @@ impl Expander<'_> {
             }
             What::ShadowStorageExhausted => out.push(self.evtx(self.machine.shadow_storage_aborted(utc))),
             What::WritersVanished => self.state.writers.clear(),
+            What::SystemWriterDenied => {
+                self.state.writers.retain(|w| w.name != "System Writer");
+                out.push(self.evtx(self.machine.system_writer_denied(utc)));
+            }
             What::BackupCatalogCorrupt => out.push(self.evtx(self.machine.backup_catalog_corrupt(utc, "E:"))),
             What::ChkdskRun { fixed } => {
                 self.boot(at, out);

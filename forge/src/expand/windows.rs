@@ -158,6 +158,14 @@ pub fn backup() -> Provider {
         None,
     )
 }
+/// `Microsoft-Windows-CAPI2`.
+pub fn capi2() -> Provider {
+    provider(
+        "Microsoft-Windows-CAPI2",
+        Some("{5bbca4a8-b209-48dc-a8c7-b23d3e5216fb}"),
+        None,
+    )
+}
 /// `EventLog` (classic).
 pub fn eventlog() -> Provider {
     provider("EventLog", None, None)

@@ -186,6 +186,9 @@ pub enum What {
     BackupCatalogCorrupt,
     /// `vssadmin list writers` lists no writer at all from now on.
     WritersVanished,
+    /// The System Writer is denied access to the files it lists (tightened ACLs under
+    /// `%windir%\\winsxs`): CAPI2 513 in Application, and the writer drops out of the listing.
+    SystemWriterDenied,
     /// `chkdsk /r` ran at boot.
     ChkdskRun {
         /// Whether it found and fixed problems.
