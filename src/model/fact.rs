@@ -123,8 +123,8 @@ pub enum FactKind {
     ConsoleVerdict {
         /// `sfc` or `dism`.
         tool: String,
-        /// What it concluded (`clean`, `repaired`, `cannot-repair`, `source-missing`, ...).
-        verdict: String,
+        /// What it concluded.
+        verdict: super::Verdict,
         /// The error code it printed, when any.
         code: Option<u32>,
     },

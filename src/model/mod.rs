@@ -2,6 +2,7 @@
 //! UTC or local clock, untimed [`Fact`]s, and [`Notice`]s about the inputs themselves.
 
 mod cause;
+mod closed;
 pub mod codes;
 mod event;
 mod fact;
@@ -11,6 +12,7 @@ mod notice;
 mod time;
 
 pub use cause::Cause;
+pub use closed::{FirmwareMode, Verdict};
 pub use event::{Certainty, Event, Fields, FieldsFrom, Interner, Level, Location, Origin, SourceKind};
 pub use fact::{Fact, FactKind, MachineKey, ProviderInfo, VssListing, WriterState};
 pub use log_kind::LogKind;

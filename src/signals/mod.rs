@@ -205,12 +205,12 @@ pub enum SignalKind {
     /// Windows was installed in this firmware mode (Panther `FirmwareType`).
     InstalledFirmware {
         /// `BIOS` or `UEFI`.
-        mode: String,
+        mode: crate::model::FirmwareMode,
     },
     /// The machine boots in this firmware mode now (bcdedit, msinfo32, Kernel-Boot 30).
     CurrentFirmware {
         /// `BIOS` or `UEFI`.
-        mode: String,
+        mode: crate::model::FirmwareMode,
     },
     /// An event known to be harmless, named so users stop chasing it.
     Harmless {

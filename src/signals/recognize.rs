@@ -1,6 +1,6 @@
 //! Event and fact recognition: one small function per provider family.
 
-use crate::model::{Event, Fact, FactKind, MachineKey, SourceKind, VssListing};
+use crate::model::{Event, Fact, FactKind, FirmwareMode, MachineKey, SourceKind, Verdict, VssListing};
 
 use super::codes::{disk_number, service_key, utf16_hex};
 use super::tables::{
@@ -137,7 +137,9 @@ fn evtx(event: &Event) -> Vec<SignalKind> {
             kinds
         }
         "microsoft-windows-capi2" if id == 513 => vec![SignalKind::SystemWriterError],
-        "microsoft-windows-kernel-boot" if id == 30 => vec![SignalKind::CurrentFirmware { mode: "UEFI".into() }],
+        "microsoft-windows-kernel-boot" if id == 30 => vec![SignalKind::CurrentFirmware {
+            mode: FirmwareMode::Uefi,
+        }],
         "msiinstaller" if id == 1038 => {
             vec![SignalKind::RebootPending {
                 what: event.field("%1").unwrap_or("an installation").to_string(),
@@ -318,8 +320,8 @@ fn servicing(event: &Event) -> Vec<SignalKind> {
             reason: HARMLESS_INVALID_PACKAGE.into(),
         });
     }
-    if let Some(mode) = event.field("firmware") {
-        out.push(SignalKind::InstalledFirmware { mode: mode.to_string() });
+    if let Some(mode) = event.field("firmware").and_then(FirmwareMode::parse) {
+        out.push(SignalKind::InstalledFirmware { mode });
     }
     out
 }
@@ -349,13 +351,20 @@ pub fn fact(fact: &Fact) -> Vec<Signal> {
             key: MachineKey::FirmwareMode,
             value,
             ..
-        } => SignalKind::CurrentFirmware { mode: value.clone() },
-        FactKind::ConsoleVerdict { verdict, .. } => match verdict.as_str() {
-            "cannot-repair" => SignalKind::SfcCannotRepair { file: String::new() },
-            "repaired" => SignalKind::SfcRepaired,
-            "reboot-required" => SignalKind::SfcRebootRequired,
-            "source-missing" => SignalKind::SourceMissing,
-            _ => return Vec::new(),
+        } => match FirmwareMode::parse(value) {
+            Some(mode) => SignalKind::CurrentFirmware { mode },
+            None => return Vec::new(),
+        },
+        FactKind::ConsoleVerdict { verdict, .. } => match verdict {
+            Verdict::CannotRepair => SignalKind::SfcCannotRepair { file: String::new() },
+            Verdict::Repaired => SignalKind::SfcRepaired,
+            Verdict::RebootRequired => SignalKind::SfcRebootRequired,
+            Verdict::SourceMissing => SignalKind::SourceMissing,
+            Verdict::Repairable => SignalKind::CheckSur {
+                detected: Some(1),
+                repaired: None,
+            },
+            Verdict::Clean | Verdict::CouldNotRun | Verdict::Failed => return Vec::new(),
         },
         _ => return Vec::new(),
     };

@@ -86,3 +86,64 @@ fn readmes_rule_table_is_the_registry() {
         "README's rule table is stale: run BACKUPDIAG_WRITE_README=1 cargo test readme"
     );
 }
+
+/// The stages of `src/` import each other in one direction only (a later stage never imported
+/// by an earlier one): no cycle between folders.
+#[test]
+fn no_import_cycle_between_stages() {
+    use std::collections::{BTreeMap, BTreeSet};
+    let src = crate::util::repo_root().join("src");
+    let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut stack = vec![src.clone()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).expect("src") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            if path.extension().is_none_or(|e| e != "rs") {
+                continue;
+            }
+            let relative = path.strip_prefix(&src).expect("under src");
+            let stage = relative
+                .components()
+                .next()
+                .and_then(|c| c.as_os_str().to_str())
+                .unwrap_or_default()
+                .trim_end_matches(".rs")
+                .to_string();
+            let text = std::fs::read_to_string(&path).expect("source");
+            let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+            for (at, _) in code.match_indices("crate::") {
+                let name: String = code[at + 7..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_lowercase() || *c == '_')
+                    .collect();
+                if !name.is_empty() && name != stage {
+                    edges.entry(stage.clone()).or_default().insert(name);
+                }
+            }
+        }
+    }
+    // Depth-first search for a path back to the start.
+    fn reaches(edges: &BTreeMap<String, BTreeSet<String>>, from: &str, to: &str, seen: &mut BTreeSet<String>) -> bool {
+        edges
+            .get(from)
+            .into_iter()
+            .flatten()
+            .any(|next| next == to || (seen.insert(next.clone()) && reaches(edges, next, to, seen)))
+    }
+    for (stage, uses) in &edges {
+        for used in uses {
+            assert!(
+                !reaches(&edges, used, stage, &mut BTreeSet::new()),
+                "import cycle: {stage} uses {used}, which leads back to {stage}"
+            );
+        }
+    }
+    assert!(
+        edges.contains_key("rules") && edges["rules"].contains("history"),
+        "{edges:?}"
+    );
+}

@@ -2,43 +2,53 @@
 //! error code. Phrases: Microsoft's SFC messages (KB 929833), `japanese-formats.md` 6 (the
 //! Japanese cannot-repair and no-violation phrases are unverified there; matched on their stems).
 
+use crate::model::Verdict;
+
 /// What one console run concluded.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Verdict {
+pub struct Run {
     /// `sfc` or `dism`.
     pub tool: &'static str,
-    /// The verdict word.
-    pub verdict: &'static str,
+    /// What it concluded.
+    pub verdict: Verdict,
     /// The error code printed, when any.
     pub code: Option<u32>,
     /// The line it was read on.
     pub line: u64,
 }
 
-const PHRASES: &[(&str, &str, &str)] = &[
-    ("sfc", "did not find any integrity violations", "clean"),
-    ("sfc", "found corrupt files and successfully repaired them", "repaired"),
+const PHRASES: &[(&str, &str, Verdict)] = &[
+    ("sfc", "did not find any integrity violations", Verdict::Clean),
+    (
+        "sfc",
+        "found corrupt files and successfully repaired them",
+        Verdict::Repaired,
+    ),
     (
         "sfc",
         "found corrupt files but was unable to fix some of them",
-        "cannot-repair",
+        Verdict::CannotRepair,
     ),
-    ("sfc", "could not perform the requested operation", "could-not-run"),
+    ("sfc", "could not perform the requested operation", Verdict::CouldNotRun),
     (
         "sfc",
         "There is a system repair pending which requires reboot to complete",
-        "reboot-required",
+        Verdict::RebootRequired,
     ),
-    ("sfc", "整合性違反を検出しませんでした", "clean"),
-    ("sfc", "それらは正常に修復されました", "repaired"),
-    ("sfc", "一部は修正できませんでした", "cannot-repair"),
-    ("sfc", "要求された操作を実行できませんでした", "could-not-run"),
-    ("dism", "The restore operation completed successfully", "repaired"),
-    ("dism", "No component store corruption detected", "clean"),
-    ("dism", "The component store is repairable", "repairable"),
-    ("dism", "The source files could not be found", "source-missing"),
-    ("dism", "復元操作は正常に完了しました", "repaired"),
-    ("dism", "ソース ファイルが見つかりませんでした", "source-missing"),
+    ("sfc", "整合性違反を検出しませんでした", Verdict::Clean),
+    ("sfc", "それらは正常に修復されました", Verdict::Repaired),
+    ("sfc", "一部は修正できませんでした", Verdict::CannotRepair),
+    ("sfc", "要求された操作を実行できませんでした", Verdict::CouldNotRun),
+    (
+        "dism",
+        "The restore operation completed successfully",
+        Verdict::Repaired,
+    ),
+    ("dism", "No component store corruption detected", Verdict::Clean),
+    ("dism", "The component store is repairable", Verdict::Repairable),
+    ("dism", "The source files could not be found", Verdict::SourceMissing),
+    ("dism", "復元操作は正常に完了しました", Verdict::Repaired),
+    ("dism", "ソース ファイルが見つかりませんでした", Verdict::SourceMissing),
 ];
 
 /// True when the text is console output of sfc or dism.
@@ -54,14 +64,14 @@ pub fn looks_like(text: &str) -> bool {
 }
 
 /// The verdicts in the text, with the error codes printed (`Error: 0x800f081f`, `エラー: 0x800f081f`).
-pub fn verdicts(text: &str) -> Vec<Verdict> {
-    let mut out: Vec<Verdict> = Vec::new();
+pub fn verdicts(text: &str) -> Vec<Run> {
+    let mut out: Vec<Run> = Vec::new();
     for (index, line) in text.split('\n').enumerate() {
         let line_no = index as u64 + 1;
         if let Some((tool, _, verdict)) = PHRASES.iter().find(|(_, phrase, _)| line.contains(phrase)) {
-            out.push(Verdict {
+            out.push(Run {
                 tool,
-                verdict,
+                verdict: *verdict,
                 code: None,
                 line: line_no,
             });
@@ -73,11 +83,11 @@ pub fn verdicts(text: &str) -> Vec<Verdict> {
             .or_else(|| trimmed.strip_prefix("エラー："));
         if let Some(code) = code.and_then(parse_number) {
             let verdict = if code == 0x800f_081f {
-                "source-missing"
+                Verdict::SourceMissing
             } else {
-                "failed"
+                Verdict::Failed
             };
-            out.push(Verdict {
+            out.push(Run {
                 tool: "dism",
                 verdict,
                 code: Some(code),
@@ -94,12 +104,12 @@ fn parse_number(text: &str) -> Option<u32> {
 }
 
 /// One verdict per tool and word (an error line and its explanation say the same thing).
-fn merge(verdicts: Vec<Verdict>) -> Vec<Verdict> {
-    let mut out: Vec<Verdict> = Vec::new();
+fn merge(verdicts: Vec<Run>) -> Vec<Run> {
+    let mut out: Vec<Run> = Vec::new();
     for verdict in verdicts {
         match out
             .iter_mut()
-            .find(|v| v.tool == verdict.tool && (v.verdict == verdict.verdict || verdict.verdict == "failed"))
+            .find(|v| v.tool == verdict.tool && (v.verdict == verdict.verdict || verdict.verdict == Verdict::Failed))
         {
             Some(existing) => existing.code = existing.code.or(verdict.code),
             None => out.push(verdict),
@@ -111,15 +121,19 @@ fn merge(verdicts: Vec<Verdict>) -> Vec<Verdict> {
 #[cfg(test)]
 mod tests {
     use super::verdicts;
+    use crate::model::Verdict;
 
     #[test]
     fn verdicts_in_english_and_japanese() {
         let sfc = "Beginning system scan.\r\nWindows Resource Protection found corrupt files but was unable to fix some of them.\r\n";
-        assert_eq!(verdicts(sfc)[0].verdict, "cannot-repair");
+        assert_eq!(verdicts(sfc)[0].verdict, Verdict::CannotRepair);
         let dism = "展開イメージのサービスと管理ツール\r\n[==========================100.0%==========================]\r\nエラー: 0x800f081f\r\n\r\nソース ファイルが見つかりませんでした。\r\n";
         let found = verdicts(dism);
         assert_eq!(found.len(), 1, "{found:?}");
-        assert_eq!((found[0].verdict, found[0].code), ("source-missing", Some(0x800f_081f)));
+        assert_eq!(
+            (found[0].verdict, found[0].code),
+            (Verdict::SourceMissing, Some(0x800f_081f))
+        );
         let reboot = "Error: 3017\r\n";
         assert_eq!(verdicts(reboot)[0].code, Some(3017));
     }

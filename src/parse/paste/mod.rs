@@ -355,7 +355,7 @@ fn read_console(path: &Arc<str>, size: u64, decoded: &Decoded<'_>, text: &str) -
     for v in &verdicts {
         let kind = FactKind::ConsoleVerdict {
             tool: v.tool.to_string(),
-            verdict: v.verdict.to_string(),
+            verdict: v.verdict,
             code: v.code,
         };
         parsed.facts.push(Fact {
