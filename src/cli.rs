@@ -4,9 +4,9 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::case::Zone;
 use crate::config::{self, AnalyzeFormat, Command, Config, InputsFormat, TimelineFormat};
 use crate::input::ArchiveLimits;
+use crate::model::Zone;
 
 /// Offline diagnosis of failed Windows backups from collected logs.
 ///

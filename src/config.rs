@@ -5,15 +5,15 @@ use std::path::PathBuf;
 
 use jiff::Timestamp;
 
-use crate::case::Zone;
 use crate::input::ArchiveLimits;
+use crate::model::Zone;
 
 /// A command line that cannot run, in words for the user (exit code 2).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum UsageError {
     /// `--tz` is neither an offset nor a zone name.
-    #[error("'{0}' is neither a UTC offset like +09:00 nor a known IANA zone name")]
-    Zone(String),
+    #[error(transparent)]
+    Zone(#[from] crate::model::zone::BadZone),
     /// `--since` / `--until` is not a time.
     #[error("'{0}' is not a time (use 2012-10-21, '2012-10-21 08:00' or 2012-10-21T08:00:00+09:00)")]
     Time(String),
@@ -167,7 +167,7 @@ pub fn parse_time_bound(text: &str, zone: Option<&Zone>) -> Result<Timestamp, Us
 #[cfg(test)]
 mod tests {
     use super::parse_time_bound;
-    use crate::case::Zone;
+    use crate::model::Zone;
 
     #[test]
     fn time_bounds_in_every_accepted_shape() {

@@ -10,6 +10,7 @@ mod log_kind;
 pub mod messages;
 mod notice;
 mod time;
+pub mod zone;
 
 pub use cause::Cause;
 pub use closed::{FirmwareMode, Verdict};
@@ -18,3 +19,4 @@ pub use fact::{Fact, FactKind, MachineKey, ProviderInfo, VssListing, WriterState
 pub use log_kind::LogKind;
 pub use notice::{Notice, Severity};
 pub use time::{AnchorBasis, ClockAnchor, EventTime, Precision, TimeKeys};
+pub use zone::Zone;
