@@ -9,6 +9,7 @@ mod fact;
 mod log_kind;
 pub mod messages;
 mod notice;
+pub mod servicing_fields;
 mod time;
 pub mod zone;
 

@@ -11,6 +11,7 @@ use super::tables::{
 };
 use super::{BackupOutcome, Evidence, Signal, SignalKind};
 use crate::model::codes::{codes_in_text, parse_code};
+use crate::model::servicing_fields as f;
 
 /// A one-line description of an event for evidence: its message as Event Viewer shows it
 /// where the message is known, else its fields by name; nothing after the head when there is
@@ -276,33 +277,33 @@ fn scm(event: &Event, id: u32) -> Vec<SignalKind> {
 
 fn servicing(event: &Event) -> Vec<SignalKind> {
     let mut out = Vec::new();
-    match event.field("sr") {
-        Some("cannot-repair" | "cannot-reproject" | "unable-to-repair") => {
+    match event.field(f::SR) {
+        Some(f::sr::CANNOT_REPAIR | f::sr::CANNOT_REPROJECT | f::sr::UNABLE_TO_REPAIR) => {
             let file = event
-                .field("sr_file")
-                .or_else(|| event.field("sr_path"))
+                .field(f::SR_FILE)
+                .or_else(|| event.field(f::SR_PATH))
                 .unwrap_or_default();
             out.push(SignalKind::SfcCannotRepair { file: file.to_string() });
         }
-        Some("transaction-repaired") => out.push(SignalKind::SfcRepaired),
-        Some("reboot-required") => out.push(SignalKind::SfcRebootRequired),
+        Some(f::sr::TRANSACTION_REPAIRED) => out.push(SignalKind::SfcRepaired),
+        Some(f::sr::REBOOT_REQUIRED) => out.push(SignalKind::SfcRebootRequired),
         _ => {}
     }
     let count = |name: &str| event.field(name).and_then(|v| v.parse::<u32>().ok());
-    if let Some(detected) = count("checksur_detected") {
+    if let Some(detected) = count(f::CHECKSUR_DETECTED) {
         out.push(SignalKind::CheckSur {
             detected: Some(detected),
             repaired: None,
         });
     }
-    if let Some(repaired) = count("checksur_repaired") {
+    if let Some(repaired) = count(f::CHECKSUR_REPAIRED) {
         out.push(SignalKind::CheckSur {
             detected: None,
             repaired: Some(repaired),
         });
     }
-    let codes: Vec<u32> = event.fields.get_all("hresult").filter_map(parse_code).collect();
-    let status = event.field("checksur_status").and_then(parse_code);
+    let codes: Vec<u32> = event.fields.get_all(f::HRESULT).filter_map(parse_code).collect();
+    let status = event.field(f::CHECKSUR_STATUS).and_then(parse_code);
     // 0x800f081f source missing; 0x800f0906 download failure and 0x800f0907 policy: the repair
     // source could not be reached either (windows-knowledge.md 2.3).
     let source_codes = [0x800f_081f, 0x800f_0906, 0x800f_0907];
@@ -310,17 +311,17 @@ fn servicing(event: &Event) -> Vec<SignalKind> {
     if source_failed || status.is_some_and(|c| source_codes.contains(&c)) {
         out.push(SignalKind::SourceMissing);
     }
-    if codes.contains(&0x8007_0bc9) || status == Some(0x8007_0bc9) || event.field("reboot_required") == Some("yes") {
+    if codes.contains(&0x8007_0bc9) || status == Some(0x8007_0bc9) || event.field(f::REBOOT_REQUIRED) == Some("yes") {
         out.push(SignalKind::RebootPending {
             what: "a component store repair".into(),
         });
     }
-    if event.field("hresult_name") == Some("CBS_E_INVALID_PACKAGE") {
+    if event.field(f::HRESULT_NAME) == Some("CBS_E_INVALID_PACKAGE") {
         out.push(SignalKind::Harmless {
             reason: HARMLESS_INVALID_PACKAGE.into(),
         });
     }
-    if let Some(mode) = event.field("firmware").and_then(FirmwareMode::parse) {
+    if let Some(mode) = event.field(f::FIRMWARE).and_then(FirmwareMode::parse) {
         out.push(SignalKind::InstalledFirmware { mode });
     }
     out

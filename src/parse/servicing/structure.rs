@@ -5,7 +5,8 @@
 
 use jiff::civil::DateTime;
 
-use crate::model::Fields;
+use crate::model::servicing_fields as f;
+use crate::model::{Fields, FirmwareMode};
 
 /// What one entry's message says beyond its text.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -52,8 +53,8 @@ fn extract_line(line: &str, found: &mut Structure) {
         let code = rest.trim_end_matches('.').trim();
         found.push("firmware_type", code);
         match code {
-            "1" => found.push("firmware", "BIOS"),
-            "2" => found.push("firmware", "UEFI"),
+            "1" => found.push(f::FIRMWARE, FirmwareMode::Bios.as_str()),
+            "2" => found.push(f::FIRMWARE, FirmwareMode::Uefi.as_str()),
             _ => {}
         }
     }
@@ -114,9 +115,9 @@ fn hresults(line: &str, found: &mut Structure) {
                 None => (inside, None),
             });
         if let Some(code) = normalize_hresult(code) {
-            found.push("hresult", code);
+            found.push(f::HRESULT, code);
             if let Some(name) = name {
-                found.push("hresult_name", name.trim());
+                found.push(f::HRESULT_NAME, name.trim());
             }
         }
     }
@@ -126,9 +127,9 @@ fn hresults(line: &str, found: &mut Structure) {
             let code: String = tail.chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
             if let Some(code) = normalize_hresult(&code) {
                 let name = if marker == "hrStatus: " {
-                    "checksur_status"
+                    f::CHECKSUR_STATUS
                 } else {
-                    "hresult"
+                    f::HRESULT
                 };
                 found.push(name, code);
             }
@@ -154,11 +155,14 @@ pub fn normalize_hresult(text: &str) -> Option<String> {
 /// `[SR]` results (KB 928228) and the CSI hash-mismatch lines that precede them.
 fn sfc_result(line: &str, found: &mut Structure) {
     const RESULTS: &[(&str, &str)] = &[
-        ("Cannot repair member file", "cannot-repair"),
-        ("Could not reproject corrupted file", "cannot-reproject"),
-        ("Unable to repair", "unable-to-repair"),
-        ("A reboot is required to complete this operation", "reboot-required"),
-        ("have been successfully repaired", "transaction-repaired"),
+        ("Cannot repair member file", f::sr::CANNOT_REPAIR),
+        ("Could not reproject corrupted file", f::sr::CANNOT_REPROJECT),
+        ("Unable to repair", f::sr::UNABLE_TO_REPAIR),
+        (
+            "A reboot is required to complete this operation",
+            f::sr::REBOOT_REQUIRED,
+        ),
+        ("have been successfully repaired", f::sr::TRANSACTION_REPAIRED),
         ("Repaired file", "repaired"),
         ("Repairing file", "repairing"),
         ("Repairing corrupted file", "repairing"),
@@ -171,22 +175,22 @@ fn sfc_result(line: &str, found: &mut Structure) {
     let Some((_, result)) = RESULTS.iter().find(|(needle, _)| line.contains(needle)) else {
         return;
     };
-    found.push("sr", *result);
+    found.push(f::SR, *result);
     if let Some(name) = quoted_member(line) {
         let key = if *result == "referenced-by" {
             "sr_package"
         } else {
-            "sr_file"
+            f::SR_FILE
         };
         found.push(key, name);
     }
     if let Some(component) = after(line, "' of ").and_then(|rest| rest.split(',').next()) {
         found.push("sr_component", component.trim());
     }
-    if matches!(*result, "cannot-reproject" | "repairing") {
+    if matches!(*result, f::sr::CANNOT_REPROJECT | "repairing") {
         if let Some(path) = after(line, " file ").and_then(|rest| rest.split(';').next()) {
             let path = path.trim_end_matches(" from store").trim();
-            found.push("sr_path", path);
+            found.push(f::SR_PATH, path);
         }
     }
 }
@@ -208,13 +212,13 @@ fn checksur(line: &str, found: &mut Structure) {
         ("Operation: ", "checksur_operation"),
         ("Operation result: ", "checksur_result"),
         ("Last Successful Step: ", "checksur_last_step"),
-        ("Total Detected Corruption:", "checksur_detected"),
+        ("Total Detected Corruption:", f::CHECKSUR_DETECTED),
         ("CBS Manifest Corruption:", "checksur_cbs_manifest_corruption"),
         ("CBS Metadata Corruption:", "checksur_cbs_metadata_corruption"),
         ("CSI Manifest Corruption:", "checksur_csi_manifest_corruption"),
         ("CSI Metadata Corruption:", "checksur_csi_metadata_corruption"),
         ("CSI Payload Corruption:", "checksur_csi_payload_corruption"),
-        ("Total Repaired Corruption:", "checksur_repaired"),
+        ("Total Repaired Corruption:", f::CHECKSUR_REPAIRED),
         ("CBS Manifest Repaired:", "checksur_cbs_manifest_repaired"),
         ("CSI Manifest Repaired:", "checksur_csi_manifest_repaired"),
         ("CSI Payload Repaired:", "checksur_csi_payload_repaired"),
@@ -266,7 +270,7 @@ fn dism(line: &str, found: &mut Structure) {
         found.push("image_os_version", info.split(',').next().unwrap_or_default().trim());
     }
     if let Some(flag) = after(line, "Reboot required=") {
-        found.push("reboot_required", flag.trim_end_matches('.').trim());
+        found.push(f::REBOOT_REQUIRED, flag.trim_end_matches('.').trim());
     }
     if let Some(at) = line.find("PID=") {
         let component = line[..at].trim().trim_end_matches(':').trim();
