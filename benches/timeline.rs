@@ -56,6 +56,7 @@ fn ours(corpus: &Path) -> (usize, usize) {
         limits: ArchiveLimits::default(),
         computer: None,
         color: backupdiag::config::ColorChoice::Never,
+        redact: false,
         progress: false,
     };
     let mut out = Vec::with_capacity(64 << 20);

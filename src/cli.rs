@@ -33,7 +33,8 @@ enum ColorArg {
 const EXIT_CODES: &str = "Exit codes:
   0  every input was read
   1  something was read, but some inputs failed or were damaged (each named on stderr)
-  2  usage error, or nothing readable";
+  2  usage error, or nothing readable
+  3  analyze --fail-on LEVEL: a hypothesis at or above LEVEL was found (wins over 1)";
 
 const MAIN_EXAMPLES: &str = "Examples:
   backupdiag analyze --tz Asia/Tokyo case/         diagnose a folder of collected logs
@@ -44,12 +45,15 @@ const MAIN_EXAMPLES: &str = "Examples:
 Exit codes:
   0  every input was read
   1  something was read, but some inputs failed or were damaged (each named on stderr)
-  2  usage error, or nothing readable";
+  2  usage error, or nothing readable
+  3  analyze --fail-on LEVEL: a hypothesis at or above LEVEL was found (wins over 1)";
 
 const ANALYZE_EXAMPLES: &str = "Examples:
   backupdiag analyze --tz Asia/Tokyo case/
   backupdiag analyze System.evtx Application.evtx CBS.log vssadmin.txt
   backupdiag analyze case.zip --format json > diagnosis.json
+  backupdiag analyze case/ --format markdown --redact > ticket.md
+  backupdiag analyze case/ --fail-on medium         exit 3 when a cause reaches medium
   Get-Clipboard | backupdiag analyze -             (PowerShell) text copied from Event Viewer";
 
 const INPUTS_EXAMPLES: &str = "Examples:
@@ -83,6 +87,9 @@ enum CliCommand {
         /// Output format.
         #[arg(long, value_enum, default_value_t = AnalyzeFormatArg::Table)]
         format: AnalyzeFormatArg,
+        /// Exit with 3 when a hypothesis at or above this level is found (for CI).
+        #[arg(long, value_enum, value_name = "LEVEL")]
+        fail_on: Option<LevelArg>,
     },
     /// List the diagnosis rules.
     #[command(after_help = with_exit_codes(RULES_EXAMPLES))]
@@ -138,12 +145,24 @@ struct Common {
     /// computer name follow the folder or archive they came in).
     #[arg(long, value_name = "NAME")]
     computer: Option<String>,
+    /// Replace computer, user and domain names, user SIDs, profile paths and e-mail addresses by
+    /// tokens (COMPUTER-1, USER-1, ...), the same name by the same token, in every format.
+    #[arg(long)]
+    redact: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum AnalyzeFormatArg {
     Table,
     Json,
+    Markdown,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum LevelArg {
+    Low,
+    Medium,
+    High,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -179,12 +198,22 @@ impl Cli {
                     ..Config::without_inputs(Command::Explain { code })
                 })
             }
-            CliCommand::Analyze { common, format } => {
+            CliCommand::Analyze {
+                common,
+                format,
+                fail_on,
+            } => {
                 let format = match format {
                     AnalyzeFormatArg::Table => AnalyzeFormat::Table,
                     AnalyzeFormatArg::Json => AnalyzeFormat::Json,
+                    AnalyzeFormatArg::Markdown => AnalyzeFormat::Markdown,
                 };
-                (common, Command::Analyze { format })
+                let fail_on = fail_on.map(|level| match level {
+                    LevelArg::Low => crate::rules::Level::Low,
+                    LevelArg::Medium => crate::rules::Level::Medium,
+                    LevelArg::High => crate::rules::Level::High,
+                });
+                (common, Command::Analyze { format, fail_on })
             }
             CliCommand::Inputs { common, format } => {
                 let format = match format {
@@ -221,6 +250,7 @@ impl Cli {
             progress: !common.no_progress,
             computer: common.computer,
             color,
+            redact: common.redact,
             limits: ArchiveLimits::default(),
             command,
         })

@@ -60,6 +60,8 @@ pub enum AnalyzeFormat {
     Table,
     /// One JSON document (the support-ticket attachment).
     Json,
+    /// Markdown to paste into a ticket.
+    Markdown,
 }
 
 /// When terminal output is coloured.
@@ -86,6 +88,8 @@ pub enum Command {
     Analyze {
         /// Output format.
         format: AnalyzeFormat,
+        /// Exit with 3 when a hypothesis reaches this level.
+        fail_on: Option<crate::rules::Level>,
     },
     /// List the diagnosis rules.
     Rules,
@@ -122,6 +126,8 @@ pub struct Config {
     pub computer: Option<String>,
     /// Colour of terminal output.
     pub color: ColorChoice,
+    /// Replace computer, user and domain names, SIDs and e-mail addresses by tokens.
+    pub redact: bool,
 }
 
 impl Config {
@@ -135,6 +141,7 @@ impl Config {
             progress: false,
             computer: None,
             color: ColorChoice::Auto,
+            redact: false,
         }
     }
 }

@@ -33,6 +33,8 @@ pub enum ExitStatus {
     Partial = 1,
     /// Usage error, or nothing readable.
     Failure = 2,
+    /// `analyze --fail-on LEVEL`: a hypothesis at or above LEVEL was found.
+    Findings = 3,
 }
 
 /// Reads every input under the configured paths into one case (files in parallel).
@@ -69,27 +71,34 @@ pub fn run(config: &Config, out: &mut dyn Write, err: &mut dyn Write) -> io::Res
         Command::Explain { code } => explain(code, &report::layout::Layout::detect(config.color), out, err),
         Command::Inputs { format } => {
             let json = *format == InputsFormat::Json;
-            with_case(config, json, out, err, |case, zone, out| match format {
-                InputsFormat::Table => report::inputs::write_table(case, zone, &layout, out),
-                InputsFormat::Json => report::inputs::write_json(case, out),
+            with_case(config, json, out, err, |case, zone, out| {
+                match format {
+                    InputsFormat::Table => report::inputs::write_table(case, zone, &layout, out)?,
+                    InputsFormat::Json => report::inputs::write_json(case, out)?,
+                }
+                Ok(None)
             })
         }
-        Command::Analyze { format } => {
+        Command::Analyze { format, fail_on } => {
             let json = *format == AnalyzeFormat::Json;
             with_case(config, json, out, err, |case, zone, out| {
                 let diagnosis = diagnose::diagnose(case);
                 match format {
-                    AnalyzeFormat::Table => report::analysis_table::write(case, &diagnosis, zone, &layout, out),
-                    AnalyzeFormat::Json => report::analyze::write_json(case, &diagnosis, out),
+                    AnalyzeFormat::Table => report::analysis_table::write(case, &diagnosis, zone, &layout, out)?,
+                    AnalyzeFormat::Json => report::analyze::write_json(case, &diagnosis, out)?,
+                    AnalyzeFormat::Markdown => report::markdown::write(case, &diagnosis, zone, out)?,
                 }
+                let highest = diagnosis.hypotheses.iter().map(|h| h.level).max();
+                Ok(fail_on.filter(|threshold| highest.is_some_and(|h| h >= *threshold)))
             })
         }
         Command::Timeline { format, since, until } => with_case(config, false, out, err, |case, zone, out| {
             let events: Vec<&model::Event> = case::filter_time(&case.events, *since, *until).collect();
             match format {
-                TimelineFormat::Table => report::timeline::write_table(&events, zone, &layout, out),
-                TimelineFormat::Jsonl => report::timeline::write_jsonl(&events, out),
+                TimelineFormat::Table => report::timeline::write_table(&events, zone, &layout, out)?,
+                TimelineFormat::Jsonl => report::timeline::write_jsonl(&events, out)?,
             }
+            Ok(None)
         }),
     }
 }
@@ -116,24 +125,30 @@ fn explain(
     }
 }
 
-/// Reads the case, names every problem on `err`, then writes the report with `write`; when
-/// nothing could be read, no report is written (a small error document when `json`).
+/// The level a `--fail-on` threshold was met at, when it was.
+type Findings = Option<rules::Level>;
+
+/// Reads the case, names every problem on `err`, then writes the report with `write` (through
+/// the redactor with `--redact`); when nothing could be read, no report is written (a small
+/// error document when `json`).
 fn with_case(
     config: &Config,
     json: bool,
     out: &mut dyn Write,
     err: &mut dyn Write,
-    write: impl FnOnce(&Case, Option<&jiff::tz::TimeZone>, &mut dyn Write) -> io::Result<()>,
+    write: impl FnOnce(&Case, Option<&jiff::tz::TimeZone>, &mut dyn Write) -> io::Result<Findings>,
 ) -> io::Result<ExitStatus> {
     let case = read_case(config);
+    let redactor = config.redact.then(|| report::redact::Redactor::for_case(&case));
+    let hide = |text: String| redactor.as_ref().map_or_else(|| text.clone(), |r| r.apply(&text));
     let mut named = 0;
     for notice in case.all_notices() {
-        writeln!(err, "backupdiag: {notice}")?;
+        writeln!(err, "backupdiag: {}", hide(notice.to_string()))?;
         named += 1;
     }
     for file in case.files.iter().filter(|f| f.skipped.is_some()) {
         let reason = file.skipped.as_deref().unwrap_or_default();
-        writeln!(err, "backupdiag: skipped: {}: {reason}", file.path)?;
+        writeln!(err, "backupdiag: skipped: {}", hide(format!("{}: {reason}", file.path)))?;
         named += 1;
     }
     if !case.anything_read() {
@@ -146,9 +161,20 @@ fn with_case(
         out.flush()?;
         return Ok(ExitStatus::Failure);
     }
-    write(&case, config.zone.as_ref().map(|z| &z.tz), out)?;
+    let zone = config.zone.as_ref().map(|z| &z.tz);
+    let findings = if let Some(redactor) = &redactor {
+        let mut buffer = Vec::new();
+        let findings = write(&case, zone, &mut buffer)?;
+        out.write_all(redactor.apply(&String::from_utf8_lossy(&buffer)).as_bytes())?;
+        findings
+    } else {
+        write(&case, zone, out)?
+    };
     out.flush()?;
-    Ok(exit_status(&case))
+    Ok(match exit_status(&case) {
+        ExitStatus::Success | ExitStatus::Partial if findings.is_some() => ExitStatus::Findings,
+        status => status,
+    })
 }
 
 fn exit_status(case: &Case) -> ExitStatus {

@@ -41,6 +41,8 @@ pub struct FileSummary {
     pub shapes: Vec<String>,
     /// Nothing in it (zero bytes, or a byte-order mark alone).
     pub empty: bool,
+    /// The input's SHA-256, hex.
+    pub sha256: Option<String>,
 }
 
 impl FileSummary {
@@ -116,6 +118,7 @@ impl Case {
                 notices: file.notices,
                 shapes: file.shapes,
                 empty: file.empty,
+                sha256: file.sha256,
             });
             case.events.extend(file.events);
             case.facts.extend(file.facts);

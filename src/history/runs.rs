@@ -108,6 +108,7 @@ mod tests {
                 location: location.to_string(),
                 text: String::new(),
                 time: Some(at.map_or(EventTime::Unknown, EventTime::Utc)),
+                certainty: None,
             },
         }
     }

@@ -46,6 +46,8 @@ pub struct ParsedFile {
     pub shapes: Vec<String>,
     /// Nothing in it (zero bytes, or a byte-order mark alone).
     pub empty: bool,
+    /// The input's SHA-256 (of the whole archive member or file), hex.
+    pub sha256: Option<String>,
 }
 
 impl ParsedFile {
@@ -64,6 +66,7 @@ impl ParsedFile {
             skipped: None,
             shapes: Vec::new(),
             empty: false,
+            sha256: None,
         }
     }
 
@@ -97,12 +100,22 @@ fn empty_content() -> Content {
 /// Reads one input; cabinets give one result per member.
 pub fn parse_input(input: &Input) -> Vec<ParsedFile> {
     let caught = std::panic::catch_unwind(|| parse_unguarded(input));
-    caught.unwrap_or_else(|_| {
+    let mut files = caught.unwrap_or_else(|_| {
         let mut failed = ParsedFile::new(input, None, None);
         let reason = "internal error while reading this file (a bug in backupdiag: please report it with the file)";
         failed.notices.push(Notice::new(Severity::Error, &*input.path, reason));
         vec![failed]
-    })
+    });
+    // What was read, provably: the hash of the bytes, for the report and the chain of custody.
+    if let Ok(bytes) = input.content.bytes() {
+        use sha2::Digest;
+        let digest = sha2::Sha256::digest(&*bytes);
+        let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+        for file in &mut files {
+            file.sha256 = Some(hex.clone());
+        }
+    }
+    files
 }
 
 fn parse_unguarded(input: &Input) -> Vec<ParsedFile> {

@@ -16,6 +16,7 @@ pub const SCHEMA: &str = "backupdiag.analysis/2";
 #[derive(Serialize)]
 struct JsonReport<'a> {
     schema: &'static str,
+    tool: super::inputs::Tool,
     computers: &'a [crate::case::Computer],
     hypotheses: &'a [Hypothesis],
     milestones: &'a [crate::history::Milestone],
@@ -30,6 +31,7 @@ struct JsonReport<'a> {
 pub fn write_json(case: &Case, diagnosis: &Diagnosis, out: &mut dyn Write) -> io::Result<()> {
     let report = JsonReport {
         schema: SCHEMA,
+        tool: super::inputs::Tool::this(),
         computers: &case.computers,
         hypotheses: &diagnosis.hypotheses,
         milestones: &diagnosis.milestones,

@@ -205,6 +205,7 @@ pub const SCHEMA: &str = "backupdiag.inputs/2";
 #[derive(Serialize)]
 struct JsonReport<'a> {
     schema: &'static str,
+    tool: Tool,
     computers: &'a [crate::case::Computer],
     files: Vec<JsonFile<'a>>,
     notices: &'a [Notice],
@@ -222,6 +223,8 @@ pub(crate) struct JsonFile<'a> {
     first: Option<TimeKeys<'a>>,
     last: Option<TimeKeys<'a>>,
     clock: &'a ClockBasis,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sha256: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     skipped: Option<&'a str>,
     #[serde(skip_serializing_if = "<[String]>::is_empty")]
@@ -244,6 +247,7 @@ pub(crate) fn json_files(case: &Case) -> Vec<JsonFile<'_>> {
             first: file.span.as_ref().map(|(a, _)| TimeKeys(Some(a))),
             last: file.span.as_ref().map(|(_, b)| TimeKeys(Some(b))),
             clock: &file.clock,
+            sha256: file.sha256.as_deref(),
             skipped: file.skipped.as_deref(),
             shapes: &file.shapes,
             facts: case
@@ -261,6 +265,7 @@ pub(crate) fn json_files(case: &Case) -> Vec<JsonFile<'_>> {
 pub fn write_json(case: &Case, out: &mut dyn Write) -> io::Result<()> {
     let report = JsonReport {
         schema: SCHEMA,
+        tool: Tool::this(),
         computers: &case.computers,
         files: json_files(case),
         notices: &case.notices,
@@ -268,4 +273,21 @@ pub fn write_json(case: &Case, out: &mut dyn Write) -> io::Result<()> {
     };
     serde_json::to_writer_pretty(&mut *out, &report)?;
     writeln!(out)
+}
+
+/// Which backupdiag wrote a JSON document.
+#[derive(Serialize)]
+pub(crate) struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+impl Tool {
+    /// This build.
+    pub(crate) fn this() -> Tool {
+        Tool {
+            name: "backupdiag",
+            version: env!("CARGO_PKG_VERSION"),
+        }
+    }
 }

@@ -6,6 +6,8 @@ pub mod analyze;
 pub mod errors;
 pub mod inputs;
 pub mod layout;
+pub mod markdown;
+pub mod redact;
 pub mod rules;
 pub mod timeline;
 mod times;

@@ -389,6 +389,7 @@ mod tests {
                 location: format!("CBS.log:{}", line % 150_000),
                 text: "[SR] Cannot repair member file".to_string(),
                 time: None,
+                certainty: None,
             };
             assessment.evidence.add(&evidence);
         }
@@ -409,6 +410,7 @@ mod tests {
             location: location.to_string(),
             text: "x".to_string(),
             time: None,
+            certainty: None,
         };
         for location in ["a#1", "a#2", "a#1", "b:3", "a#2"] {
             assessment.evidence.add(&at(location));

@@ -26,6 +26,8 @@ pub struct Evidence {
     pub text: String,
     /// The event's time; `None` for untimed facts.
     pub time: Option<EventTime>,
+    /// How sure the source is (recorded, pasted, inferred, reported); `None` for facts.
+    pub certainty: Option<crate::model::Certainty>,
 }
 
 impl Evidence {
@@ -35,6 +37,7 @@ impl Evidence {
             location: origin.to_string(),
             text: text.into(),
             time,
+            certainty: None,
         }
     }
 }
@@ -46,6 +49,9 @@ impl Serialize for Evidence {
         map.serialize_entry("location", &self.location)?;
         map.serialize_entry("text", &self.text)?;
         TimeKeys(self.time.as_ref()).write(&mut map)?;
+        if let Some(certainty) = self.certainty {
+            map.serialize_entry("certainty", &certainty)?;
+        }
         map.end()
     }
 }

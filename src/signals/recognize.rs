@@ -44,7 +44,10 @@ fn signal(event: &Event, kind: SignalKind) -> Signal {
     Signal {
         kind,
         time: event.time.order_key(),
-        evidence: Evidence::new(&event.origin, Some(event.time), describe(event)),
+        evidence: Evidence {
+            certainty: Some(event.certainty),
+            ..Evidence::new(&event.origin, Some(event.time), describe(event))
+        },
     }
 }
 
