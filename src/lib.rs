@@ -138,8 +138,11 @@ fn with_case(
     err: &mut dyn Write,
     write: impl FnOnce(&Case, Option<&jiff::tz::TimeZone>, &mut dyn Write) -> io::Result<Findings>,
 ) -> io::Result<ExitStatus> {
-    let case = read_case(config);
+    let mut case = read_case(config);
     let redactor = config.redact.then(|| report::redact::Redactor::for_case(&case));
+    if let Some(redactor) = &redactor {
+        redactor.redact_case(&mut case);
+    }
     let hide = |text: String| redactor.as_ref().map_or_else(|| text.clone(), |r| r.apply(&text));
     let mut named = 0;
     for notice in case.all_notices() {

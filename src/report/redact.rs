@@ -45,6 +45,56 @@ impl Redactor {
         Redactor { pairs }
     }
 
+    /// The case with every name replaced in place, before anything is rendered (so no report
+    /// can clip a name in half): events, facts, file paths, computers and notices.
+    pub fn redact_case(&self, case: &mut Case) {
+        use std::sync::Arc;
+        let arc = |value: &Arc<str>| -> Arc<str> { Arc::from(self.apply(value)) };
+        for event in &mut case.events {
+            event.computer = event.computer.as_ref().map(arc);
+            event.origin.file = arc(&event.origin.file);
+            event.message = event.message.as_deref().map(|m| self.apply(m).into());
+            let mut fields = crate::model::Fields::new();
+            for (name, value) in event.fields.iter() {
+                fields.push(name, &self.apply(value));
+            }
+            event.fields = fields;
+        }
+        for fact in &mut case.facts {
+            fact.origin.file = arc(&fact.origin.file);
+            self.redact_fact(&mut fact.kind);
+        }
+        for file in &mut case.files {
+            file.path = arc(&file.path);
+            for notice in &mut file.notices {
+                self.redact_notice(notice);
+            }
+        }
+        for notice in &mut case.notices {
+            self.redact_notice(notice);
+        }
+        for computer in &mut case.computers {
+            computer.name = self.apply(&computer.name);
+        }
+    }
+
+    fn redact_notice(&self, notice: &mut crate::model::Notice) {
+        notice.path = self.apply(&notice.path);
+        notice.reason = self.apply(&notice.reason);
+    }
+
+    fn redact_fact(&self, kind: &mut crate::model::FactKind) {
+        use crate::model::FactKind;
+        match kind {
+            FactKind::VssWriter(w) => w.last_error = self.apply(&w.last_error),
+            FactKind::VssProvider(p) => p.name = self.apply(&p.name),
+            FactKind::BackupStatement { text, .. } => *text = self.apply(text),
+            FactKind::Mention { value, .. } => *value = self.apply(value),
+            FactKind::Machine { value, .. } => *value = self.apply(value),
+            _ => {}
+        }
+    }
+
     /// `text` with every gathered name replaced by its token (names match without case, as
     /// whole words).
     pub fn apply(&self, text: &str) -> String {

@@ -113,3 +113,43 @@ fn colour_follows_the_flag_and_no_color() {
     assert!(script(false).stdout.contains("\x1b[1mCODE"), "colour on a terminal");
     assert!(!script(true).stdout.contains('\x1b'), "NO_COLOR");
 }
+
+#[test]
+fn markdown_and_redacted_reports_of_the_demo_and_both_seed_stories() {
+    let seeds = [
+        (
+            "win7",
+            crate::diagnosis::generate_scenario("win7-restored-image-services-disabled.toml"),
+        ),
+        (
+            "win11",
+            crate::diagnosis::generate_scenario("win11-vss-corrupt-system-files.toml"),
+        ),
+    ];
+    let mut cases: Vec<(&str, std::path::PathBuf, &str)> = vec![("demo", repo_root(), "fixtures/demo")];
+    for (name, dir) in &seeds {
+        cases.push((name, dir.path().to_path_buf(), "."));
+    }
+    for (name, dir, path) in cases {
+        let markdown = at_width(
+            &dir,
+            100,
+            &["analyze", "--tz", "Asia/Tokyo", "--format", "markdown", path],
+        );
+        assert_eq!(markdown.code, 0, "{}", markdown.stderr);
+        assert!(
+            markdown.stdout.starts_with("# backupdiag diagnosis\n\n**Verdict:** "),
+            "{}",
+            markdown.stdout
+        );
+        assert!(markdown.stdout.contains("- [ ] "), "a repair checklist");
+        insta::assert_snapshot!(format!("{name}_markdown"), markdown.stdout);
+        let redacted = at_width(&dir, 100, &["analyze", "--tz", "Asia/Tokyo", "--redact", path]);
+        assert_eq!(redacted.code, 0, "{}", redacted.stderr);
+        assert!(redacted.stdout.contains("COMPUTER-1"), "{}", redacted.stdout);
+        for computer in ["DESKTOP-DEMO", "PC-KURO", "DESKTOP-HANAKO"] {
+            assert!(!redacted.stdout.contains(computer), "{name}: {computer} survives");
+        }
+        insta::assert_snapshot!(format!("{name}_redacted"), redacted.stdout);
+    }
+}

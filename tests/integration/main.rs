@@ -3,6 +3,7 @@
 
 mod archives;
 mod binxml;
+mod contract;
 mod corpus;
 mod demo;
 mod diagnosis;
