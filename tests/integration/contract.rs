@@ -22,7 +22,7 @@ fn assert_valid(validator: &jsonschema::Validator, what: &str, document: &serde_
     assert!(errors.is_empty(), "{what}: {errors:#?}");
 }
 
-/// The demo, every ticket case (as one folder each) and two generated scenarios.
+/// The demo, every ticket case (as one folder each) and every scenario, generated.
 fn cases() -> Vec<(String, PathBuf, Option<tempfile::TempDir>)> {
     let mut out = vec![("demo".to_string(), repo_root().join("fixtures/demo"), None)];
     let tickets = repo_root().join("fixtures/tickets");
@@ -36,12 +36,15 @@ fn cases() -> Vec<(String, PathBuf, Option<tempfile::TempDir>)> {
         let name = dir.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
         out.push((name, dir, None));
     }
-    for scenario in [
-        "win7-restored-image-services-disabled.toml",
-        "cause-usb-connection.toml",
-    ] {
-        let dir = crate::diagnosis::generate_scenario(scenario);
-        out.push((scenario.to_string(), dir.path().to_path_buf(), Some(dir)));
+    let mut scenarios: Vec<String> = std::fs::read_dir(repo_root().join("fixtures/scenarios"))
+        .expect("scenarios")
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| n.ends_with(".toml"))
+        .collect();
+    scenarios.sort();
+    for scenario in scenarios {
+        let dir = crate::diagnosis::generate_scenario(&scenario);
+        out.push((scenario, dir.path().to_path_buf(), Some(dir)));
     }
     out
 }
