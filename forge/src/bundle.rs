@@ -11,7 +11,7 @@ use crate::evtx::{EvtxWriter, WriteError};
 use crate::expand::events::Log;
 use crate::expand::{Expander, Output};
 use crate::scenario::Scenario;
-use crate::text::console::{bcdedit_enum, vssadmin_writers};
+use crate::text::console::{bcdedit_enum, vssadmin_providers, vssadmin_writers};
 use crate::text::encode;
 use crate::text::servicing::{ServicingLog, BOM};
 
@@ -24,6 +24,8 @@ pub enum FileKind {
     Servicing(ServicingLog),
     /// `vssadmin list writers` output.
     VssadminWriters,
+    /// `vssadmin list providers` output.
+    VssadminProviders,
     /// `bcdedit /enum` output.
     Bcdedit,
     /// The user's own notes.
@@ -43,6 +45,7 @@ pub const FILES: &[(&str, FileKind)] = &[
     ("dism.log", FileKind::Servicing(ServicingLog::Dism)),
     ("setupact.log", FileKind::Servicing(ServicingLog::Setupact)),
     ("vssadmin-writers.txt", FileKind::VssadminWriters),
+    ("vssadmin-providers.txt", FileKind::VssadminProviders),
     ("bcdedit.txt", FileKind::Bcdedit),
     ("history.txt", FileKind::History),
 ];
@@ -208,6 +211,7 @@ fn write_console_files(
     for (name, kind) in kinds {
         let text = match kind {
             FileKind::VssadminWriters => vssadmin_writers(&expander.state.writers, language),
+            FileKind::VssadminProviders => vssadmin_providers(&expander.state.providers),
             FileKind::Bcdedit => bcdedit_enum(expander.state.firmware, language, "Windows"),
             FileKind::History => expander
                 .state

@@ -170,9 +170,76 @@ pub const DSK003: Rule = Rule {
     check: target_disk_full,
 };
 
+/// The backup target cannot hold the backup: a FAT32 or exFAT volume (system images need NTFS;
+/// FAT32 files stop at 4 GB), the storage location being a volume the backup includes
+/// (KB944530), or a Windows 7 system image on a drive whose logical sectors are not 512 bytes
+/// (0x8078002A, KB2510009). Sources: Microsoft KB944530, KB2510009; the Storage team blog on
+/// system image backup (2009).
+pub fn target_disk_unsuitable(a: &Analysis<'_>) -> Option<Assessment> {
+    let said = a.select(|k| matches!(k, SignalKind::TargetUnsuitable { .. }));
+    let coded = a.failures_pointing_to(Cause::TargetDiskUnsuitable, 0.4);
+    if said.is_empty() && coded.is_empty() {
+        return None;
+    }
+    let mut s = Assessment::default();
+    let reasons: Vec<String> = said
+        .iter()
+        .filter_map(|sig| match &sig.kind {
+            SignalKind::TargetUnsuitable { why } => Some(why.clone()),
+            _ => None,
+        })
+        .collect();
+    s.support_if(
+        0.4,
+        format!("the target cannot hold the backup: {}", reasons.join("; ")),
+        &said,
+    );
+    if !coded.is_empty() {
+        s.support(
+            0.3,
+            "backups failed with a code that names an unsuitable target",
+            coded.iter().copied(),
+        );
+    }
+    // A target that cannot hold the backup fails it whatever the code says.
+    let codes = if said.is_empty() {
+        codes_for(Cause::TargetDiskUnsuitable)
+    } else {
+        Vec::new()
+    };
+    s.explain(a, &codes, None, None);
+    Some(s)
+}
+
+/// DSK004: registered in `RULES`.
+pub const DSK004: Rule = Rule {
+    code: "DSK004",
+    cause: Cause::TargetDiskUnsuitable,
+    title: "The backup target cannot hold this backup (file system, sector size, or a volume the backup includes)",
+    explanation: Explanation {
+        detects: "a FAT32 or exFAT target (fsutil fsinfo volumeinfo), wbadmin refusing a storage location that the backup itself includes, and failures with 0x8078002A (one of the backup files could not be created: on Windows 7, a target whose logical sectors are not 512 bytes).",
+        why: "a system image is a VHD that FAT32 cannot hold (4 GB file limit) and Windows Backup writes only to NTFS; Windows 7 and Server 2008 R2 cannot write an image to a 4K-native disk; and a volume included in the backup cannot receive it.",
+        check: "the target's file system and sector size (fsutil fsinfo ntfsinfo X: shows Bytes Per Sector and Bytes per Physical Sector), and which volumes the backup includes.",
+    },
+    references: &[
+        "Microsoft KB944530: the backup storage location is invalid, a volume included in the backup (https://learn.microsoft.com/troubleshoot/windows-server/backup-and-storage/error-when-you-do-system-state-backup)",
+        "Microsoft KB2510009: system image backup to a drive whose logical sector size is not 512 bytes fails with 0x8078002A (https://support.microsoft.com/kb/2510009)",
+        "Microsoft Storage team blog: Learn more about system image backup (http://blogs.technet.com/b/filecab/archive/2009/10/31/learn-more-about-system-image-backup.aspx)",
+    ],
+    repair: &[
+        step("Read the target's file system and sector sizes", Some("fsutil fsinfo volumeinfo X: & fsutil fsinfo ntfsinfo X:"), true, Risk::Low, None),
+        step("Use an NTFS target that is not part of the backup (another disk, or a network share for file backups)", None, false, Risk::Low, None),
+        step("Reformat a FAT32 or exFAT target as NTFS after copying anything on it elsewhere", Some("format X: /FS:NTFS /Q"), true, Risk::High, Some("formatting erases the target: copy its files first")),
+        step("On Windows 7 / Server 2008 R2 with a 4K-native target, use a 512e disk instead", None, false, Risk::Low, None),
+    ],
+    needs: &[LogKind::Backup, LogKind::Application],
+    check: target_disk_unsuitable,
+};
+
 #[cfg(test)]
 mod tests {
-    use super::{DSK001, DSK002, DSK003};
+    use super::{DSK001, DSK002, DSK003, DSK004};
+    use crate::model::FactKind;
     use crate::rules::testing::{confidence, CaseBuilder};
 
     fn bad_block(disk: &str) -> CaseBuilder {
@@ -239,5 +306,21 @@ mod tests {
             let c = confidence(rule, &case);
             assert!((low..=high).contains(&c), "{} {what}: {c}", rule.code);
         }
+    }
+
+    #[test]
+    fn an_unsuitable_target() {
+        let fat32 = CaseBuilder::new().fact(FactKind::Mention {
+            what: "file-system".into(),
+            value: "FAT32".into(),
+        });
+        assert!(confidence(&DSK004, &fat32.clone_events().failure("", "0x81000019").build()) >= 0.5);
+        let sector = CaseBuilder::new().failure("", "0x8078002A").build();
+        assert!(confidence(&DSK004, &sector) >= 0.45, "the code names the cause");
+        let ntfs = CaseBuilder::new().fact(FactKind::Mention {
+            what: "event".into(),
+            value: "VSS 8193".into(),
+        });
+        assert_eq!(confidence(&DSK004, &ntfs.failure("", "0x81000019").build()), 0.0);
     }
 }

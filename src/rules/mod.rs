@@ -95,12 +95,15 @@ pub const RULES: &[Rule] = &[
     disk::DSK001,
     disk::DSK002,
     disk::DSK003,
+    disk::DSK004,
     security::SEC001,
     security::SEC002,
     services::SVC001,
+    services::SVC002,
     system::SYS001,
     system::SYS002,
     system::SYS003,
+    system::SYS004,
     usb::USB001,
     vss::VSS001,
     vss::VSS002,
@@ -109,6 +112,7 @@ pub const RULES: &[Rule] = &[
     vss::VSS005,
     vss::VSS006,
     vss::VSS007,
+    vss::VSS008,
 ];
 
 /// Confidence level names: high >= 0.75, medium >= 0.5, low below.

@@ -121,9 +121,56 @@ fn resolution(a: &Analysis<'_>, disabled: &[&crate::signals::Signal], s: &mut As
     }
 }
 
+/// A service's ImagePath points to a file or volume that does not exist: the System Writer
+/// cannot enumerate the service's files and system state backups fail with 0x8078010D
+/// ("Enumeration of the files failed"); SCM 7000 names the service ("The system cannot find
+/// the path specified"). Sources: Microsoft KB968247, KB980794.
+pub fn invalid_service_imagepath(a: &Analysis<'_>) -> Option<Assessment> {
+    let missing = a.select(|k| matches!(k, SignalKind::ServiceFailed { error: Some(2 | 3), .. }));
+    let coded = a.failures_pointing_to(Cause::InvalidServiceImagepath, 0.4);
+    if coded.is_empty() {
+        return None;
+    }
+    let mut s = Assessment::default();
+    s.support(
+        0.3,
+        "system state backups failed: enumeration of the files failed",
+        coded.iter().copied(),
+    );
+    s.support_if(0.3, "a service cannot start: its file or path is not found", &missing);
+    if missing.is_empty() {
+        s.missing(0.05, "SCM 7000 naming the service whose path is not found (System log)");
+    }
+    s.explain(a, &codes_for(Cause::InvalidServiceImagepath), None, None);
+    Some(s)
+}
+
+/// SVC002: registered in `RULES`.
+pub const SVC002: Rule = Rule {
+    code: "SVC002",
+    cause: Cause::InvalidServiceImagepath,
+    title: "A service's ImagePath points nowhere, so system state files cannot be enumerated",
+    explanation: Explanation {
+        detects: "system state or bare-metal backups failing with 0x8078010D (Enumeration of the files failed), with SCM 7000 for a service whose file or path is not found (error 2 or 3).",
+        why: "the System Writer lists the binary of every service; an ImagePath left by an uninstalled program, or pointing to a volume that is gone, makes the enumeration fail and the whole system state backup with it.",
+        check: "the services whose ImagePath does not resolve (the System log's SCM 7000, or the backup's error log under C:\\Windows\\Logs\\WindowsServerBackup), and where each path points.",
+    },
+    references: &[
+        "Microsoft Learn: System State backup fails when an invalid ImagePath is specified for services (KB968247) (https://learn.microsoft.com/troubleshoot/windows-server/backup-and-storage/system-state-backup-fails-invalid-imagepath)",
+        "Microsoft KB980794: Enumeration of the files failed, the parameter is incorrect (https://support.microsoft.com/kb/980794)",
+    ],
+    repair: &[
+        step("Find the service whose file is missing (SCM 7000, or the backup's error log)", Some("sc qc <service>"), true, Risk::Low, None),
+        step("Correct the service's ImagePath, or remove a service left by an uninstalled program", Some("sc config <service> binPath= \"<full path>\"   (or: sc delete <service>)"), true, Risk::Medium, Some("export HKLM\\SYSTEM\\CurrentControlSet\\Services\\<service> first; deleting a service is final")),
+        step("Run the system state backup again", Some("wbadmin start systemstatebackup -backupTarget:E:"), true, Risk::Low, None),
+    ],
+    needs: &[LogKind::System, LogKind::Application],
+    check: invalid_service_imagepath,
+};
+
 #[cfg(test)]
 mod tests {
-    use super::SVC001;
+    use super::{SVC001, SVC002};
     use crate::rules::testing::{assess, confidence, CaseBuilder};
     use crate::rules::Status;
 
@@ -200,5 +247,32 @@ mod tests {
             .build();
         let h = assess(&SVC001, &case).expect("fires");
         assert_eq!(h.status, Status::Resolved);
+    }
+
+    #[test]
+    fn a_service_path_that_does_not_exist() {
+        let enumeration = CaseBuilder::new().failure("", "0x8078010D");
+        let with_scm = enumeration
+            .clone_events()
+            .event(
+                "",
+                "Service Control Manager",
+                7000,
+                &[("param1", "Contoso Update Agent"), ("param2", "%%3")],
+            )
+            .build();
+        let alone = confidence(&SVC002, &enumeration.build());
+        let both = confidence(&SVC002, &with_scm);
+        assert!(both > alone && both >= 0.6, "{alone} then {both}");
+        let other = CaseBuilder::new()
+            .event(
+                "",
+                "Service Control Manager",
+                7000,
+                &[("param1", "Contoso Update Agent"), ("param2", "%%3")],
+            )
+            .failure("", "0x80070422")
+            .build();
+        assert_eq!(confidence(&SVC002, &other), 0.0, "no enumeration failure");
     }
 }

@@ -277,9 +277,60 @@ fn codes_of(signals: &[&crate::signals::Signal]) -> String {
     codes.join(", ")
 }
 
+/// The System Reserved (or EFI / recovery) partition has no room for its shadow copy: the
+/// image backup includes it, and VSS needs free space on it. Failures with 0x80780119 ("There
+/// is not enough disk space to create the volume shadow copy on the storage location") or
+/// 0x81000033 (a critical volume without enough free space), and 0x81000019 on a machine whose
+/// user names the small partition. Sources: libyal winevt-kb sdengin2.dll (0x81000033);
+/// community reports on 0x80780119 and 0x81000019 (borncity.com 2011).
+pub fn system_reserved_partition_full(a: &Analysis<'_>) -> Option<Assessment> {
+    let coded = a.failures_pointing_to(Cause::SystemReservedPartitionFull, 0.45);
+    let named = a.select(|k| matches!(k, SignalKind::SystemReservedNamed));
+    let shadow = a.failures_pointing_to(Cause::SystemReservedPartitionFull, 0.3);
+    if coded.is_empty() && (named.is_empty() || shadow.is_empty()) {
+        return None;
+    }
+    let mut s = Assessment::default();
+    if !coded.is_empty() {
+        s.support(
+            0.35,
+            "backups failed for lack of space for a critical volume's shadow copy",
+            coded.iter().copied(),
+        );
+    }
+    s.support_if(0.2, "the user points at the small System Reserved partition", &named);
+    s.explain(a, &codes_for(Cause::SystemReservedPartitionFull), None, None);
+    s.cap(0.8);
+    Some(s)
+}
+
+/// SYS004: registered in `RULES`.
+pub const SYS004: Rule = Rule {
+    code: "SYS004",
+    cause: Cause::SystemReservedPartitionFull,
+    title: "The System Reserved (or EFI / recovery) partition has no room for its shadow copy",
+    explanation: Explanation {
+        detects: "failures with 0x80780119 (not enough space to create the volume shadow copy) or 0x81000033 (a critical volume without enough free space), and 0x81000019 when the System Reserved partition is named as nearly full.",
+        why: "a system image includes the small partitions Windows boots from; VSS must create a shadow copy on each, and a 100 MB System Reserved partition filled by language packs, BitLocker files or a tool's journal leaves it no room, so the whole image fails although the target has space.",
+        check: "the free space of the System Reserved, EFI and recovery partitions in Disk Management (more than 50 MB free on partitions under 500 MB), and what was written there (fsutil usn queryjournal, BitLocker, third-party tools).",
+    },
+    references: &[
+        "libyal winevt-kb: sdengin2.dll message table, 0x81000033 a critical volume without enough free space (https://github.com/libyal/winevt-kb/blob/main/docs/sources/message-files/MessageFile-sdengin2.dll.md)",
+        "Born's Tech and Windows World: Windows 7 backup error 0x81000019 and the System Reserved partition (http://www.borncity.com/blog/2011/11/22/windows-7-backup-error-081000019/)",
+    ],
+    repair: &[
+        step("Look at the free space of the System Reserved, EFI and recovery partitions", Some("diskmgmt.msc  (or: mountvol, then fsutil volume diskfree on the mounted partition)"), true, Risk::Low, None),
+        step("Delete a USN journal a tool left on the partition (assign it a letter first, remove it after)", Some("fsutil usn deletejournal /D S:"), true, Risk::Medium, Some("only on the System Reserved partition; remove the drive letter afterwards")),
+        step("Give the partition room: shrink C: and extend it with a partition tool, or move the recovery environment", None, true, Risk::High, Some("partition changes can leave Windows unbootable: back up first")),
+    ],
+    needs: &[LogKind::Backup, LogKind::Application],
+    check: system_reserved_partition_full,
+};
+
 #[cfg(test)]
 mod tests {
-    use super::{SYS001, SYS003};
+    use super::{SYS001, SYS003, SYS004};
+    use crate::model::FactKind;
     use crate::rules::testing::{confidence, CaseBuilder};
 
     #[test]
@@ -310,5 +361,22 @@ mod tests {
             .failure("2024-05-09T10:00:00Z", "0x81000019");
         let before_boot = confidence(&SYS003, &pending.build());
         assert!(before_boot > 0.0, "{before_boot}");
+    }
+
+    #[test]
+    fn a_full_system_reserved_partition() {
+        let coded = CaseBuilder::new().failure("2024-05-20T10:00:00Z", "0x80780119").build();
+        assert!(confidence(&SYS004, &coded) >= 0.5);
+        let named = CaseBuilder::new().fact(FactKind::Mention {
+            what: "partition".into(),
+            value: "System Reserved".into(),
+        });
+        assert!(confidence(&SYS004, &named.clone_events().failure("", "0x81000019").build()) > 0.4);
+        assert_eq!(confidence(&SYS004, &named.build()), 0.0, "named, but nothing failed");
+        let generic = CaseBuilder::new().failure("2024-05-20T10:00:00Z", "0x81000019").build();
+        assert!(
+            confidence(&SYS004, &generic) < 0.5,
+            "0x81000019 alone: low, from the code only"
+        );
     }
 }

@@ -362,9 +362,62 @@ pub const VSS007: Rule = Rule {
     check: system_writer_permissions,
 };
 
+/// A third-party VSS provider (a storage array's hardware provider, a backup product's software
+/// provider) is registered and snapshots fail with a provider error (0x80042306 VSS_E_PROVIDER_VETO,
+/// 0x8004230F VSS_E_UNEXPECTED_PROVIDER_ERROR). Sources: Microsoft Learn, "list providers"
+/// (only the Microsoft Software Shadow Copy provider on a default system); "Error Handling in
+/// Shadow Copy Providers".
+pub fn third_party_vss_provider(a: &Analysis<'_>) -> Option<Assessment> {
+    let providers = a.select(|k| matches!(k, SignalKind::ThirdPartyProvider { .. }));
+    if providers.is_empty() {
+        return None;
+    }
+    let names: Vec<String> = providers
+        .iter()
+        .filter_map(|p| match &p.kind {
+            SignalKind::ThirdPartyProvider { name } => Some(name.clone()),
+            _ => None,
+        })
+        .collect();
+    let mut s = Assessment::default();
+    s.support(
+        0.35,
+        format!("a third-party VSS provider is registered: {}", names.join(", ")),
+        providers.iter().copied(),
+    );
+    if s.explain(a, &codes_for(Cause::ThirdPartyVssProvider), None, None) == 0 {
+        s.missing(0.1, "a backup failure with a provider error (0x80042306, 0x8004230F)");
+    }
+    Some(s)
+}
+
+/// VSS008: registered in `RULES`.
+pub const VSS008: Rule = Rule {
+    code: "VSS008",
+    cause: Cause::ThirdPartyVssProvider,
+    title: "A third-party VSS provider interferes with shadow copies",
+    explanation: Explanation {
+        detects: "`vssadmin list providers` listing a provider other than Microsoft's, with backups failing with a provider error (0x80042306 VSS_E_PROVIDER_VETO, 0x8004230F VSS_E_UNEXPECTED_PROVIDER_ERROR).",
+        why: "VSS gives each volume to the provider registered for it; a storage array's hardware provider or a backup product's software provider that fails vetoes the whole shadow copy set, and one left behind by an uninstalled product keeps failing.",
+        check: "which product installed the provider (vssadmin list providers), whether it is still needed, and the provider's own log for the failure time.",
+    },
+    references: &[
+        "Microsoft Learn: list providers (https://learn.microsoft.com/windows-server/administration/windows-commands/list-providers)",
+        "Microsoft Learn: Error Handling in Shadow Copy Providers (https://learn.microsoft.com/windows/win32/vss/error-handling-in-shadow-copy-providers)",
+    ],
+    repair: &[
+        step("List the providers and find the product each belongs to", Some("vssadmin list providers"), true, Risk::Low, None),
+        step("Update or repair the product that owns the third-party provider; if it is no longer used, uninstall it", None, true, Risk::Medium, Some("uninstall through the product's own installer; never delete a provider's registry keys by hand")),
+        step("Run the backup again with only the Microsoft provider in use", None, false, Risk::Low, None),
+    ],
+    needs: &[LogKind::VssWriters, LogKind::Application],
+    check: third_party_vss_provider,
+};
+
 #[cfg(test)]
 mod tests {
-    use super::{VSS001, VSS002, VSS003, VSS004, VSS005, VSS006, VSS007};
+    use super::{VSS001, VSS002, VSS003, VSS004, VSS005, VSS006, VSS007, VSS008};
+    use crate::model::ProviderInfo;
     use crate::model::{FactKind, WriterState};
     use crate::rules::testing::{confidence, CaseBuilder};
 
@@ -524,5 +577,30 @@ mod tests {
             .failure("2024-05-20T10:01:00Z", "0x81000019")
             .build();
         assert!(confidence(&VSS007, &onidentity) > 0.0);
+    }
+
+    #[test]
+    fn a_third_party_provider_and_its_vetoes() {
+        let provider = |name: &str| {
+            FactKind::VssProvider(ProviderInfo {
+                name: name.into(),
+                provider_type: "Hardware".into(),
+                provider_id: "{3e7b2f91-8c4d-4a5e-9b16-0d2c7a84e5f3}".into(),
+                version: "4.2.1.0".into(),
+            })
+        };
+        let vetoed = CaseBuilder::new()
+            .fact(provider("Contoso Storage VSS Hardware Provider"))
+            .failure("2024-05-20T10:00:00Z", "0x80042306")
+            .build();
+        assert!(confidence(&VSS008, &vetoed) >= 0.5);
+        let microsoft = CaseBuilder::new()
+            .fact(provider("Microsoft Software Shadow Copy provider 1.0"))
+            .failure("2024-05-20T10:00:00Z", "0x80042306")
+            .build();
+        assert!(
+            confidence(&VSS008, &microsoft) < 0.5,
+            "only Microsoft's provider: the veto code alone, low"
+        );
     }
 }

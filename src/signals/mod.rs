@@ -116,6 +116,19 @@ pub enum SignalKind {
     },
     /// `vssadmin list writers` listed no writer at all.
     NoWriters,
+    /// `vssadmin list providers` lists a provider that is not Microsoft's.
+    ThirdPartyProvider {
+        /// Its name as printed.
+        name: String,
+    },
+    /// The backup target cannot hold the backup (a FAT32 or exFAT volume, a volume included
+    /// in the backup).
+    TargetUnsuitable {
+        /// Why, in words.
+        why: String,
+    },
+    /// The user names the System Reserved partition (in Disk Management's words).
+    SystemReservedNamed,
     /// `vssadmin list writers` listed the other writers but not the System Writer (Windows
     /// Vista and later always have it): it could not enumerate the files it must report.
     SystemWriterMissing,

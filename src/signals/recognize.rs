@@ -332,10 +332,11 @@ fn servicing(event: &Event) -> Vec<SignalKind> {
 
 /// The signals of one untimed fact.
 pub fn fact(fact: &Fact) -> Vec<Signal> {
+    let mut kinds = extra_fact_signals(&fact.kind);
     let kind = match &fact.kind {
         FactKind::BackupStatement {
             failed, code, inner, ..
-        } => SignalKind::Backup {
+        } => Some(SignalKind::Backup {
             outcome: if *failed {
                 BackupOutcome::Failed
             } else {
@@ -343,47 +344,73 @@ pub fn fact(fact: &Fact) -> Vec<Signal> {
             },
             code: *code,
             inner: *inner,
-        },
-        FactKind::VssWriter(w) if w.state != 1 && w.state != 5 => SignalKind::WriterState {
+        }),
+        FactKind::VssWriter(w) if w.state != 1 && w.state != 5 => Some(SignalKind::WriterState {
             writer: w.name.clone(),
             state: w.state,
             error: w.last_error.clone(),
-        },
-        FactKind::VssListing(VssListing::NoWriters) => SignalKind::NoWriters,
-        FactKind::VssListing(VssListing::Error { code, .. }) => SignalKind::VssError { id: 0, code: *code },
+        }),
+        FactKind::VssListing(VssListing::NoWriters) => Some(SignalKind::NoWriters),
+        FactKind::VssListing(VssListing::Error { code, .. }) => Some(SignalKind::VssError { id: 0, code: *code }),
         FactKind::Machine {
             key: MachineKey::FirmwareMode,
             value,
             ..
-        } => match FirmwareMode::parse(value) {
-            Some(mode) => SignalKind::CurrentFirmware { mode },
-            None => return Vec::new(),
-        },
+        } => FirmwareMode::parse(value).map(|mode| SignalKind::CurrentFirmware { mode }),
         FactKind::ConsoleVerdict { verdict, .. } => match verdict {
-            Verdict::CannotRepair => SignalKind::SfcCannotRepair { file: String::new() },
-            Verdict::Repaired => SignalKind::SfcRepaired,
-            Verdict::RebootRequired => SignalKind::SfcRebootRequired,
-            Verdict::SourceMissing => SignalKind::SourceMissing,
-            Verdict::Repairable => SignalKind::CheckSur {
+            Verdict::CannotRepair => Some(SignalKind::SfcCannotRepair { file: String::new() }),
+            Verdict::Repaired => Some(SignalKind::SfcRepaired),
+            Verdict::RebootRequired => Some(SignalKind::SfcRebootRequired),
+            Verdict::SourceMissing => Some(SignalKind::SourceMissing),
+            Verdict::Repairable => Some(SignalKind::CheckSur {
                 detected: Some(1),
                 repaired: None,
-            },
-            Verdict::Clean | Verdict::CouldNotRun | Verdict::Failed => return Vec::new(),
+            }),
+            Verdict::Clean | Verdict::CouldNotRun | Verdict::Failed => None,
         },
-        _ => return Vec::new(),
+        _ => None,
     };
+    kinds.extend(kind);
     let text = match &fact.kind {
         FactKind::VssWriter(w) => format!("writer '{}': [{}] {} / {}", w.name, w.state, w.state_text, w.last_error),
         FactKind::Machine { key, value, .. } => format!("{}: {value}", key.as_str()),
         FactKind::ConsoleVerdict { tool, verdict, .. } => format!("{tool} console output: {verdict}"),
         FactKind::BackupStatement { text, .. } => text.clone(),
+        FactKind::VssProvider(p) => format!("VSS provider '{}' ({}, {})", p.name, p.provider_type, p.provider_id),
+        FactKind::Mention { what, value } => format!("{what}: {value}"),
         other => format!("{other:?}"),
     };
-    vec![Signal {
-        kind,
-        time: None,
-        evidence: Evidence::new(&fact.origin, None, text),
-    }]
+    kinds
+        .into_iter()
+        .map(|kind| Signal {
+            kind,
+            time: None,
+            evidence: Evidence::new(&fact.origin, None, text.clone()),
+        })
+        .collect()
+}
+
+/// What a fact says about the target, the provider or the partitions, beside its own signal.
+fn extra_fact_signals(kind: &FactKind) -> Vec<SignalKind> {
+    match kind {
+        FactKind::VssProvider(p) if !p.name.to_ascii_lowercase().contains("microsoft") => {
+            vec![SignalKind::ThirdPartyProvider { name: p.name.clone() }]
+        }
+        FactKind::Mention { what, value } if what == "file-system" => vec![SignalKind::TargetUnsuitable {
+            why: format!("a {value} volume: Windows Backup writes system images only to NTFS"),
+        }],
+        FactKind::Mention { what, .. } if what == "partition" => vec![SignalKind::SystemReservedNamed],
+        FactKind::BackupStatement { text, .. }
+            if text
+                .to_ascii_lowercase()
+                .contains("volume that is included in the backup as a storage location") =>
+        {
+            vec![SignalKind::TargetUnsuitable {
+                why: "the storage location is a volume included in the backup (KB944530)".to_string(),
+            }]
+        }
+        _ => Vec::new(),
+    }
 }
 
 #[cfg(test)]

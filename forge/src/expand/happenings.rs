@@ -84,8 +84,9 @@ impl Expander<'_> {
                 self.state.services.insert(service.key, *to);
                 self.remember_services(at);
             }
-            What::ServiceStartFailed { service } => {
-                out.push(self.evtx(self.machine.service_start_failed(utc, windows::service(service), 1058)));
+            What::ServiceStartFailed { service, error } => {
+                let error = error.unwrap_or(1058);
+                out.push(self.evtx(self.machine.service_start_failed(utc, windows::service(service), error)));
             }
             What::DiskBadBlock { disk, count } => {
                 for i in 0..*count {
@@ -126,6 +127,7 @@ impl Expander<'_> {
             }
             What::ShadowStorageExhausted => out.push(self.evtx(self.machine.shadow_storage_aborted(utc))),
             What::WritersVanished => self.state.writers.clear(),
+            What::VssProviderInstalled { name } => self.state.providers.push(name.clone()),
             What::SystemWriterDenied => {
                 self.state.writers.retain(|w| w.name != "System Writer");
                 out.push(self.evtx(self.machine.system_writer_denied(utc)));

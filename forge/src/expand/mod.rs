@@ -54,6 +54,8 @@ pub struct State {
     pub services: BTreeMap<&'static str, StartType>,
     /// VSS writers as `vssadmin list writers` shows them.
     pub writers: Vec<WriterRow>,
+    /// Third-party VSS providers registered (Microsoft's own is always listed).
+    pub providers: Vec<String>,
     /// The user's notes, in time order.
     pub notes: Vec<(DateTime, String)>,
 }
@@ -103,6 +105,7 @@ impl<'a> Expander<'a> {
                 installed_in: scenario.machine.firmware,
                 services,
                 writers,
+                providers: Vec::new(),
                 notes: Vec::new(),
             },
             service_history: Vec::new(),

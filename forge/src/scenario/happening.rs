@@ -133,6 +133,9 @@ pub enum What {
     ServiceStartFailed {
         /// Service key name.
         service: String,
+        /// The Win32 error (default 1058, disabled; 3 for a path not found).
+        #[serde(default)]
+        error: Option<u32>,
     },
     /// The disk reported bad blocks.
     DiskBadBlock {
@@ -186,6 +189,11 @@ pub enum What {
     BackupCatalogCorrupt,
     /// `vssadmin list writers` lists no writer at all from now on.
     WritersVanished,
+    /// A third-party VSS provider is registered (it shows in `vssadmin list providers`).
+    VssProviderInstalled {
+        /// The provider's name.
+        name: String,
+    },
     /// The System Writer is denied access to the files it lists (tightened ACLs under
     /// `%windir%\\winsxs`): CAPI2 513 in Application, and the writer drops out of the listing.
     SystemWriterDenied,

@@ -64,6 +64,21 @@ fn error_words(error: &str, language: Language) -> String {
     .to_string()
 }
 
+/// `vssadmin list providers` as it prints on a default system, plus `third_party` providers
+/// (English labels: the layout Microsoft Learn's "list providers" page shows).
+pub fn vssadmin_providers(third_party: &[String]) -> String {
+    let mut out = String::from(
+        "vssadmin 1.1 - Volume Shadow Copy Service administrative command-line tool\n(C) Copyright 2001-2013 Microsoft Corp.\n",
+    );
+    for (i, name) in third_party.iter().enumerate() {
+        out.push_str(&format!(
+            "\nProvider name: '{name}'\n   Provider type: Hardware\n   Provider Id: {{3e7b2f91-8c4d-4a5e-9b16-0d2c7a84e5f{i}}}\n   Version: 4.2.1.0\n"
+        ));
+    }
+    out.push_str("\nProvider name: 'Microsoft Software Shadow Copy provider 1.0'\n   Provider type: System\n   Provider Id: {b5946137-7b9f-4925-af80-51abd60b20d5}\n   Version: 1.0.0.7\n\n");
+    out
+}
+
 /// The text of `vssadmin list writers` (or of the banner alone when `writers` is empty).
 pub fn vssadmin_writers(writers: &[WriterRow], language: Language) -> String {
     let (banner, labels) = match language {

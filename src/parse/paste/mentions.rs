@@ -28,6 +28,10 @@ const WRITERS: &[&str] = &[
     "Shadow Copy Optimization Writer",
 ];
 
+/// Partition names meaning the System Reserved partition, as Disk Management shows it
+/// (English, German, Japanese).
+const SYSTEM_RESERVED: &[&str] = &["System Reserved", "System-reserviert", "システムで予約済み"];
+
 /// One recognised thing: kind, value, line.
 pub type Mention = (&'static str, String, u64);
 
@@ -44,6 +48,33 @@ pub fn find(text: &str) -> Vec<Mention> {
         }
         for writer in WRITERS.iter().filter(|w| line.contains(*w)) {
             push(&mut out, ("writer", writer.to_string(), number));
+        }
+    }
+    out.extend(notable(text, |_| true));
+    out
+}
+
+/// The facts about volumes that name a cause even inside other pastes, on lines `allowed`
+/// accepts: a FAT32 or exFAT file system (`fsutil fsinfo volumeinfo`'s `File System Name :`),
+/// and the System Reserved partition named in the user's words.
+pub fn notable(text: &str, allowed: impl Fn(u64) -> bool) -> Vec<Mention> {
+    let mut out: Vec<Mention> = Vec::new();
+    for (index, line) in text.split('\n').enumerate() {
+        let number = index as u64 + 1;
+        if !allowed(number) {
+            continue;
+        }
+        let trimmed = line.trim();
+        if let Some((label, value)) = trimmed.split_once(':') {
+            let label = label.trim();
+            let value = value.trim().to_ascii_uppercase();
+            let fs_label = label.eq_ignore_ascii_case("File System Name") || label == "ファイル システム名";
+            if fs_label && (value == "FAT32" || value == "EXFAT" || value == "FAT") {
+                push(&mut out, ("file-system", value, number));
+            }
+        }
+        for name in SYSTEM_RESERVED.iter().filter(|n| line.contains(*n)) {
+            push(&mut out, ("partition", (*name).to_string(), number));
         }
     }
     out

@@ -53,15 +53,34 @@ pub fn parse(path: &Arc<str>, size: u64, decoded: &Decoded<'_>) -> Option<Parsed
             (Some(read), Some(stray))
         }
     };
-    // Runs stated in words, outside any pasted event.
-    let stated = statements::find(text, |line| {
-        stray.as_ref().is_none_or(|s| s.binary_search(&line).is_ok())
-    });
-    if stated.is_empty() {
+    // Runs stated in words, and facts about volumes, outside any pasted event.
+    let allowed = |line: u64| stray.as_ref().is_none_or(|s| s.binary_search(&line).is_ok());
+    let stated = statements::find(text, allowed);
+    let mentioned = read
+        .as_ref()
+        .is_some_and(|r| r.facts.iter().any(|f| matches!(f.kind, FactKind::Mention { .. })));
+    let notable = if mentioned {
+        Vec::new()
+    } else {
+        mentions::notable(text, allowed)
+    };
+    if stated.is_empty() && notable.is_empty() {
         return read;
     }
     let mut parsed = read.unwrap_or_else(|| ParsedFile::new_text(path, size, Some(SourceKind::Text), decoded));
-    parsed.shapes.push(format!("backup statement x{}", stated.len()));
+    for (what, value, line) in notable {
+        parsed.facts.push(Fact {
+            origin: origin(path, line),
+            kind: FactKind::Mention {
+                what: what.to_string(),
+                value,
+            },
+        });
+        parsed.records += 1;
+    }
+    if !stated.is_empty() {
+        parsed.shapes.push(format!("backup statement x{}", stated.len()));
+    }
     parsed.records += stated.len();
     for statement in stated {
         parsed.facts.push(Fact {
