@@ -126,7 +126,60 @@ enum CliCommand {
         #[arg(long, value_name = "TIME")]
         until: Option<String>,
     },
+    /// Diagnose many cases at once: each subfolder or .zip of DIR is one case, analysed in
+    /// parallel; one JSON object per case on stdout (or one report per case in --out-dir), a
+    /// summary table on stderr.
+    #[command(after_help = with_exit_codes(BATCH_EXAMPLES))]
+    Batch {
+        /// The folder of cases.
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
+        /// The format of the reports written to --out-dir (stdout is always JSON Lines).
+        #[arg(long, value_enum, default_value_t = AnalyzeFormatArg::Json)]
+        format: AnalyzeFormatArg,
+        /// Write one report per case here (`<case>.json`, `.md` or `.txt`) instead of JSON Lines.
+        #[arg(long, value_name = "DIR")]
+        out_dir: Option<PathBuf>,
+        /// Process the K-th of N stable shares of the cases (by name): 1/4, 2/4, ...
+        #[arg(long, value_name = "K/N")]
+        shard: Option<String>,
+        /// Exit with 3 when a case has a hypothesis at or above this level.
+        #[arg(long, value_enum, value_name = "LEVEL")]
+        fail_on: Option<LevelArg>,
+        /// The machines' time zone (as for analyze).
+        #[arg(long, value_name = "ZONE")]
+        tz: Option<String>,
+        /// Redact every report (as for analyze).
+        #[arg(long)]
+        redact: bool,
+        /// Never show a progress bar.
+        #[arg(long)]
+        no_progress: bool,
+    },
+    /// Print a PowerShell script that collects exactly the logs backupdiag reads, into a new
+    /// folder (zipped where PowerShell 5 is there); it reads the system and changes nothing.
+    #[command(after_help = with_exit_codes(COLLECT_EXAMPLES))]
+    CollectScript {
+        /// Language of the script's comments and messages.
+        #[arg(long, value_enum, default_value_t = LangArg::En)]
+        lang: LangArg,
+    },
 }
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum LangArg {
+    En,
+    Ja,
+}
+
+const BATCH_EXAMPLES: &str = "Examples:
+  backupdiag batch cases/ > results.jsonl
+  backupdiag batch cases/ --out-dir reports/ --format markdown
+  backupdiag batch cases/ --shard 2/8 --fail-on high     one of 8 CI jobs";
+
+const COLLECT_EXAMPLES: &str = "Examples:
+  backupdiag collect-script > collect.ps1
+  backupdiag collect-script --lang ja > collect.ps1";
 
 #[derive(Debug, Args)]
 struct Common {
@@ -175,6 +228,8 @@ enum InputsFormatArg {
 enum TimelineFormatArg {
     Table,
     Jsonl,
+    Csv,
+    Timesketch,
 }
 
 impl Cli {
@@ -185,7 +240,49 @@ impl Cli {
             ColorArg::Always => config::ColorChoice::Always,
             ColorArg::Never => config::ColorChoice::Never,
         };
+        let level = |l: LevelArg| match l {
+            LevelArg::Low => crate::rules::Level::Low,
+            LevelArg::Medium => crate::rules::Level::Medium,
+            LevelArg::High => crate::rules::Level::High,
+        };
         let (common, command) = match self.command {
+            CliCommand::CollectScript { lang } => {
+                let japanese = matches!(lang, LangArg::Ja);
+                return Ok(Config {
+                    color,
+                    ..Config::without_inputs(Command::CollectScript { japanese })
+                });
+            }
+            CliCommand::Batch {
+                dir,
+                format,
+                out_dir,
+                shard,
+                fail_on,
+                tz,
+                redact,
+                no_progress,
+            } => {
+                let format = match format {
+                    AnalyzeFormatArg::Table => AnalyzeFormat::Table,
+                    AnalyzeFormatArg::Json => AnalyzeFormat::Json,
+                    AnalyzeFormatArg::Markdown => AnalyzeFormat::Markdown,
+                };
+                let shard = shard.as_deref().map(config::parse_shard).transpose()?;
+                return Ok(Config {
+                    zone: tz.as_deref().map(Zone::parse).transpose()?,
+                    paths: vec![dir],
+                    progress: !no_progress,
+                    color,
+                    redact,
+                    ..Config::without_inputs(Command::Batch {
+                        format,
+                        out_dir,
+                        shard,
+                        fail_on: fail_on.map(level),
+                    })
+                });
+            }
             CliCommand::Rules => {
                 return Ok(Config {
                     color,
@@ -233,6 +330,8 @@ impl Cli {
                 let format = match format {
                     TimelineFormatArg::Table => TimelineFormat::Table,
                     TimelineFormatArg::Jsonl => TimelineFormat::Jsonl,
+                    TimelineFormatArg::Csv => TimelineFormat::Csv,
+                    TimelineFormatArg::Timesketch => TimelineFormat::Timesketch,
                 };
                 let (since, until) = (bound(since)?, bound(until)?);
                 if let (Some(s), Some(u)) = (since, until) {

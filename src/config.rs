@@ -25,6 +25,9 @@ pub enum UsageError {
         /// Why the zone refuses it.
         reason: String,
     },
+    /// `--shard` is not `K/N` with 1 <= K <= N.
+    #[error("'{0}' is not a shard like 2/8 (K of N, 1 <= K <= N)")]
+    Shard(String),
     /// `--since` after `--until`.
     #[error("--since ({since}) is after --until ({until}): no event can match")]
     Window {
@@ -51,6 +54,10 @@ pub enum TimelineFormat {
     Table,
     /// One JSON object per line per event, nothing else on stdout.
     Jsonl,
+    /// Comma-separated values with a header row (RFC 4180).
+    Csv,
+    /// JSON Lines as Timesketch imports them (`message`, `datetime`, `timestamp_desc`).
+    Timesketch,
 }
 
 /// Output formats of `analyze`.
@@ -62,6 +69,25 @@ pub enum AnalyzeFormat {
     Json,
     /// Markdown to paste into a ticket.
     Markdown,
+    /// The JSON document on one line (what `batch` embeds in its JSON Lines).
+    JsonLine,
+}
+
+impl AnalyzeFormat {
+    /// Both JSON forms: with them, a run that reads nothing still writes a JSON error document.
+    pub fn is_json(self) -> bool {
+        matches!(self, AnalyzeFormat::Json | AnalyzeFormat::JsonLine)
+    }
+
+    /// The file name extension of a report in this format.
+    pub fn extension(self) -> &'static str {
+        match self {
+            AnalyzeFormat::Table => "txt",
+            AnalyzeFormat::Json => "json",
+            AnalyzeFormat::JsonLine => "jsonl",
+            AnalyzeFormat::Markdown => "md",
+        }
+    }
 }
 
 /// When terminal output is coloured.
@@ -97,6 +123,22 @@ pub enum Command {
     Explain {
         /// Its code.
         code: String,
+    },
+    /// Diagnose every case of a folder.
+    Batch {
+        /// Format of the per-case reports in `out_dir`.
+        format: AnalyzeFormat,
+        /// Where per-case reports go (else JSON Lines on stdout).
+        out_dir: Option<std::path::PathBuf>,
+        /// Only the K-th of N shares (1-based K).
+        shard: Option<(u32, u32)>,
+        /// Exit with 3 when a case reaches this level.
+        fail_on: Option<crate::rules::Level>,
+    },
+    /// Print the collection script.
+    CollectScript {
+        /// In Japanese.
+        japanese: bool,
     },
     /// Print the merged timeline.
     Timeline {
@@ -144,6 +186,20 @@ impl Config {
             redact: false,
         }
     }
+}
+
+/// Parses `--shard K/N`.
+pub fn parse_shard(text: &str) -> Result<(u32, u32), UsageError> {
+    let bad = || UsageError::Shard(text.to_string());
+    let (k, n) = text.split_once('/').ok_or_else(bad)?;
+    let (k, n): (u32, u32) = (
+        k.trim().parse().map_err(|_| bad())?,
+        n.trim().parse().map_err(|_| bad())?,
+    );
+    if k == 0 || n == 0 || k > n {
+        return Err(bad());
+    }
+    Ok((k, n))
 }
 
 /// Parses a `--since`/`--until` time: RFC 3339 with offset, or a date / date-time without

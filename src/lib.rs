@@ -4,6 +4,7 @@
 //! `input` (find files, unpack zips, sniff kinds and encodings) -> `parse` (one reader per
 //! source kind) -> `case` (one timeline, clocks anchored, facts) -> `report` (output formats).
 
+mod batch;
 mod case;
 pub mod cli;
 pub mod config;
@@ -80,16 +81,9 @@ pub fn run(config: &Config, out: &mut dyn Write, err: &mut dyn Write) -> io::Res
             })
         }
         Command::Analyze { format, fail_on } => {
-            let json = *format == AnalyzeFormat::Json;
+            let json = format.is_json();
             with_case(config, json, out, err, |case, zone, out| {
-                let diagnosis = diagnose::diagnose(case);
-                match format {
-                    AnalyzeFormat::Table => report::analysis_table::write(case, &diagnosis, zone, &layout, out)?,
-                    AnalyzeFormat::Json => report::analyze::write_json(case, &diagnosis, out)?,
-                    AnalyzeFormat::Markdown => report::markdown::write(case, &diagnosis, zone, out)?,
-                }
-                let highest = diagnosis.hypotheses.iter().map(|h| h.level).max();
-                Ok(fail_on.filter(|threshold| highest.is_some_and(|h| h >= *threshold)))
+                write_analysis(case, zone, *format, *fail_on, &layout, out).map(|(findings, _)| findings)
             })
         }
         Command::Timeline { format, since, until } => with_case(config, false, out, err, |case, zone, out| {
@@ -97,10 +91,40 @@ pub fn run(config: &Config, out: &mut dyn Write, err: &mut dyn Write) -> io::Res
             match format {
                 TimelineFormat::Table => report::timeline::write_table(&events, zone, &layout, out)?,
                 TimelineFormat::Jsonl => report::timeline::write_jsonl(&events, out)?,
+                TimelineFormat::Csv => report::timeline::write_csv(&events, out)?,
+                TimelineFormat::Timesketch => report::timeline::write_timesketch(&events, out)?,
             }
             Ok(None)
         }),
+        Command::Batch { .. } => batch::run(config, out, err),
+        Command::CollectScript { japanese } => {
+            out.write_all(report::collect_script::script(*japanese).as_bytes())?;
+            out.flush()?;
+            Ok(ExitStatus::Success)
+        }
     }
+}
+
+/// Diagnoses `case` and writes the report in `format`; returns the level `fail_on` was met at
+/// (if it was) and the diagnosis.
+fn write_analysis(
+    case: &Case,
+    zone: Option<&jiff::tz::TimeZone>,
+    format: AnalyzeFormat,
+    fail_on: Option<rules::Level>,
+    layout: &report::layout::Layout,
+    out: &mut dyn Write,
+) -> io::Result<(Findings, diagnose::Diagnosis)> {
+    let diagnosis = diagnose::diagnose(case);
+    match format {
+        AnalyzeFormat::Table => report::analysis_table::write(case, &diagnosis, zone, layout, out)?,
+        AnalyzeFormat::Json => report::analyze::write_json(case, &diagnosis, out)?,
+        AnalyzeFormat::JsonLine => report::analyze::write_json_line(case, &diagnosis, out)?,
+        AnalyzeFormat::Markdown => report::markdown::write(case, &diagnosis, zone, out)?,
+    }
+    let highest = diagnosis.hypotheses.iter().map(|h| h.level).max();
+    let findings = fail_on.filter(|threshold| highest.is_some_and(|h| h >= *threshold));
+    Ok((findings, diagnosis))
 }
 
 /// `explain CODE`: one rule, found by its code or its cause id.
@@ -153,6 +177,13 @@ fn with_case(
         let reason = file.skipped.as_deref().unwrap_or_default();
         writeln!(err, "backupdiag: skipped: {}", hide(format!("{}: {reason}", file.path)))?;
         named += 1;
+    }
+    let untimed = case.events.iter().filter(|e| !e.time.is_known()).count();
+    if untimed > 0 && matches!(config.command, Command::Timeline { .. }) {
+        writeln!(
+            err,
+            "backupdiag: note: {untimed} event(s) without a time (pasted without their date) are not in the timeline; `analyze` reads them"
+        )?;
     }
     if !case.anything_read() {
         if named == 0 {

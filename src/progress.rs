@@ -28,14 +28,24 @@ impl Progress {
     /// Starts counting over `total_bytes` in `files` inputs; shows the bar when `enabled` and
     /// stderr is a terminal.
     pub fn start(files: usize, total_bytes: u64, enabled: bool) -> Progress {
-        let bar = ProgressBar::with_draw_target(Some(total_bytes), ProgressDrawTarget::hidden());
-        let style = ProgressStyle::with_template(
-            "{spinner} reading {msg} [{bar:24}] {binary_bytes}/{binary_total_bytes} {elapsed}",
-        )
-        .unwrap_or_else(|_| ProgressStyle::default_bar())
-        .progress_chars("=> ");
+        let template = "{spinner} reading {msg} [{bar:24}] {binary_bytes}/{binary_total_bytes} {elapsed}";
+        Progress::begin(total_bytes, template, format!("{files} input(s)"), enabled)
+    }
+
+    /// Starts counting finished cases out of `cases` (for `batch`); [`Progress::done`] counts
+    /// one case per unit.
+    pub fn start_cases(cases: usize, enabled: bool) -> Progress {
+        let template = "{spinner} {msg} [{bar:24}] {pos}/{len} cases {elapsed}";
+        Progress::begin(cases as u64, template, "analysing".to_string(), enabled)
+    }
+
+    fn begin(total: u64, template: &str, message: String, enabled: bool) -> Progress {
+        let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
+        let style = ProgressStyle::with_template(template)
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> ");
         bar.set_style(style);
-        bar.set_message(format!("{files} input(s)"));
+        bar.set_message(message);
         let stop = Arc::new(AtomicBool::new(false));
         let shown = enabled && std::io::stderr().is_terminal();
         let delay = delay();
@@ -51,9 +61,9 @@ impl Progress {
         Progress { bar, stop, waiter }
     }
 
-    /// Records one more finished input of `bytes`.
-    pub fn done(&self, bytes: u64) {
-        self.bar.inc(bytes);
+    /// Records `units` more done: bytes of a finished input, or one case.
+    pub fn done(&self, units: u64) {
+        self.bar.inc(units);
     }
 
     /// Stops and clears the bar.

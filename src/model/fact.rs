@@ -62,6 +62,17 @@ pub enum VssListing {
     /// The banner was printed but no writer at all: itself a known failure mode
     /// (all writers vanish when the COM+ Event System or VSS registration is damaged).
     NoWriters,
+    /// `vssadmin list shadowstorage` associations were listed (no writer is expected there).
+    StorageAssociations {
+        /// How many associations.
+        count: usize,
+    },
+    /// A message and no block, such as `No items found that satisfy the query.` from
+    /// `list shadowstorage` on a machine without any: not a failure.
+    NothingListed {
+        /// The message as printed.
+        message: String,
+    },
     /// vssadmin printed an error instead of a listing.
     Error {
         /// The error line(s) as printed.

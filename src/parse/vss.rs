@@ -33,7 +33,7 @@ pub fn parse(path: &Arc<str>, text: &str) -> Listing {
         location: Location::Line(line),
     };
     let mut listing = Listing::default();
-    let (mut writers, mut providers) = (0, 0);
+    let (mut writers, mut providers, mut storage) = (0, 0, 0);
     let mut i = 0;
     while i < lines.len() {
         let window = &lines[i..];
@@ -51,6 +51,9 @@ pub fn parse(path: &Arc<str>, text: &str) -> Listing {
             });
             providers += 1;
             i += 4;
+        } else if is_storage_block(window) {
+            storage += 1;
+            i += 5;
         } else {
             i += 1;
         }
@@ -61,6 +64,8 @@ pub fn parse(path: &Arc<str>, text: &str) -> Listing {
         VssListing::Writers { count: writers }
     } else if providers > 0 {
         VssListing::Providers { count: providers }
+    } else if storage > 0 {
+        VssListing::StorageAssociations { count: storage }
     } else {
         error_or_empty(&lines)
     };
@@ -143,12 +148,28 @@ fn error_or_empty(lines: &[(u64, &str)]) -> VssListing {
         })
         .collect();
     if error_lines.is_empty() {
-        return VssListing::NoWriters;
+        // `list shadowstorage` (or `list shadows`) with nothing to list. Only the English
+        // wording is known; a localized one still reads as a listing without writers.
+        return match lines.iter().find(|(_, l)| l.starts_with("No items found")) {
+            Some((_, message)) => VssListing::NothingListed {
+                message: (*message).to_string(),
+            },
+            None => VssListing::NoWriters,
+        };
     }
     VssListing::Error {
         code: error_lines.iter().find_map(|l| hex_code(l)),
         message: error_lines.join("\n"),
     }
+}
+
+/// A `list shadowstorage` association in any language: the volume and storage volume lines
+/// (each with a `\\?\Volume{GUID}\` path), then used, allocated and maximum space, each
+/// ending in a percentage.
+fn is_storage_block(window: &[(u64, &str)]) -> bool {
+    window.len() >= 5
+        && window[..2].iter().all(|(_, l)| l.contains(r"\\?\Volume{"))
+        && window[2..5].iter().all(|(_, l)| l.ends_with("%)"))
 }
 
 /// The first `0x` + 8 hex digits in a line.
@@ -221,6 +242,22 @@ mod tests {
             VssListing::Error {
                 message: "Error: 0x8004230f".into(),
                 code: Some(0x8004_230f)
+            }
+        );
+    }
+
+    #[test]
+    fn a_storage_listing_is_no_missing_writer() {
+        let banner = "vssadmin 1.1 - Volume Shadow Copy Service administrative command-line tool\n(C) Copyright 2001-2013 Microsoft Corp.\n\n";
+        let storage = format!(
+            "{banner}Shadow Copy Storage association\n   For volume: (C:)\\\\?\\Volume{{4c5a1d2e-0000-0000-0000-100000000000}}\\\n   Shadow Copy Storage volume: (C:)\\\\?\\Volume{{4c5a1d2e-0000-0000-0000-100000000000}}\\\n   Used Shadow Copy Storage space: 0 bytes (0%)\n   Allocated Shadow Copy Storage space: 0 bytes (0%)\n   Maximum Shadow Copy Storage space: 320 MB (0%)\n"
+        );
+        assert_eq!(outcome(&storage), VssListing::StorageAssociations { count: 1 });
+        let none = format!("{banner}No items found that satisfy the query.\n");
+        assert_eq!(
+            outcome(&none),
+            VssListing::NothingListed {
+                message: "No items found that satisfy the query.".into()
             }
         );
     }

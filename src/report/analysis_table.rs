@@ -93,7 +93,7 @@ fn verdict(diagnosis: &Diagnosis, zone: Option<&TimeZone>, layout: &Layout) -> S
                 top.title,
                 top.rule,
                 top.cause.id(),
-                level_word(top.level),
+                top.level.name(),
                 top.confidence
             );
             (paint, text)
@@ -111,14 +111,6 @@ fn verdict(diagnosis: &Diagnosis, zone: Option<&TimeZone>, layout: &Layout) -> S
         layout.paint(Paint::Heading, "VERDICT  "),
         layout.paint(paint, body)
     )
-}
-
-fn level_word(level: Level) -> &'static str {
-    match level {
-        Level::High => "high",
-        Level::Medium => "medium",
-        Level::Low => "low",
-    }
 }
 
 /// Which computer(s) and Windows the logs come from.
@@ -157,7 +149,7 @@ fn write_hypotheses(hypotheses: &[Hypothesis], layout: &Layout, out: &mut dyn Wr
         };
         let level = layout.paint(
             paint,
-            &format!("[{} {:.2}]", level_word(h.level).to_uppercase(), h.confidence),
+            &format!("[{} {:.2}]", h.level.name().to_uppercase(), h.confidence),
         );
         let status = match h.status {
             Status::Resolved => format!("  {}", layout.paint(Paint::Good, "(resolved)")),
@@ -332,7 +324,18 @@ fn write_coverage(diagnosis: &Diagnosis, layout: &Layout, out: &mut dyn Write) -
             layout.paint(Paint::Command, gap.command)
         )?;
     }
-    Ok(())
+    writeln!(
+        out,
+        "{}",
+        layout.wrap(
+            "  ",
+            2,
+            &format!(
+                "all at once: {} (a PowerShell script that collects every log above)",
+                layout.paint(Paint::Command, "backupdiag collect-script > collect.ps1")
+            )
+        )
+    )
 }
 
 fn write_clocks(case: &Case, layout: &Layout, out: &mut dyn Write) -> io::Result<()> {

@@ -27,20 +27,31 @@ struct JsonReport<'a> {
     warnings: Vec<&'a Notice>,
 }
 
-/// Writes the JSON document.
+/// Writes the JSON document, indented.
 pub fn write_json(case: &Case, diagnosis: &Diagnosis, out: &mut dyn Write) -> io::Result<()> {
-    let report = JsonReport {
-        schema: SCHEMA,
-        tool: super::inputs::Tool::this(),
-        computers: &case.computers,
-        hypotheses: &diagnosis.hypotheses,
-        milestones: &diagnosis.milestones,
-        backups: &diagnosis.backups,
-        harmless: &diagnosis.harmless,
-        coverage: &diagnosis.coverage,
-        inputs: super::inputs::json_files(case),
-        warnings: case.all_notices().collect(),
-    };
-    serde_json::to_writer_pretty(&mut *out, &report)?;
+    serde_json::to_writer_pretty(&mut *out, &JsonReport::new(case, diagnosis))?;
     writeln!(out)
+}
+
+/// Writes the JSON document on one line, without the line break (for `batch`'s JSON Lines).
+pub fn write_json_line(case: &Case, diagnosis: &Diagnosis, out: &mut dyn Write) -> io::Result<()> {
+    serde_json::to_writer(&mut *out, &JsonReport::new(case, diagnosis))?;
+    Ok(())
+}
+
+impl<'a> JsonReport<'a> {
+    fn new(case: &'a Case, diagnosis: &'a Diagnosis) -> JsonReport<'a> {
+        JsonReport {
+            schema: SCHEMA,
+            tool: super::inputs::Tool::this(),
+            computers: &case.computers,
+            hypotheses: &diagnosis.hypotheses,
+            milestones: &diagnosis.milestones,
+            backups: &diagnosis.backups,
+            harmless: &diagnosis.harmless,
+            coverage: &diagnosis.coverage,
+            inputs: super::inputs::json_files(case),
+            warnings: case.all_notices().collect(),
+        }
+    }
 }

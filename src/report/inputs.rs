@@ -167,6 +167,8 @@ fn describe_listing(listing: &VssListing) -> String {
             "no writer listed at all (a finding: writers vanish when VSS or the COM+ Event System is damaged)"
                 .to_string()
         }
+        VssListing::StorageAssociations { count } => format!("{count} shadow storage association(s) listed"),
+        VssListing::NothingListed { message } => format!("nothing listed: {message}"),
         VssListing::Error { message, .. } => format!(
             "printed an error instead of a listing: {}",
             message.replace('\n', " / ")

@@ -43,7 +43,15 @@ pub enum Paint {
 impl Layout {
     /// The layout for standard output under `choice`, from the terminal and the environment.
     pub fn detect(choice: ColorChoice) -> Layout {
-        let terminal = std::io::stdout().is_terminal();
+        Layout::detect_for(std::io::stdout().is_terminal(), choice)
+    }
+
+    /// The layout for standard error (where `batch` prints its summary).
+    pub fn detect_stderr(choice: ColorChoice) -> Layout {
+        Layout::detect_for(std::io::stderr().is_terminal(), choice)
+    }
+
+    fn detect_for(terminal: bool, choice: ColorChoice) -> Layout {
         let width = terminal
             .then(|| terminal_size::terminal_size().map(|(w, _)| usize::from(w.0)))
             .flatten()

@@ -37,14 +37,6 @@ fn code(text: &str) -> String {
     format!("{fence}{pad}{text}{pad}{fence}")
 }
 
-fn level_word(level: Level) -> &'static str {
-    match level {
-        Level::High => "high",
-        Level::Medium => "medium",
-        Level::Low => "low",
-    }
-}
-
 /// Writes the Markdown report.
 pub fn write(case: &Case, diagnosis: &Diagnosis, zone: Option<&TimeZone>, out: &mut dyn Write) -> io::Result<()> {
     let top = diagnosis.hypotheses.first().filter(|h| h.level != Level::Low);
@@ -59,7 +51,7 @@ pub fn write(case: &Case, diagnosis: &Diagnosis, zone: Option<&TimeZone>, out: &
                 h.title,
                 h.rule,
                 h.cause.id(),
-                level_word(h.level),
+                h.level.name(),
                 h.confidence
             )?;
         }
@@ -147,7 +139,7 @@ fn write_hypotheses(hypotheses: &[Hypothesis], out: &mut dyn Write) -> io::Resul
             h.rule,
             h.cause.id(),
             h.title,
-            level_word(h.level),
+            h.level.name(),
             h.confidence
         )?;
         writeln!(out, "**Why:** {}\n", h.reasoning)?;
@@ -251,7 +243,11 @@ fn write_collect(diagnosis: &Diagnosis, out: &mut dyn Write) -> io::Result<()> {
             code(gap.command)
         )?;
     }
-    writeln!(out)
+    writeln!(
+        out,
+        "\nAll at once: {} (a PowerShell script that collects every log above).\n",
+        code("backupdiag collect-script > collect.ps1")
+    )
 }
 
 fn write_harmless(diagnosis: &Diagnosis, out: &mut dyn Write) -> io::Result<()> {

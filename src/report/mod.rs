@@ -3,6 +3,7 @@
 
 pub mod analysis_table;
 pub mod analyze;
+pub mod collect_script;
 pub mod errors;
 pub mod inputs;
 pub mod layout;

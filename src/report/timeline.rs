@@ -208,3 +208,101 @@ impl Serialize for FieldMap<'_> {
         map.end()
     }
 }
+
+/// Writes the timeline as CSV (RFC 4180: a header row, every field quoted when it must be):
+/// time, local_time, clock, source, file, place, provider, event_id, level, channel, computer,
+/// message, fields (a JSON object), certainty.
+pub fn write_csv(events: &[&Event], out: &mut dyn Write) -> io::Result<()> {
+    writeln!(
+        out,
+        "time,local_time,clock,source,file,place,provider,event_id,level,channel,computer,message,fields,certainty"
+    )?;
+    for e in events {
+        let place = match e.origin.location {
+            Location::Record(id) => format!("#{id}"),
+            Location::Line(line) => format!(":{line}"),
+        };
+        let fields = serde_json::to_string(&FieldMap(&e.fields)).unwrap_or_default();
+        let row = [
+            e.time.reliable_utc().map(|t| t.to_string()).unwrap_or_default(),
+            e.time.local_text().unwrap_or_default(),
+            e.time.clock_name().to_string(),
+            e.source.as_str().to_string(),
+            e.origin.file.to_string(),
+            place,
+            e.provider.to_string(),
+            e.event_id.map(|id| id.to_string()).unwrap_or_default(),
+            e.level.as_str().to_string(),
+            e.channel.as_deref().unwrap_or_default().to_string(),
+            e.computer.as_deref().unwrap_or_default().to_string(),
+            summary(e),
+            fields,
+            serde_json::to_value(e.certainty)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default(),
+        ];
+        let quoted: Vec<String> = row.iter().map(|v| csv_field(v)).collect();
+        writeln!(out, "{}", quoted.join(","))?;
+    }
+    Ok(())
+}
+
+/// A CSV field, quoted when it holds a comma, a quote or a line break. A field a spreadsheet
+/// would run as a formula (starting `=`, `+`, `-`, `@`) gets a leading `'`, as OWASP advises
+/// against CSV injection: log text comes from the inspected machine.
+fn csv_field(value: &str) -> String {
+    let value = if value.starts_with(['=', '+', '-', '@']) {
+        format!("'{value}")
+    } else {
+        value.to_string()
+    };
+    if value.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", value.replace('"', "\"\""))
+    } else {
+        value
+    }
+}
+
+/// Writes the timeline as Timesketch imports JSON Lines: the three fields it requires
+/// (`message`, `datetime` in ISO 8601 with its offset, `timestamp_desc`), `timestamp` in
+/// microseconds, and the event's fields as attributes. A local time with no known offset is
+/// exported at its wall-clock reading taken as UTC, and its `clock: local-unanchored` says so.
+pub fn write_timesketch(events: &[&Event], out: &mut dyn Write) -> io::Result<()> {
+    use serde_json::Value;
+    for e in events {
+        let at = e.time.sort_key();
+        let id = e.event_id.map(|i| format!(" {i}")).unwrap_or_default();
+        let description = match e.source {
+            crate::model::SourceKind::Evtx => "Event Recorded",
+            crate::model::SourceKind::Paste => "Event Pasted",
+            crate::model::SourceKind::Notes => "Reported by User",
+            _ => "Log Line Written",
+        };
+        let mut object = serde_json::Map::new();
+        let mut put = |key: &str, value: Value| {
+            object.entry(key.to_string()).or_insert(value);
+        };
+        put("message", Value::from(format!("{}{id}: {}", e.provider, summary(e))));
+        put("datetime", Value::from(at.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()));
+        put("timestamp", Value::from(at.as_microsecond()));
+        put("timestamp_desc", Value::from(description));
+        put("clock", Value::from(e.time.clock_name()));
+        put("source", Value::from(e.source.as_str()));
+        put("file", Value::from(e.origin.to_string()));
+        put("provider", Value::from(e.provider.to_string()));
+        if let Some(id) = e.event_id {
+            put("event_id", Value::from(id));
+        }
+        put("level", Value::from(e.level.as_str()));
+        if let Some(computer) = e.computer.as_deref() {
+            put("computer", Value::from(computer));
+        }
+        for (name, value) in e.fields.iter().filter(|(name, _)| *name != "Binary") {
+            put(name, Value::from(value.to_string()));
+        }
+        serde_json::to_writer(&mut *out, &object)?;
+        writeln!(out)?;
+    }
+    Ok(())
+}

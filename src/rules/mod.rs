@@ -138,6 +138,15 @@ impl Level {
             Level::Low
         }
     }
+
+    /// Its name in reports: `high`, `medium` or `low`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Level::High => "high",
+            Level::Medium => "medium",
+            Level::Low => "low",
+        }
+    }
 }
 
 /// Whether the cause still holds at the end of the logs.
