@@ -196,6 +196,7 @@ fn analyse(
         }
     };
     let line = match out_dir {
+        Some(_) if report.is_empty() => None,
         Some(dir) => {
             let file = dir.join(format!("{}.{}", entry.name, format.extension()));
             if let Err(e) = fs::write(&file, &report) {
@@ -242,7 +243,7 @@ fn json_line(name: &str, status: ExitStatus, notices: &[String], report: &[u8]) 
     // The analysis is already one line; the error document is indented, so it is re-read.
     let (key, body) = if status == ExitStatus::Failure {
         let error = serde_json::from_str::<serde_json::Value>(body)
-            .unwrap_or_else(|_| serde_json::json!({ "schema": crate::report::errors::ERROR_SCHEMA, "error": "not-analysed", "problems": [] }));
+            .unwrap_or_else(|_| serde_json::json!({ "schema": crate::report::errors::ERROR_SCHEMA, "error": "nothing-readable", "problems": [] }));
         ("error", error.to_string())
     } else {
         ("analysis", body.to_string())

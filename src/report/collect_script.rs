@@ -101,9 +101,23 @@ const STEPS: &[Step] = &[
     },
 ];
 
-/// The file names the script writes (folders hold copies under their own names).
-pub fn written_files() -> Vec<&'static str> {
-    STEPS.iter().map(|s| s.file).collect()
+/// The paths the script writes in its folder, `\\`-separated; a copied file keeps its name,
+/// so a pattern (`CBS\\CbsPersist_*.log`) stands for the files it matches. `manifest.txt`
+/// comes last.
+pub fn written_files() -> Vec<String> {
+    let mut files = Vec::new();
+    for step in STEPS {
+        match step.action {
+            Action::Copy(patterns) => files.extend(
+                patterns
+                    .iter()
+                    .map(|p| format!("{}\\{}", step.file, p.rsplit('\\').next().unwrap_or(p))),
+            ),
+            _ => files.push(step.file.to_string()),
+        }
+    }
+    files.push("manifest.txt".to_string());
+    files
 }
 
 /// The script, with comments and messages in Japanese when `japanese`.
@@ -180,7 +194,7 @@ pub fn script(japanese: bool) -> String {
                 file = step.file
             )),
             Action::Msinfo32 => s.push_str(&format!(
-                "$p = Start-Process -FilePath msinfo32.exe -ArgumentList '/report', \"`\"$(Join-Path $dest '{file}')`\"\" -Wait -PassThru\r\n\
+                "Start-Process -FilePath msinfo32.exe -ArgumentList '/report', \"`\"$(Join-Path $dest '{file}')`\"\" -Wait\r\n\
                  if (Test-Path (Join-Path $dest '{file}')) {{ $st = 'ok' }} else {{ $st = 'not written' }}\r\n\
                  Add-Entry '{file}' '{what}' 'msinfo32 /report' $st\r\n",
                 file = step.file

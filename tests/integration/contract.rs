@@ -6,14 +6,14 @@ use std::path::{Path, PathBuf};
 
 use crate::util::{repo_root, run, run_in};
 
-fn validator(name: &str) -> jsonschema::Validator {
+pub fn validator(name: &str) -> jsonschema::Validator {
     let path = repo_root().join("schema").join(format!("{name}.schema.json"));
     let schema: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&path).expect("schema file")).expect("schema is JSON");
     jsonschema::draft202012::new(&schema).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
-fn assert_valid(validator: &jsonschema::Validator, what: &str, document: &serde_json::Value) {
+pub fn assert_valid(validator: &jsonschema::Validator, what: &str, document: &serde_json::Value) {
     let errors: Vec<String> = validator
         .iter_errors(document)
         .take(5)

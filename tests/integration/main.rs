@@ -2,13 +2,16 @@
 //! timeline contract, exit codes and the demo case. One test binary; helpers in `util`.
 
 mod archives;
+mod batch;
 mod binxml;
+mod collect;
 mod contract;
 mod corpus;
 mod demo;
 mod diagnosis;
 mod encodings;
 mod exit_codes;
+mod exports;
 mod first_run;
 mod forge_evtx;
 mod honest;
