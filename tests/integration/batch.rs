@@ -187,3 +187,30 @@ fn a_folder_without_cases_is_an_error() {
         missing.stderr
     );
 }
+
+#[test]
+fn on_a_terminal_batch_shows_its_progress_and_the_summary() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for name in ["a", "b", "c"] {
+        let case = dir.path().join("cases").join(name);
+        std::fs::create_dir_all(&case).expect("mkdir");
+        for file in ["System.evtx", "Microsoft-Windows-Backup.evtx"] {
+            std::fs::copy(repo_root().join("fixtures/demo").join(file), case.join(file)).expect("copy");
+        }
+    }
+    let command = format!("{} batch cases --out-dir reports", env!("CARGO_BIN_EXE_backupdiag"));
+    let out = crate::first_run::under_terminal(dir.path(), &command, 120);
+    assert_eq!(out.code, 0, "timed out or failed (124 is a timeout): {}", out.stdout);
+    assert!(out.stdout.contains("analysing"), "no progress drawn: {}", out.stdout);
+    assert!(out.stdout.contains("/3 cases"), "no case count: {}", out.stdout);
+    assert!(out.stdout.contains("3 case(s)"), "no summary: {}", out.stdout);
+    let row = out
+        .stdout
+        .lines()
+        .find(|l| l.trim_start().starts_with("a "))
+        .expect("row of case a");
+    assert!(
+        row.contains("DESKTOP-DEMO") && row.trim_end().chars().count() <= 80,
+        "{row}"
+    );
+}

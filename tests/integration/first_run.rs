@@ -47,7 +47,7 @@ fn readme_gives_two_commands_and_the_first_one_diagnoses_the_demo() {
 
 /// Runs `command` under a pseudo-terminal (util-linux `script`), so stderr and stdout are a
 /// terminal, killed after `seconds`.
-fn under_terminal(dir: &std::path::Path, command: &str, seconds: u32) -> crate::util::Output {
+pub fn under_terminal(dir: &std::path::Path, command: &str, seconds: u32) -> crate::util::Output {
     output_of(
         Command::new("timeout")
             .arg(seconds.to_string())
