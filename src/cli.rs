@@ -218,6 +218,16 @@ enum LevelArg {
     High,
 }
 
+impl From<AnalyzeFormatArg> for AnalyzeFormat {
+    fn from(format: AnalyzeFormatArg) -> AnalyzeFormat {
+        match format {
+            AnalyzeFormatArg::Table => AnalyzeFormat::Table,
+            AnalyzeFormatArg::Json => AnalyzeFormat::Json,
+            AnalyzeFormatArg::Markdown => AnalyzeFormat::Markdown,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum InputsFormatArg {
     Table,
@@ -263,11 +273,7 @@ impl Cli {
                 redact,
                 no_progress,
             } => {
-                let format = match format {
-                    AnalyzeFormatArg::Table => AnalyzeFormat::Table,
-                    AnalyzeFormatArg::Json => AnalyzeFormat::Json,
-                    AnalyzeFormatArg::Markdown => AnalyzeFormat::Markdown,
-                };
+                let format = AnalyzeFormat::from(format);
                 let shard = shard.as_deref().map(config::parse_shard).transpose()?;
                 return Ok(Config {
                     zone: tz.as_deref().map(Zone::parse).transpose()?,
@@ -300,16 +306,8 @@ impl Cli {
                 format,
                 fail_on,
             } => {
-                let format = match format {
-                    AnalyzeFormatArg::Table => AnalyzeFormat::Table,
-                    AnalyzeFormatArg::Json => AnalyzeFormat::Json,
-                    AnalyzeFormatArg::Markdown => AnalyzeFormat::Markdown,
-                };
-                let fail_on = fail_on.map(|level| match level {
-                    LevelArg::Low => crate::rules::Level::Low,
-                    LevelArg::Medium => crate::rules::Level::Medium,
-                    LevelArg::High => crate::rules::Level::High,
-                });
+                let format = AnalyzeFormat::from(format);
+                let fail_on = fail_on.map(level);
                 (common, Command::Analyze { format, fail_on })
             }
             CliCommand::Inputs { common, format } => {
