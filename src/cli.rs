@@ -209,6 +209,7 @@ enum AnalyzeFormatArg {
     Table,
     Json,
     Markdown,
+    Html,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -224,6 +225,7 @@ impl From<AnalyzeFormatArg> for AnalyzeFormat {
             AnalyzeFormatArg::Table => AnalyzeFormat::Table,
             AnalyzeFormatArg::Json => AnalyzeFormat::Json,
             AnalyzeFormatArg::Markdown => AnalyzeFormat::Markdown,
+            AnalyzeFormatArg::Html => AnalyzeFormat::Html,
         }
     }
 }

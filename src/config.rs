@@ -69,6 +69,8 @@ pub enum AnalyzeFormat {
     Json,
     /// Markdown to paste into a ticket.
     Markdown,
+    /// One self-contained HTML page with the history drawn.
+    Html,
     /// The JSON document on one line (what `batch` embeds in its JSON Lines).
     JsonLine,
 }
@@ -86,6 +88,7 @@ impl AnalyzeFormat {
             AnalyzeFormat::Json => "json",
             AnalyzeFormat::JsonLine => "jsonl",
             AnalyzeFormat::Markdown => "md",
+            AnalyzeFormat::Html => "html",
         }
     }
 }

@@ -5,6 +5,8 @@ pub mod analysis_table;
 pub mod analyze;
 pub mod collect_script;
 pub mod errors;
+pub mod history_svg;
+pub mod html;
 pub mod inputs;
 pub mod layout;
 pub mod markdown;

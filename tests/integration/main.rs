@@ -15,6 +15,7 @@ mod exports;
 mod first_run;
 mod forge_evtx;
 mod honest;
+mod html;
 mod output;
 mod pastes;
 mod robustness;
