@@ -35,6 +35,7 @@ fn config(command: Command, paths: Vec<PathBuf>) -> Config {
         computer: None,
         color: ColorChoice::Never,
         redact: false,
+        lang: backupdiag::config::Lang::En,
     }
 }
 

@@ -58,6 +58,7 @@ fn ours(corpus: &Path) -> (usize, usize) {
         color: backupdiag::config::ColorChoice::Never,
         redact: false,
         progress: false,
+        lang: backupdiag::config::Lang::En,
     };
     let mut out = Vec::with_capacity(64 << 20);
     let mut err = Vec::new();

@@ -169,7 +169,7 @@ fn analyse(
         progress: false,
         ..config.clone()
     };
-    let layout = Layout::plain(100);
+    let layout = Layout::plain(100).in_lang(config.lang);
     let mut report = Vec::new();
     let mut notes = Vec::new();
     let mut summary = None;
@@ -308,7 +308,7 @@ fn write_summary(
     config: &Config,
     err: &mut dyn Write,
 ) -> io::Result<()> {
-    let layout = Layout::detect_stderr(config.color);
+    let layout = Layout::detect_stderr(config.color).in_lang(config.lang);
     let mut table = layout.table(&["CASE", "COMPUTER", "VERDICT", "TOP CAUSE", "CONFIDENCE", "PROBLEMS"]);
     for o in outcomes {
         let (computers, verdict, top, confidence) = match &o.summary {

@@ -21,6 +21,10 @@ pub struct Cli {
     /// Colour: auto (on a terminal, unless NO_COLOR is set), always, never.
     #[arg(long, global = true, value_enum, default_value_t = ColorArg::Auto, value_name = "WHEN")]
     color: ColorArg,
+    /// Language of reports, rules and the collect script: en, ja (default: ja on a terminal
+    /// whose locale is Japanese, else en).
+    #[arg(long, global = true, value_enum, value_name = "LANG")]
+    lang: Option<LangArg>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -159,14 +163,10 @@ enum CliCommand {
     /// Print a PowerShell script that collects exactly the logs backupdiag reads, into a new
     /// folder (zipped where PowerShell 5 is there); it reads the system and changes nothing.
     #[command(after_help = with_exit_codes(COLLECT_EXAMPLES))]
-    CollectScript {
-        /// Language of the script's comments and messages.
-        #[arg(long, value_enum, default_value_t = LangArg::En)]
-        lang: LangArg,
-    },
+    CollectScript,
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum LangArg {
     En,
     Ja,
@@ -247,6 +247,15 @@ enum TimelineFormatArg {
 impl Cli {
     /// Validates the parsed command line into a [`Config`].
     pub fn into_config(self) -> Result<Config, config::UsageError> {
+        let lang = config::Lang::detect(self.lang.map(|l| match l {
+            LangArg::En => config::Lang::En,
+            LangArg::Ja => config::Lang::Ja,
+        }));
+        let config = self.command_config(lang)?;
+        Ok(Config { lang, ..config })
+    }
+
+    fn command_config(self, lang: config::Lang) -> Result<Config, config::UsageError> {
         let color = match self.color {
             ColorArg::Auto => config::ColorChoice::Auto,
             ColorArg::Always => config::ColorChoice::Always,
@@ -258,8 +267,8 @@ impl Cli {
             LevelArg::High => crate::rules::Level::High,
         };
         let (common, command) = match self.command {
-            CliCommand::CollectScript { lang } => {
-                let japanese = matches!(lang, LangArg::Ja);
+            CliCommand::CollectScript => {
+                let japanese = lang == config::Lang::Ja;
                 return Ok(Config {
                     color,
                     ..Config::without_inputs(Command::CollectScript { japanese })
@@ -352,6 +361,7 @@ impl Cli {
             redact: common.redact,
             limits: ArchiveLimits::default(),
             command,
+            lang,
         })
     }
 }

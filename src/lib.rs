@@ -63,13 +63,13 @@ pub fn read_case(config: &Config) -> Case {
 
 /// Runs one command: report on `out`, notices on `err`.
 pub fn run(config: &Config, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<ExitStatus> {
-    let layout = report::layout::Layout::detect(config.color);
+    let layout = report::layout::Layout::detect(config.color).in_lang(config.lang);
     match &config.command {
         Command::Rules => {
-            report::rules::write_list(&report::layout::Layout::detect(config.color), out)?;
+            report::rules::write_list(&layout, out)?;
             Ok(ExitStatus::Success)
         }
-        Command::Explain { code } => explain(code, &report::layout::Layout::detect(config.color), out, err),
+        Command::Explain { code } => explain(code, &layout, out, err),
         Command::Inputs { format } => {
             let json = *format == InputsFormat::Json;
             with_case(config, json, out, err, |case, zone, out| {

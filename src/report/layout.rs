@@ -21,6 +21,8 @@ pub struct Layout {
     pub width: usize,
     /// Emit ANSI colour.
     pub color: bool,
+    /// The language of headings and labels.
+    pub lang: crate::config::Lang,
 }
 
 /// What a piece of text is, for colour.
@@ -65,6 +67,7 @@ impl Layout {
         Layout {
             width: width.max(MIN_WIDTH),
             color,
+            lang: crate::config::Lang::En,
         }
     }
 
@@ -73,7 +76,18 @@ impl Layout {
         Layout {
             width: width.max(MIN_WIDTH),
             color: false,
+            lang: crate::config::Lang::En,
         }
+    }
+
+    /// The same layout for reports in `lang`.
+    pub fn in_lang(self, lang: crate::config::Lang) -> Layout {
+        Layout { lang, ..self }
+    }
+
+    /// The text in the layout's language.
+    pub fn t<'a>(&self, english: &'a str, japanese: &'a str) -> &'a str {
+        self.lang.pick(english, japanese)
     }
 
     /// `text` in the colour of `paint` (unchanged without colour).
@@ -187,7 +201,7 @@ mod tests {
     #[test]
     fn colour_only_when_asked() {
         assert_eq!(Layout::plain(80).paint(Paint::Bad, "FAILED"), "FAILED");
-        let coloured = Layout { width: 80, color: true }.paint(Paint::Bad, "FAILED");
+        let coloured = Layout { width: 80, color: true, lang: crate::config::Lang::En }.paint(Paint::Bad, "FAILED");
         assert_eq!(coloured, "\x1b[1;31mFAILED\x1b[0m");
     }
 }
