@@ -57,6 +57,9 @@ pub struct Milestone {
     pub kind: MilestoneKind,
     /// In plain words.
     pub summary: String,
+    /// The same in Japanese (reports in `--lang ja`).
+    #[serde(skip)]
+    pub summary_ja: String,
     /// Where it shows.
     pub evidence: Vec<Evidence>,
 }
@@ -96,6 +99,7 @@ pub fn history(analysis: &Analysis<'_>) -> Vec<Milestone> {
             time: None,
             kind: MilestoneKind::NotInLogs,
             summary: "repairs made from the recovery environment (bootrec /fixmbr, bootsect, partition changes) and restores that failed leave no event in these logs: ask the user what was done".to_string(),
+            summary_ja: "回復環境で行った修復 (bootrec /fixmbr、bootsect、パーティションの変更) や失敗した復元は、これらのログに記録されません。何をしたかをユーザーに確認してください".to_string(),
             evidence: Vec::new(),
         });
     }
@@ -123,11 +127,12 @@ fn dedupe_same_day(milestones: Vec<Milestone>) -> Vec<Milestone> {
     out
 }
 
-fn milestone(signal: &Signal, kind: MilestoneKind, summary: String) -> Milestone {
+fn milestone(signal: &Signal, kind: MilestoneKind, (summary, summary_ja): (String, String)) -> Milestone {
     Milestone {
         time: signal.evidence.time,
         kind,
         summary,
+        summary_ja,
         evidence: vec![signal.evidence.clone()],
     }
 }
@@ -137,15 +142,25 @@ fn from_signal(signals: &[Signal], index: usize, signal: &Signal) -> Option<Mile
         SignalKind::InstalledFirmware { mode } => Some(milestone(
             signal,
             MilestoneKind::OsInstalled,
-            format!("Windows Setup ran ({mode} boot mode)"),
+            (
+                format!("Windows Setup ran ({mode} boot mode)"),
+                format!("Windows セットアップを実行 (ブート モード {mode})"),
+            ),
         )),
         SignalKind::UnexpectedShutdown { reported } => image_restore(signals, index, signal, reported),
         SignalKind::Malware { threat, removed } => {
-            let verb = if *removed { "removed" } else { "detected" };
+            let (verb, verb_ja) = if *removed {
+                ("removed", "駆除")
+            } else {
+                ("detected", "検出")
+            };
             Some(milestone(
                 signal,
                 MilestoneKind::Malware,
-                format!("antimalware {verb} {threat}"),
+                (
+                    format!("antimalware {verb} {threat}"),
+                    format!("マルウェア対策ソフトが {threat} を{verb_ja}"),
+                ),
             ))
         }
         SignalKind::AntimalwareTrouble {
@@ -154,52 +169,77 @@ fn from_signal(signals: &[Signal], index: usize, signal: &Signal) -> Option<Mile
         } => Some(milestone(
             signal,
             MilestoneKind::Malware,
-            "antimalware could not remove a threat".to_string(),
+            (
+                "antimalware could not remove a threat".to_string(),
+                "マルウェア対策ソフトが脅威を駆除できなかった".to_string(),
+            ),
         )),
         SignalKind::Activation { id: 1024 | 1040 } => Some(milestone(
             signal,
             MilestoneKind::Reactivated,
-            "Windows saw a hardware change and had to be activated again".to_string(),
+            (
+                "Windows saw a hardware change and had to be activated again".to_string(),
+                "ハードウェアの変更を検知し、Windows のライセンス認証をやり直した".to_string(),
+            ),
         )),
         SignalKind::ServiceStartType { service, disabled } if REQUIRED.contains(&service.as_str()) => {
-            let (kind, words) = if *disabled {
-                (MilestoneKind::ServiceDisabled, "set to disabled")
+            let (kind, words, words_ja) = if *disabled {
+                (MilestoneKind::ServiceDisabled, "set to disabled", "無効に変更")
             } else {
-                (MilestoneKind::ServiceEnabled, "enabled again")
+                (MilestoneKind::ServiceEnabled, "enabled again", "再び有効に変更")
             };
-            Some(milestone(signal, kind, format!("service {service} {words}")))
+            let texts = (
+                format!("service {service} {words}"),
+                format!("サービス {service} を{words_ja}"),
+            );
+            Some(milestone(signal, kind, texts))
         }
         SignalKind::Chkdsk { fixed } => {
-            let result = if *fixed {
-                "made corrections"
+            let (result, result_ja) = if *fixed {
+                ("made corrections", "修正を行った")
             } else {
-                "found no problems"
+                ("found no problems", "問題は見つからなかった")
             };
             Some(milestone(
                 signal,
                 MilestoneKind::Repair,
-                format!("chkdsk at boot {result}"),
+                (
+                    format!("chkdsk at boot {result}"),
+                    format!("起動時の chkdsk: {result_ja}"),
+                ),
             ))
         }
         SignalKind::SfcCannotRepair { .. } => Some(milestone(
             signal,
             MilestoneKind::Repair,
-            "SFC found corrupt system files it could not repair".to_string(),
+            (
+                "SFC found corrupt system files it could not repair".to_string(),
+                "SFC が修復できない破損したシステム ファイルを検出".to_string(),
+            ),
         )),
         SignalKind::SourceMissing => Some(milestone(
             signal,
             MilestoneKind::Repair,
-            "DISM /RestoreHealth failed: repair source not found (0x800f081f)".to_string(),
+            (
+                "DISM /RestoreHealth failed: repair source not found (0x800f081f)".to_string(),
+                "DISM /RestoreHealth が失敗: 修復ソースが見つからない (0x800f081f)".to_string(),
+            ),
         )),
         SignalKind::SfcRepaired => Some(milestone(
             signal,
             MilestoneKind::Repair,
-            "SFC repaired system files".to_string(),
+            (
+                "SFC repaired system files".to_string(),
+                "SFC がシステム ファイルを修復".to_string(),
+            ),
         )),
         SignalKind::CheckSur { repaired: Some(n), .. } if *n > 0 => Some(milestone(
             signal,
             MilestoneKind::Repair,
-            format!("DISM repaired {n} component store corruption(s)"),
+            (
+                format!("DISM repaired {n} component store corruption(s)"),
+                format!("DISM がコンポーネント ストアの破損を {n} 件修復"),
+            ),
         )),
         _ => None,
     }
@@ -221,6 +261,11 @@ fn build_went_back(signals: &[Signal], out: &mut Vec<Milestone>) {
                     "Windows started as build {} after running build {}: an image was restored or an update was removed",
                     dotted(version),
                     dotted(seen)
+                ),
+                summary_ja: format!(
+                    "ビルド {} で動いていた Windows がビルド {} で起動: イメージを復元したか、更新プログラムを削除した",
+                    dotted(seen),
+                    dotted(version)
                 ),
                 evidence: vec![before.evidence.clone(), signal.evidence.clone()],
             });
@@ -257,10 +302,15 @@ fn image_restore(signals: &[Signal], index: usize, signal: &Signal, reported: &s
         "system image restored: Windows reports its last shutdown on {} (the image's time); the logs jump from then to this boot, and what happened in between is not in them",
         shutdown.strftime("%Y-%m-%d")
     );
+    let summary_ja = format!(
+        "システム イメージを復元: Windows は前回のシャットダウンを {} (イメージの作成時) と報告しています。ログはその時点からこの起動まで飛んでおり、その間の出来事は記録されていません",
+        shutdown.strftime("%Y年%-m月%-d日")
+    );
     Some(Milestone {
         time: signal.evidence.time,
         kind: MilestoneKind::ImageRestored,
         summary,
+        summary_ja,
         evidence: vec![signal.evidence.clone()],
     })
 }
@@ -295,6 +345,7 @@ fn reported(analysis: &Analysis<'_>, out: &mut Vec<Milestone>) {
             time: Some(event.time),
             kind: MilestoneKind::Reported,
             summary: format!("reported by the user: {text}"),
+            summary_ja: format!("ユーザーの報告: {text}"),
             evidence: vec![Evidence::new(&event.origin, Some(event.time), text)],
         });
     }
@@ -315,6 +366,7 @@ fn boot_mode(signals: &[Signal], out: &mut Vec<Milestone>) {
                 time: b.evidence.time,
                 kind: MilestoneKind::BootModeChanged,
                 summary: format!("firmware boot mode changed from {was} (when Windows was installed) to {now} (now); the logs do not show when"),
+                summary_ja: format!("ファームウェアのブート モードが {was} (Windows のインストール時) から {now} (現在) に変わっています。いつ変わったかはログからはわかりません"),
                 evidence: vec![a.evidence.clone(), b.evidence.clone()],
             });
         }
@@ -333,6 +385,11 @@ fn backups(analysis: &Analysis<'_>, out: &mut Vec<Milestone>) {
                 code(first.code),
                 failures.len()
             ),
+            summary_ja: format!(
+                "最初のバックアップ失敗 ({})。失敗は合計 {} 回",
+                code(first.code).replace("no code", "コードなし"),
+                failures.len()
+            ),
             evidence: first.evidence.clone(),
         });
     }
@@ -341,6 +398,10 @@ fn backups(analysis: &Analysis<'_>, out: &mut Vec<Milestone>) {
             time: Some(last.time),
             kind: MilestoneKind::LastBackupFailure,
             summary: format!("last backup failure ({})", code(last.code)),
+            summary_ja: format!(
+                "最後のバックアップ失敗 ({})",
+                code(last.code).replace("no code", "コードなし")
+            ),
             evidence: last.evidence.clone(),
         });
     }
@@ -349,6 +410,7 @@ fn backups(analysis: &Analysis<'_>, out: &mut Vec<Milestone>) {
             time: Some(success.time),
             kind: MilestoneKind::LastBackupSuccess,
             summary: "last successful backup".to_string(),
+            summary_ja: "最後に成功したバックアップ".to_string(),
             evidence: success.evidence.clone(),
         });
     }

@@ -19,8 +19,11 @@ use super::times;
 /// Longest evidence text shown (the JSON keeps it whole).
 const EVIDENCE_CHARS: usize = 300;
 
-fn when(time: Option<&EventTime>, zone: Option<&TimeZone>) -> String {
-    times::show(time, zone, times::Detail::Minutes)
+fn when(time: Option<&EventTime>, zone: Option<&TimeZone>, lang: crate::config::Lang) -> String {
+    match lang {
+        crate::config::Lang::En => times::show(time, zone, times::Detail::Minutes),
+        crate::config::Lang::Ja => times::show_ja(time, zone),
+    }
 }
 
 /// Writes the terminal report.
@@ -34,7 +37,7 @@ pub fn write(
     writeln!(
         out,
         "{}",
-        layout.wrap("backupdiag analyze: ", 2, &super::inputs::summary(case))
+        layout.wrap("backupdiag analyze: ", 2, &super::inputs::summary_in(case, layout.lang))
     )?;
     write_computers(case, layout, out)?;
     writeln!(out)?;
@@ -49,97 +52,177 @@ pub fn write(
 
 /// One line a support engineer can paste: the active cause first, or what was (not) found.
 fn verdict(diagnosis: &Diagnosis, zone: Option<&TimeZone>, layout: &Layout) -> String {
+    let ja = layout.lang == crate::config::Lang::Ja;
     let runs = &diagnosis.backups;
     let failed: Vec<&BackupRun> = runs.iter().filter(|r| !r.succeeded).collect();
     let failures = match failed.last() {
-        None if runs.is_empty() => "no backup run in the logs".to_string(),
+        None if runs.is_empty() => layout
+            .t("no backup run in the logs", "ログにバックアップの実行記録はありません")
+            .to_string(),
+        None if ja => format!("バックアップ {} 回、失敗なし", runs.len()),
         None => format!("{} backup run(s), none failed", runs.len()),
         Some(last) => {
-            let code = last.code.map(|c| format!(" with {c:#010x}")).unwrap_or_default();
-            let at = if last.time.is_known() {
-                format!(", the last on {}", when(Some(&last.time), zone))
-            } else {
-                String::new()
-            };
+            let at = last.time.is_known().then(|| when(Some(&last.time), zone, layout.lang));
             let recovered = runs
                 .iter()
                 .rev()
                 .find(|r| r.at.is_some())
                 .filter(|r| r.succeeded && r.at > last.at)
-                .map(|r| format!("; the last run, on {}, succeeded", when(Some(&r.time), zone)))
-                .unwrap_or_default();
-            let at = at.replace(", the last on", ", the last failure on");
-            format!(
-                "{} of {} backup run(s) failed{at}{code}{recovered}",
-                failed.len(),
-                runs.len()
-            )
+                .map(|r| when(Some(&r.time), zone, layout.lang));
+            if ja {
+                let at = match (at, last.code) {
+                    (Some(a), Some(c)) => format!(" (最後の失敗: {a}、{c:#010x})"),
+                    (Some(a), None) => format!(" (最後の失敗: {a})"),
+                    (None, Some(c)) => format!(" ({c:#010x})"),
+                    (None, None) => String::new(),
+                };
+                let recovered = recovered
+                    .map(|r| format!("。最後の実行 ({r}) は成功"))
+                    .unwrap_or_default();
+                format!(
+                    "バックアップ {} 回中 {} 回失敗{at}{recovered}",
+                    runs.len(),
+                    failed.len()
+                )
+            } else {
+                let code = last.code.map(|c| format!(" with {c:#010x}")).unwrap_or_default();
+                let at = at.map(|a| format!(", the last failure on {a}")).unwrap_or_default();
+                let recovered = recovered
+                    .map(|r| format!("; the last run, on {r}, succeeded"))
+                    .unwrap_or_default();
+                format!(
+                    "{} of {} backup run(s) failed{at}{code}{recovered}",
+                    failed.len(),
+                    runs.len()
+                )
+            }
         }
     };
     let (paint, text) = match diagnosis.hypotheses.first().filter(|h| h.level != Level::Low) {
         Some(top) => {
-            let status = if top.status == Status::Resolved {
-                ", resolved"
-            } else {
-                ""
-            };
+            let resolved = top.status == Status::Resolved;
             let paint = if top.level == Level::High {
                 Paint::Bad
             } else {
                 Paint::Warn
             };
-            let text = format!(
-                "{} ({} {}, {} {:.2}{status}); {failures}",
-                top.title,
-                top.rule,
-                top.cause.id(),
-                top.level.name(),
-                top.confidence
-            );
+            let title = crate::rules::text::title(top.rule, top.title, layout.lang);
+            let text = if ja {
+                let status = if resolved { "、解決済み" } else { "" };
+                format!(
+                    "{title} ({} {}、確度 {} {:.2}{status})。{failures}",
+                    top.rule,
+                    top.cause.id(),
+                    level_ja(top.level),
+                    top.confidence
+                )
+            } else {
+                let status = if resolved { ", resolved" } else { "" };
+                format!(
+                    "{title} ({} {}, {} {:.2}{status}); {failures}",
+                    top.rule,
+                    top.cause.id(),
+                    top.level.name(),
+                    top.confidence
+                )
+            };
             (paint, text)
         }
         None if failed.is_empty() && !runs.is_empty() => (
             Paint::Good,
-            format!("healthy: {failures}; no cause above low confidence"),
+            if ja {
+                format!("正常: {failures}。確度の低い原因しかありません")
+            } else {
+                format!("healthy: {failures}; no cause above low confidence")
+            },
         ),
+        None if ja => (Paint::Warn, format!("確度の低い原因しかありません。{failures}")),
         None => (Paint::Warn, format!("no cause above low confidence; {failures}")),
     };
-    let wrapped = layout.wrap("VERDICT  ", 9, &text);
-    let body = wrapped.strip_prefix("VERDICT  ").unwrap_or(&wrapped);
-    format!(
-        "{}{}",
-        layout.paint(Paint::Heading, "VERDICT  "),
-        layout.paint(paint, body)
-    )
+    let label = layout.t("VERDICT  ", "判定  ");
+    let indent = if ja { 6 } else { 9 };
+    let wrapped = layout.wrap(label, indent, &text);
+    let body = wrapped.strip_prefix(label).unwrap_or(&wrapped);
+    format!("{}{}", layout.paint(Paint::Heading, label), layout.paint(paint, body))
+}
+
+/// A milestone's summary in `lang` (English where no Japanese was written).
+pub(crate) fn milestone_text(m: &crate::history::Milestone, lang: crate::config::Lang) -> &str {
+    match lang {
+        crate::config::Lang::Ja if !m.summary_ja.is_empty() => &m.summary_ja,
+        _ => &m.summary,
+    }
+}
+
+/// 高, 中 or 低.
+pub(crate) fn level_ja(level: Level) -> &'static str {
+    match level {
+        Level::High => "高",
+        Level::Medium => "中",
+        Level::Low => "低",
+    }
 }
 
 /// Which computer(s) and Windows the logs come from.
 fn write_computers(case: &Case, layout: &Layout, out: &mut dyn Write) -> io::Result<()> {
     if case.computers.is_empty() {
-        return writeln!(out, "computer: not named by any log (text logs only)");
+        return writeln!(
+            out,
+            "{}",
+            layout.t(
+                "computer: not named by any log (text logs only)",
+                "コンピューター: どのログにも名前がありません (テキストのログのみ)"
+            )
+        );
     }
     let label = if case.computers.len() > 1 {
-        layout.paint(Paint::Warn, "COMPUTERS (mixed!)")
+        layout.paint(
+            Paint::Warn,
+            layout.t("COMPUTERS (mixed!)", "コンピューター (複数混在!)"),
+        )
     } else {
-        "computer".to_string()
+        layout.t("computer", "コンピューター").to_string()
     };
     for computer in &case.computers {
         let os = match (&computer.os, &computer.version) {
             (Some(os), Some(version)) => format!(", {os} ({version})"),
             (Some(os), None) => format!(", {os}"),
-            (None, Some(version)) => format!(", version {version}"),
+            (None, Some(version)) => format!(", {} {version}", layout.t("version", "バージョン")),
             (None, None) => String::new(),
         };
-        writeln!(out, "{label}: {}{os}, {} events", computer.name, computer.events)?;
+        match layout.lang {
+            crate::config::Lang::En => {
+                writeln!(out, "{label}: {}{os}, {} events", computer.name, computer.events)?;
+            }
+            crate::config::Lang::Ja => {
+                let os = os.trim_start_matches(", ");
+                writeln!(
+                    out,
+                    "{label}: {} ({os})、イベント {} 件",
+                    computer.name, computer.events
+                )?;
+            }
+        }
     }
     Ok(())
 }
 
 fn write_hypotheses(hypotheses: &[Hypothesis], layout: &Layout, out: &mut dyn Write) -> io::Result<()> {
     let (strong, weak): (Vec<_>, Vec<_>) = hypotheses.iter().partition(|h| h.level != Level::Low);
-    writeln!(out, "\n{}", layout.paint(Paint::Heading, "HYPOTHESES (best first)"))?;
+    writeln!(
+        out,
+        "\n{}",
+        layout.paint(
+            Paint::Heading,
+            layout.t("HYPOTHESES (best first)", "原因の候補 (可能性の高い順)")
+        )
+    )?;
     if strong.is_empty() {
-        writeln!(out, "  None above low confidence.")?;
+        writeln!(
+            out,
+            "  {}",
+            layout.t("None above low confidence.", "確度が低いもの以外はありません。")
+        )?;
     }
     for (rank, h) in strong.iter().enumerate() {
         let paint = if h.level == Level::High {
@@ -149,17 +232,29 @@ fn write_hypotheses(hypotheses: &[Hypothesis], layout: &Layout, out: &mut dyn Wr
         };
         let level = layout.paint(
             paint,
-            &format!("[{} {:.2}]", h.level.name().to_uppercase(), h.confidence),
+            &format!(
+                "[{} {:.2}]",
+                layout.t(&h.level.name().to_uppercase(), level_ja(h.level)),
+                h.confidence
+            ),
         );
         let status = match h.status {
-            Status::Resolved => format!("  {}", layout.paint(Paint::Good, "(resolved)")),
+            Status::Resolved => format!("  {}", layout.paint(Paint::Good, layout.t("(resolved)", "(解決済み)"))),
             Status::Active => String::new(),
         };
         writeln!(out, "\n{}. {level} {} {}{status}", rank + 1, h.rule, h.cause.id())?;
-        writeln!(out, "{}", layout.wrap("   ", 3, h.title))?;
-        writeln!(out, "{}", layout.wrap("   Why: ", 8, &h.reasoning))?;
+        writeln!(
+            out,
+            "{}",
+            layout.wrap("   ", 3, crate::rules::text::title(h.rule, h.title, layout.lang))
+        )?;
+        writeln!(
+            out,
+            "{}",
+            layout.wrap(layout.t("   Why: ", "   根拠: "), 8, &h.reasoning)
+        )?;
         if !h.evidence.is_empty() {
-            writeln!(out, "   Evidence:")?;
+            writeln!(out, "   {}", layout.t("Evidence:", "証拠:"))?;
         }
         for e in &h.evidence {
             let place = shorten_path(&e.location, layout.width.saturating_sub(8));
@@ -167,16 +262,21 @@ fn write_hypotheses(hypotheses: &[Hypothesis], layout: &Layout, out: &mut dyn Wr
             writeln!(out, "{}", layout.wrap("       ", 7, &clip(&e.text, EVIDENCE_CHARS)))?;
         }
         for against in &h.against {
-            writeln!(out, "{}", layout.wrap("   Against: ", 12, against))?;
+            writeln!(
+                out,
+                "{}",
+                layout.wrap(layout.t("   Against: ", "   反証: "), 12, against)
+            )?;
         }
-        writeln!(out, "   Repair:")?;
-        write_repair(h.repair, 5, layout, out)?;
+        writeln!(out, "   {}", layout.t("Repair:", "対処:"))?;
+        write_repair(h.rule, h.repair, 5, layout, out)?;
     }
     if !weak.is_empty() {
-        writeln!(out, "\n  Low confidence:")?;
+        writeln!(out, "\n  {}", layout.t("Low confidence:", "確度が低いもの:"))?;
         for h in weak {
             let head = format!("    [{:.2}] {} ", h.confidence, h.rule);
-            let text = format!("{}: {}", h.title, h.reasoning);
+            let title = crate::rules::text::title(h.rule, h.title, layout.lang);
+            let text = format!("{title}: {}", h.reasoning);
             writeln!(out, "{}", layout.wrap(&head, 11, &clip(&text, 200)))?;
         }
     }
@@ -185,6 +285,7 @@ fn write_hypotheses(hypotheses: &[Hypothesis], layout: &Layout, out: &mut dyn Wr
 
 /// Numbered repair steps; a command is printed whole on its own line, never wrapped.
 pub(crate) fn write_repair(
+    rule: &str,
     steps: &[RepairStep],
     indent: usize,
     layout: &Layout,
@@ -193,13 +294,18 @@ pub(crate) fn write_repair(
     let pad = " ".repeat(indent);
     for (i, step) in steps.iter().enumerate() {
         let (risk, paint) = match step.risk {
-            Risk::Low => ("low risk", None),
-            Risk::Medium => ("medium risk", Some(Paint::Warn)),
-            Risk::High => ("HIGH RISK", Some(Paint::Bad)),
+            Risk::Low => (layout.t("low risk", "リスク低"), None),
+            Risk::Medium => (layout.t("medium risk", "リスク中"), Some(Paint::Warn)),
+            Risk::High => (layout.t("HIGH RISK", "リスク高"), Some(Paint::Bad)),
         };
-        let admin = if step.admin { "admin, " } else { "" };
+        let admin = if step.admin {
+            layout.t("admin, ", "管理者として実行、")
+        } else {
+            ""
+        };
+        let (action, caution) = crate::rules::text::step(rule, i, step, layout.lang);
         let head = format!("{pad}{}. ", i + 1);
-        let line = layout.wrap(&head, indent + 3, &format!("{} [{admin}{risk}]", step.action));
+        let line = layout.wrap(&head, indent + 3, &format!("{action} [{admin}{risk}]"));
         let line = match paint {
             Some(paint) => line.replace(risk, &layout.paint(paint, risk)),
             None => line,
@@ -208,7 +314,7 @@ pub(crate) fn write_repair(
         if let Some(command) = step.command {
             writeln!(out, "{pad}   > {}", layout.paint(Paint::Command, command))?;
         }
-        if let Some(caution) = step.caution {
+        if let Some(caution) = caution {
             writeln!(out, "{}", layout.wrap(&format!("{pad}   ! "), indent + 5, caution))?;
         }
     }
@@ -221,11 +327,15 @@ fn write_history(
     layout: &Layout,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    writeln!(out, "\n{}", layout.paint(Paint::Heading, "MACHINE HISTORY"))?;
+    writeln!(
+        out,
+        "\n{}",
+        layout.paint(Paint::Heading, layout.t("MACHINE HISTORY", "コンピューターの経緯"))
+    )?;
     if diagnosis.milestones.is_empty() {
-        return writeln!(out, "  (nothing notable)");
+        return writeln!(out, "  {}", layout.t("(nothing notable)", "(特記事項なし)"));
     }
-    let mut table = layout.table(&["WHEN", "WHAT (SEEN IN)"]);
+    let mut table = layout.table(&[layout.t("WHEN", "日時"), layout.t("WHAT (SEEN IN)", "内容 (記録元)")]);
     for m in &diagnosis.milestones {
         let place = m
             .evidence
@@ -233,8 +343,12 @@ fn write_history(
             .map(|e| format!("  ({})", file_part(&e.location)))
             .unwrap_or_default();
         table.add_row(vec![
-            Cell::new(when(m.time.as_ref(), zone)),
-            Cell::new(format!("{}{}", m.summary, layout.paint(Paint::Dim, &place))),
+            Cell::new(when(m.time.as_ref(), zone, layout.lang)),
+            Cell::new(format!(
+                "{}{}",
+                milestone_text(m, layout.lang),
+                layout.paint(Paint::Dim, &place)
+            )),
         ]);
     }
     writeln!(out, "{}", render(&table))
@@ -242,23 +356,31 @@ fn write_history(
 
 fn write_backups(runs: &[BackupRun], zone: Option<&TimeZone>, layout: &Layout, out: &mut dyn Write) -> io::Result<()> {
     let failed = runs.iter().filter(|r| !r.succeeded).count();
-    let heading = format!("BACKUP RUNS: {} seen, {failed} failed", runs.len());
+    let heading = match layout.lang {
+        crate::config::Lang::En => format!("BACKUP RUNS: {} seen, {failed} failed", runs.len()),
+        crate::config::Lang::Ja => format!("バックアップの実行: {} 回、うち失敗 {failed} 回", runs.len()),
+    };
     writeln!(out, "\n{}", layout.paint(Paint::Heading, &heading))?;
     if runs.is_empty() {
         return Ok(());
     }
-    let mut table = layout.table(&["WHEN", "OUTCOME", "CODE", "SEEN IN"]);
+    let mut table = layout.table(&[
+        layout.t("WHEN", "日時"),
+        layout.t("OUTCOME", "結果"),
+        layout.t("CODE", "コード"),
+        layout.t("SEEN IN", "記録元"),
+    ]);
     for run in runs {
         let outcome = if run.succeeded {
-            layout.paint(Paint::Good, "succeeded")
+            layout.paint(Paint::Good, layout.t("succeeded", "成功"))
         } else {
-            layout.paint(Paint::Bad, "FAILED")
+            layout.paint(Paint::Bad, layout.t("FAILED", "失敗"))
         };
         let code = match (run.code, run.inner) {
             (Some(code), Some(inner)) => format!("{code:#010x} / {inner:#010x}"),
             (Some(code), None) => format!("{code:#010x}"),
             (None, _) if run.succeeded => String::new(),
-            (None, _) => "(no code)".to_string(),
+            (None, _) => layout.t("(no code)", "(コードなし)").to_string(),
         };
         let place = run
             .evidence
@@ -266,7 +388,7 @@ fn write_backups(runs: &[BackupRun], zone: Option<&TimeZone>, layout: &Layout, o
             .map(|e| shorten_path(file_part(&e.location), 24))
             .unwrap_or_default();
         table.add_row(vec![
-            Cell::new(when(Some(&run.time), zone)),
+            Cell::new(when(Some(&run.time), zone, layout.lang)),
             Cell::new(outcome),
             Cell::new(code),
             Cell::new(place),
@@ -282,9 +404,19 @@ fn write_harmless(diagnosis: &Diagnosis, layout: &Layout, out: &mut dyn Write) -
     writeln!(
         out,
         "\n{}",
-        layout.paint(Paint::Heading, "HARMLESS (seen, not the cause)")
+        layout.paint(
+            Paint::Heading,
+            layout.t(
+                "HARMLESS (seen, not the cause)",
+                "無害なイベント (記録はあるが原因ではない)"
+            )
+        )
     )?;
-    let mut table = layout.table(&["COUNT", "WHY IT IS HARMLESS", "E.G."]);
+    let mut table = layout.table(&[
+        layout.t("COUNT", "件数"),
+        layout.t("WHY IT IS HARMLESS", "無害な理由"),
+        layout.t("E.G.", "例"),
+    ]);
     for group in &diagnosis.harmless {
         table.add_row(vec![
             Cell::new(group.count),
@@ -303,24 +435,36 @@ fn write_coverage(diagnosis: &Diagnosis, layout: &Layout, out: &mut dyn Write) -
     writeln!(
         out,
         "\n{}",
-        layout.paint(Paint::Heading, "NOT FULLY ASSESSED (logs not provided)")
+        layout.paint(
+            Paint::Heading,
+            layout.t(
+                "NOT FULLY ASSESSED (logs not provided)",
+                "判定しきれていない点 (提供されていないログ)"
+            )
+        )
     )?;
     for gap in &diagnosis.coverage {
         let empty = if gap.empty.is_empty() {
             String::new()
         } else {
-            format!("provided but empty ({}); ", gap.empty.join(", "))
+            format!(
+                "{} ({}); ",
+                layout.t("provided but empty", "提供されたが空"),
+                gap.empty.join(", ")
+            )
         };
         let head = format!("  {:<12} ", gap.log.as_str());
+        let needed = layout.t("needed by", "必要とするルール:");
         writeln!(
             out,
             "{}",
-            layout.wrap(&head, 15, &format!("{empty}needed by {}", gap.rules.join(", ")))
+            layout.wrap(&head, 15, &format!("{empty}{needed} {}", gap.rules.join(", ")))
         )?;
         writeln!(
             out,
-            "{}collect: {}",
+            "{}{} {}",
             " ".repeat(15),
+            layout.t("collect:", "収集:"),
             layout.paint(Paint::Command, gap.command)
         )?;
     }
@@ -330,10 +474,16 @@ fn write_coverage(diagnosis: &Diagnosis, layout: &Layout, out: &mut dyn Write) -
         layout.wrap(
             "  ",
             2,
-            &format!(
-                "all at once: {} (a PowerShell script that collects every log above)",
-                layout.paint(Paint::Command, "backupdiag collect-script > collect.ps1")
-            )
+            &match layout.lang {
+                crate::config::Lang::En => format!(
+                    "all at once: {} (a PowerShell script that collects every log above)",
+                    layout.paint(Paint::Command, "backupdiag collect-script > collect.ps1")
+                ),
+                crate::config::Lang::Ja => format!(
+                    "まとめて収集: {} (上のログをすべて集める PowerShell スクリプトを書き出します)",
+                    layout.paint(Paint::Command, "backupdiag collect-script --lang ja > collect.ps1")
+                ),
+            }
         )
     )
 }
@@ -347,7 +497,14 @@ fn write_clocks(case: &Case, layout: &Layout, out: &mut dyn Write) -> io::Result
     if local.is_empty() {
         return Ok(());
     }
-    writeln!(out, "\n{}", layout.paint(Paint::Heading, "CLOCKS (local-time logs)"))?;
+    writeln!(
+        out,
+        "\n{}",
+        layout.paint(
+            Paint::Heading,
+            layout.t("CLOCKS (local-time logs)", "時計 (現地時刻で書かれたログ)")
+        )
+    )?;
     for file in local {
         let head = format!("  {}: ", shorten_path(&file.path, layout.width / 2));
         writeln!(out, "{}", layout.wrap(&head, 4, &file.clock.summary()))?;

@@ -178,27 +178,48 @@ fn describe_listing(listing: &VssListing) -> String {
 
 /// One line counting files by status, events and facts.
 pub(crate) fn summary(case: &Case) -> String {
+    summary_in(case, crate::config::Lang::En)
+}
+
+/// [`summary`] in `lang`.
+pub(crate) fn summary_in(case: &Case, lang: crate::config::Lang) -> String {
     let count = |status: Status| case.files.iter().filter(|f| Status::of(f) == status).count();
     let writers = case
         .facts
         .iter()
         .filter(|f| matches!(f.kind, FactKind::VssWriter(_)))
         .count();
-    let empty = match count(Status::Empty) {
-        0 => String::new(),
-        n => format!(", {n} empty"),
-    };
-    format!(
-        "{} files: {} read, {} damaged, {} failed, {} skipped{empty}; {} events, {} VSS writer states, {} other facts",
+    let (files, read, damaged, failed, skipped, empty) = (
         case.files.len(),
         count(Status::Read),
         count(Status::Damaged),
         count(Status::Failed),
         count(Status::Skipped),
-        case.events.len(),
-        writers,
-        case.facts.len() - writers
-    )
+        count(Status::Empty),
+    );
+    let (events, others) = (case.events.len(), case.facts.len() - writers);
+    match lang {
+        crate::config::Lang::En => {
+            let empty = if empty == 0 {
+                String::new()
+            } else {
+                format!(", {empty} empty")
+            };
+            format!(
+                "{files} files: {read} read, {damaged} damaged, {failed} failed, {skipped} skipped{empty}; {events} events, {writers} VSS writer states, {others} other facts"
+            )
+        }
+        crate::config::Lang::Ja => {
+            let empty = if empty == 0 {
+                String::new()
+            } else {
+                format!("、空 {empty}")
+            };
+            format!(
+                "ファイル {files} 個 (読み取り {read}、破損 {damaged}、失敗 {failed}、対象外 {skipped}{empty})。イベント {events} 件、VSS ライターの状態 {writers} 件、その他の情報 {others} 件"
+            )
+        }
+    }
 }
 
 /// The JSON schema name and version of `inputs --format json`.

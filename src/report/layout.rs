@@ -115,7 +115,11 @@ impl Layout {
         let options = textwrap::Options::new(self.width)
             .initial_indent(first)
             .subsequent_indent(&indent)
-            .word_separator(textwrap::WordSeparator::AsciiSpace)
+            .word_separator(match self.lang {
+                // Japanese has no spaces between words: break where Unicode allows (UAX #14).
+                crate::config::Lang::Ja => textwrap::WordSeparator::UnicodeBreakProperties,
+                crate::config::Lang::En => textwrap::WordSeparator::AsciiSpace,
+            })
             .word_splitter(textwrap::WordSplitter::NoHyphenation)
             .break_words(true);
         textwrap::fill(text, options)
@@ -201,7 +205,12 @@ mod tests {
     #[test]
     fn colour_only_when_asked() {
         assert_eq!(Layout::plain(80).paint(Paint::Bad, "FAILED"), "FAILED");
-        let coloured = Layout { width: 80, color: true, lang: crate::config::Lang::En }.paint(Paint::Bad, "FAILED");
+        let coloured = Layout {
+            width: 80,
+            color: true,
+            lang: crate::config::Lang::En,
+        }
+        .paint(Paint::Bad, "FAILED");
         assert_eq!(coloured, "\x1b[1;31mFAILED\x1b[0m");
     }
 }

@@ -9,29 +9,37 @@ use super::layout::Layout;
 
 /// One row per rule: code, cause id, title.
 pub fn write_list(layout: &Layout, out: &mut dyn Write) -> io::Result<()> {
-    let mut table = layout.table(&["CODE", "CAUSE", "TITLE"]);
+    let mut table = layout.table(&[
+        layout.t("CODE", "コード"),
+        layout.t("CAUSE", "原因 ID"),
+        layout.t("TITLE", "内容"),
+    ]);
     for rule in RULES {
-        table.add_row(vec![rule.code.to_string(), rule.cause.id(), rule.title.to_string()]);
+        let title = crate::rules::text::title(rule.code, rule.title, layout.lang);
+        table.add_row(vec![rule.code.to_string(), rule.cause.id(), title.to_string()]);
     }
     writeln!(out, "{}", super::layout::render(&table))
 }
 
 /// Everything about one rule.
 pub fn write_explain(rule: &Rule, layout: &Layout, out: &mut dyn Write) -> io::Result<()> {
-    writeln!(out, "{}  {}\ncause: {}\n", rule.code, rule.title, rule.cause.id())?;
+    let title = crate::rules::text::title(rule.code, rule.title, layout.lang);
+    let cause = layout.t("cause", "原因 ID");
+    writeln!(out, "{}  {title}\n{cause}: {}\n", rule.code, rule.cause.id())?;
+    let [detects, why, check] = crate::rules::text::explanation(rule, layout.lang);
     let parts = [
-        ("Detects: ", rule.explanation.detects),
-        ("Why it matters: ", rule.explanation.why),
-        ("What to check: ", rule.explanation.check),
+        (layout.t("Detects: ", "検出する内容: "), detects),
+        (layout.t("Why it matters: ", "重要な理由: "), why),
+        (layout.t("What to check: ", "確認すること: "), check),
     ];
     for (label, text) in parts {
         writeln!(out, "{}\n", layout.wrap(label, 0, text))?;
     }
-    writeln!(out, "Repair, in order:")?;
-    super::analysis_table::write_repair(rule.repair, 2, layout, out)?;
+    writeln!(out, "{}", layout.t("Repair, in order:", "対処 (この順に):"))?;
+    super::analysis_table::write_repair(rule.code, rule.repair, 2, layout, out)?;
     let logs: Vec<&str> = rule.needs.iter().map(|n| n.as_str()).collect();
-    writeln!(out, "\nReads: {}", logs.join(", "))?;
-    writeln!(out, "References:")?;
+    writeln!(out, "\n{} {}", layout.t("Reads:", "読むログ:"), logs.join(", "))?;
+    writeln!(out, "{}", layout.t("References:", "参考資料:"))?;
     for reference in rule.references {
         writeln!(out, "  - {reference}")?;
     }

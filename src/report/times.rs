@@ -17,6 +17,36 @@ pub enum Detail {
     Minutes,
 }
 
+/// A time for a Japanese reader: `2024年5月13日 19:01 +09:00`, `2012年3月` at month
+/// precision, `(現地時刻)` where the offset is unknown; the same honesty as [`show`].
+pub fn show_ja(time: Option<&EventTime>, zone: Option<&TimeZone>) -> String {
+    let Some(time) = time.filter(|t| t.is_known()) else {
+        return "(時刻なし)".to_string();
+    };
+    let minutes = "%Y年%-m月%-d日 %H:%M";
+    let text = match *time {
+        EventTime::Invalid(recorded) => format!("無効な時刻 ({})", recorded.strftime("%Y年%-m月%-d日")),
+        EventTime::Unknown => "(時刻なし)".to_string(),
+        EventTime::Local { local, precision, .. } if precision != Precision::Second => match precision {
+            Precision::Month => local.strftime("%Y年%-m月").to_string(),
+            _ => local.strftime("%Y年%-m月%-d日").to_string(),
+        },
+        EventTime::Utc(utc) | EventTime::Local { utc: Some(utc), .. } => match zone {
+            None => format!("{} UTC", utc.strftime(minutes)),
+            Some(tz) => utc
+                .to_zoned(tz.clone())
+                .strftime("%Y年%-m月%-d日 %H:%M %:z")
+                .to_string(),
+        },
+        EventTime::Local { local, utc: None, .. } => format!("{} (現地時刻)", local.strftime(minutes)),
+    };
+    if time.is_ambiguous() {
+        format!("{text} (日と月が逆の可能性)")
+    } else {
+        text
+    }
+}
+
 /// A time for reports, at its precision, in `zone` (or UTC) when its instant is known.
 pub fn show(time: Option<&EventTime>, zone: Option<&TimeZone>, detail: Detail) -> String {
     let Some(time) = time.filter(|t| t.is_known()) else {
@@ -98,5 +128,13 @@ mod tests {
             assert_eq!(show(Some(&time), zone, Detail::Minutes), expected);
         }
         assert_eq!(show(None, None, Detail::Minutes), "(no time)");
+        assert_eq!(
+            super::show_ja(Some(&EventTime::Utc(utc)), Some(&tokyo)),
+            "2024年5月13日 19:01 +09:00"
+        );
+        assert_eq!(
+            super::show_ja(Some(&EventTime::local(local)), None),
+            "2024年5月13日 19:01 (現地時刻)"
+        );
     }
 }

@@ -13,6 +13,7 @@ mod services;
 mod system;
 #[cfg(test)]
 mod testing;
+pub mod text;
 mod usb;
 mod vss;
 
