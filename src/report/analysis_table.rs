@@ -251,7 +251,7 @@ fn write_hypotheses(hypotheses: &[Hypothesis], layout: &Layout, out: &mut dyn Wr
         writeln!(
             out,
             "{}",
-            layout.wrap(layout.t("   Why: ", "   根拠: "), 8, &h.reasoning)
+            layout.wrap(layout.t("   Why: ", "   根拠: "), 8, layout.t(&h.reasoning, &h.reasoning_ja))
         )?;
         if !h.evidence.is_empty() {
             writeln!(out, "   {}", layout.t("Evidence:", "証拠:"))?;
@@ -261,7 +261,11 @@ fn write_hypotheses(hypotheses: &[Hypothesis], layout: &Layout, out: &mut dyn Wr
             writeln!(out, "     {}", layout.paint(Paint::Dim, &place))?;
             writeln!(out, "{}", layout.wrap("       ", 7, &clip(&e.text, EVIDENCE_CHARS)))?;
         }
-        for against in &h.against {
+        let against = match layout.lang {
+            crate::config::Lang::En => &h.against,
+            crate::config::Lang::Ja => &h.against_ja,
+        };
+        for against in against {
             writeln!(
                 out,
                 "{}",
@@ -276,7 +280,7 @@ fn write_hypotheses(hypotheses: &[Hypothesis], layout: &Layout, out: &mut dyn Wr
         for h in weak {
             let head = format!("    [{:.2}] {} ", h.confidence, h.rule);
             let title = crate::rules::text::title(h.rule, h.title, layout.lang);
-            let text = format!("{title}: {}", h.reasoning);
+            let text = format!("{title}: {}", layout.t(&h.reasoning, &h.reasoning_ja));
             writeln!(out, "{}", layout.wrap(&head, 11, &clip(&text, 200)))?;
         }
     }

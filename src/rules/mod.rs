@@ -116,6 +116,54 @@ pub const RULES: &[Rule] = &[
     vss::VSS008,
 ];
 
+/// A sentence for people: English, and Japanese once written (reports in `--lang ja` fall
+/// back to the English).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Text {
+    /// English.
+    pub en: String,
+    /// Japanese, when written.
+    pub ja: Option<String>,
+}
+
+impl Text {
+    /// The text in `lang`.
+    pub fn get(&self, lang: crate::model::Lang) -> &str {
+        match (lang, &self.ja) {
+            (crate::model::Lang::Ja, Some(ja)) => ja,
+            _ => &self.en,
+        }
+    }
+
+    /// Both texts mapped by `f` (for a prefix or a suffix).
+    pub fn map(&self, f: impl Fn(crate::model::Lang, &str) -> String) -> Text {
+        Text {
+            en: f(crate::model::Lang::En, &self.en),
+            ja: Some(f(crate::model::Lang::Ja, self.get(crate::model::Lang::Ja))),
+        }
+    }
+}
+
+impl From<String> for Text {
+    fn from(en: String) -> Text {
+        Text { en, ja: None }
+    }
+}
+
+impl From<&str> for Text {
+    fn from(en: &str) -> Text {
+        Text::from(en.to_string())
+    }
+}
+
+/// A sentence in English and Japanese.
+pub fn bi(en: impl Into<String>, ja: impl Into<String>) -> Text {
+    Text {
+        en: en.into(),
+        ja: Some(ja.into()),
+    }
+}
+
 /// Confidence level names: high >= 0.75, medium >= 0.5, low below.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -179,8 +227,14 @@ pub struct Hypothesis {
     pub reasoning: String,
     /// Evidence for it.
     pub evidence: Vec<Evidence>,
+    /// The reasoning in Japanese (English where a reason has no Japanese yet).
+    #[serde(skip)]
+    pub reasoning_ja: String,
     /// Evidence against it, or expected evidence that is missing.
     pub against: Vec<String>,
+    /// The same in Japanese.
+    #[serde(skip)]
+    pub against_ja: Vec<String>,
     /// Backup failures it explains.
     pub explains: usize,
     /// It explains a failure that stands at collection time.
@@ -253,8 +307,10 @@ mod tests {
             level: Level::of(confidence),
             status,
             reasoning: String::new(),
+            reasoning_ja: String::new(),
             evidence: Vec::new(),
             against: Vec::new(),
+            against_ja: Vec::new(),
             explains: 1,
             explains_current_failure: current,
             repair: &[],

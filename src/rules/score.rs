@@ -8,7 +8,7 @@ use jiff::{SignedDuration, Timestamp};
 use crate::history::{Analysis, BackupRun, LogKind, Milestone};
 use crate::signals::{Evidence, Signal};
 
-use super::{Cause, Hypothesis, Level, Rule, Status};
+use super::{bi, Cause, Hypothesis, Level, Rule, Status, Text};
 
 /// Highest confidence any rule can reach.
 const CEILING: f64 = 0.97;
@@ -23,11 +23,11 @@ const EVIDENCE_SHOWN: usize = 8;
 #[derive(Debug, Clone)]
 pub struct Assessment {
     points: f64,
-    reasons: Vec<String>,
+    reasons: Vec<Text>,
     evidence: EvidenceList,
-    against: Vec<String>,
+    against: Vec<Text>,
     /// A repair the rule saw in the logs: when, and in words.
-    repair: Option<(Timestamp, String)>,
+    repair: Option<(Timestamp, Text)>,
     explains: usize,
     first: Option<Timestamp>,
     /// The latest time of any supporting evidence (failures explained included).
@@ -69,7 +69,7 @@ impl Assessment {
     pub fn support<'s, C: Cites + 's>(
         &mut self,
         weight: f64,
-        reason: impl Into<String>,
+        reason: impl Into<Text>,
         cited: impl IntoIterator<Item = &'s C>,
     ) {
         self.points += weight;
@@ -91,33 +91,37 @@ impl Assessment {
 
     /// Adds a reason worth `weight` that cites nothing of its own (a consequence of evidence
     /// already cited).
-    pub fn add(&mut self, weight: f64, reason: impl Into<String>) {
+    pub fn add(&mut self, weight: f64, reason: impl Into<Text>) {
         self.points += weight;
         self.reasons.push(reason.into());
     }
 
     /// Adds supporting evidence worth `weight` when there is any.
-    pub fn support_if(&mut self, weight: f64, reason: impl Into<String>, signals: &[&Signal]) {
+    pub fn support_if(&mut self, weight: f64, reason: impl Into<Text>, signals: &[&Signal]) {
         if !signals.is_empty() {
             self.support(weight, reason, signals.iter().copied());
         }
     }
 
     /// Counts against it.
-    pub fn against(&mut self, weight: f64, reason: impl Into<String>) {
+    pub fn against(&mut self, weight: f64, reason: impl Into<Text>) {
         self.points -= weight;
         self.against.push(reason.into());
     }
 
     /// Notes expected evidence that is missing (costs `weight`).
-    pub fn missing(&mut self, weight: f64, what: impl Into<String>) {
+    pub fn missing(&mut self, weight: f64, what: impl Into<Text>) {
         self.points -= weight;
-        self.against.push(format!("not found: {}", what.into()));
+        let what = what.into();
+        self.against.push(what.map(|lang, text| match lang {
+            crate::model::Lang::En => format!("not found: {text}"),
+            crate::model::Lang::Ja => format!("見つからない: {text}"),
+        }));
     }
 
     /// The logs show a repair of the cause at `at`. Whether that resolves the cause is decided
     /// once for every rule (README "Status").
-    pub fn resolved(&mut self, at: Timestamp, how: impl Into<String>) {
+    pub fn resolved(&mut self, at: Timestamp, how: impl Into<Text>) {
         self.repair = Some((at, how.into()));
     }
 
@@ -126,10 +130,13 @@ impl Assessment {
     /// the cause is active. Otherwise it is resolved when a repair shows at or after its last
     /// evidence, or when a backup succeeded after its last evidence; else active. Rules citing
     /// the same events therefore agree.
-    fn status(&self, analysis: &Analysis<'_>) -> (Status, Option<String>) {
+    fn status(&self, analysis: &Analysis<'_>) -> (Status, Option<Text>) {
         if self.untimed {
             let note = self.repair.as_ref().map(|(_, how)| {
-                format!("not taken as resolved ({how}): evidence without a time describes the machine as collected")
+                how.map(|lang, how| match lang {
+                    crate::model::Lang::En => format!("not taken as resolved ({how}): evidence without a time describes the machine as collected"),
+                    crate::model::Lang::Ja => format!("解決済みとは見なしていません ({how})。時刻のない証拠は収集時点のコンピューターの状態を表すためです"),
+                })
             });
             return (Status::Active, note);
         }
@@ -138,14 +145,26 @@ impl Assessment {
         };
         if let Some((at, how)) = self.repair.as_ref().filter(|(at, _)| *at >= last) {
             let _ = at;
-            return (Status::Resolved, Some(format!("resolved: {how}")));
+            return (
+                Status::Resolved,
+                Some(how.map(|lang, how| match lang {
+                    crate::model::Lang::En => format!("resolved: {how}"),
+                    crate::model::Lang::Ja => format!("解決済み: {how}"),
+                })),
+            );
         }
         match analysis.success_after(last) {
             Some(success) => (
                 Status::Resolved,
-                Some(format!(
-                    "resolved: a backup succeeded on {} after the last evidence",
-                    success.strftime("%Y-%m-%d")
+                Some(bi(
+                    format!(
+                        "resolved: a backup succeeded on {} after the last evidence",
+                        success.strftime("%Y-%m-%d")
+                    ),
+                    format!(
+                        "解決済み: 最後の証拠の後、{} にバックアップが成功しています",
+                        success.strftime("%Y年%-m月%-d日")
+                    ),
                 )),
             ),
             None => (Status::Active, None),
@@ -208,12 +227,22 @@ impl Assessment {
             } else {
                 stated.join(", ")
             };
+            let codes_ja = codes.replace("no code", "コードなし");
             self.reasons.push(if untimed == 0 {
-                format!("{} backup failure(s) after it fit this cause ({codes})", explained.len())
+                bi(
+                    format!("{} backup failure(s) after it fit this cause ({codes})", explained.len()),
+                    format!("その後のバックアップ失敗 {} 回がこの原因と一致 ({codes_ja})", explained.len()),
+                )
             } else {
-                format!(
-                    "{} backup failure(s) fit this cause ({codes}); {untimed} without a time, so whether the cause came first is unknown",
-                    explained.len()
+                bi(
+                    format!(
+                        "{} backup failure(s) fit this cause ({codes}); {untimed} without a time, so whether the cause came first is unknown",
+                        explained.len()
+                    ),
+                    format!(
+                        "バックアップ失敗 {} 回がこの原因と一致 ({codes_ja})。うち {untimed} 回は時刻がなく、原因が先に起きたかどうかはわかりません",
+                        explained.len()
+                    ),
                 )
             });
             for evidence in &first.evidence {
@@ -238,7 +267,10 @@ impl Assessment {
         if before > 0 && explained.is_empty() {
             self.against(
                 0.1,
-                format!("{before} matching failure(s) happened before this cause appeared"),
+                bi(
+                    format!("{before} matching failure(s) happened before this cause appeared"),
+                    format!("一致する失敗のうち {before} 回は、この原因が現れる前に起きています"),
+                ),
             );
         }
         self.explains = explained.len();
@@ -262,15 +294,39 @@ impl Assessment {
             confidence,
             level: Level::of(confidence),
             status,
-            reasoning: self.reasons.join("; "),
+            reasoning: join(&self.reasons, crate::model::Lang::En),
+            reasoning_ja: join(&self.reasons, crate::model::Lang::Ja),
             evidence,
-            against: self.against,
+            against: self.against.iter().map(|t| t.en.clone()).collect(),
+            against_ja: self.against.iter().map(|t| t.get(crate::model::Lang::Ja).to_string()).collect(),
             explains: self.explains,
             explains_current_failure: self.explains_current && status == Status::Active,
             repair: rule.repair,
             references: rule.references,
         };
         (hypothesis, self.first)
+    }
+}
+
+/// Reasons as one paragraph: `; ` between English ones, `。` after Japanese ones.
+fn join(reasons: &[Text], lang: crate::model::Lang) -> String {
+    match lang {
+        crate::model::Lang::En => reasons.iter().map(|r| r.en.as_str()).collect::<Vec<_>>().join("; "),
+        crate::model::Lang::Ja => reasons
+            .iter()
+            .map(|r| {
+                let text = r.get(lang);
+                if r.ja.is_some() && !text.ends_with('。') {
+                    format!("{text}。")
+                } else if r.ja.is_none() {
+                    format!("{text}. ")
+                } else {
+                    text.to_string()
+                }
+            })
+            .collect::<String>()
+            .trim_end()
+            .to_string(),
     }
 }
 
@@ -355,16 +411,21 @@ pub fn from_codes_alone(cause: Cause, analysis: &Analysis<'_>, covered: &[usize]
     let mut s = Assessment::default();
     s.points += weight;
     let text = code.en.as_deref().map(|t| format!(" \"{t}\"")).unwrap_or_default();
-    s.reasons
-        .push(format!("the failure code {}{text} points to this cause", code.label()));
+    let text_ja = code.ja.as_deref().map(|t| format!(" 「{t}」")).unwrap_or_else(|| text.clone());
+    s.reasons.push(bi(
+        format!("the failure code {}{text} points to this cause", code.label()),
+        format!("失敗コード {}{text_ja} はこの原因を示します", code.label()),
+    ));
     s.explain(analysis, &codes_for(cause), None, None);
     s.points = weight + 0.05 * (named.len().min(3) as f64 - 1.0);
     // Another cause with evidence of its own explains these failures: a code is no rival.
     if s.explained_runs.iter().all(|run| covered.contains(run)) {
         return None;
     }
-    s.against
-        .push("only the error code points to it: no event or log shows the cause itself".to_string());
+    s.against.push(bi(
+        "only the error code points to it: no event or log shows the cause itself",
+        "これを示すのはエラー コードだけで、原因そのものを示すイベントやログはありません",
+    ));
     s.cap(CODES_ALONE_CAP);
     Some(s)
 }
