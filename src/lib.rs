@@ -120,7 +120,7 @@ fn write_analysis(
         AnalyzeFormat::Table => report::analysis_table::write(case, &diagnosis, zone, layout, out)?,
         AnalyzeFormat::Json => report::analyze::write_json(case, &diagnosis, out)?,
         AnalyzeFormat::JsonLine => report::analyze::write_json_line(case, &diagnosis, out)?,
-        AnalyzeFormat::Markdown => report::markdown::write(case, &diagnosis, zone, out)?,
+        AnalyzeFormat::Markdown => report::markdown::write(case, &diagnosis, zone, layout.lang, out)?,
         AnalyzeFormat::Html => report::html::write(case, &diagnosis, zone, out)?,
     }
     let highest = diagnosis.hypotheses.iter().map(|h| h.level).max();

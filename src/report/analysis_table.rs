@@ -251,7 +251,11 @@ fn write_hypotheses(hypotheses: &[Hypothesis], layout: &Layout, out: &mut dyn Wr
         writeln!(
             out,
             "{}",
-            layout.wrap(layout.t("   Why: ", "   根拠: "), 8, layout.t(&h.reasoning, &h.reasoning_ja))
+            layout.wrap(
+                layout.t("   Why: ", "   根拠: "),
+                8,
+                layout.t(&h.reasoning, &h.reasoning_ja)
+            )
         )?;
         if !h.evidence.is_empty() {
             writeln!(out, "   {}", layout.t("Evidence:", "証拠:"))?;
@@ -309,6 +313,7 @@ pub(crate) fn write_repair(
         };
         let (action, caution) = crate::rules::text::step(rule, i, step, layout.lang);
         let head = format!("{pad}{}. ", i + 1);
+        let action = action.trim_end_matches('。');
         let line = layout.wrap(&head, indent + 3, &format!("{action} [{admin}{risk}]"));
         let line = match paint {
             Some(paint) => line.replace(risk, &layout.paint(paint, risk)),
