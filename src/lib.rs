@@ -121,7 +121,7 @@ fn write_analysis(
         AnalyzeFormat::Json => report::analyze::write_json(case, &diagnosis, out)?,
         AnalyzeFormat::JsonLine => report::analyze::write_json_line(case, &diagnosis, out)?,
         AnalyzeFormat::Markdown => report::markdown::write(case, &diagnosis, zone, layout.lang, out)?,
-        AnalyzeFormat::Html => report::html::write(case, &diagnosis, zone, out)?,
+        AnalyzeFormat::Html => report::html::write(case, &diagnosis, zone, layout.lang, out)?,
     }
     let highest = diagnosis.hypotheses.iter().map(|h| h.level).max();
     let findings = fail_on.filter(|threshold| highest.is_some_and(|h| h >= *threshold));

@@ -10,6 +10,7 @@ use jiff::tz::TimeZone;
 use jiff::Timestamp;
 
 use crate::case::Case;
+use crate::config::Lang;
 use crate::diagnose::Diagnosis;
 
 use super::html::escape;
@@ -102,13 +103,17 @@ impl Axis {
 }
 
 /// A length of time in words: `5 days`, `3 months`, `2 years`.
-fn duration_words(seconds: i64) -> String {
+fn duration_words(seconds: i64, lang: Lang) -> String {
     let days = seconds / 86_400;
-    match days {
-        0..=13 => format!("{days} days"),
-        14..=59 => format!("{} weeks", days / 7),
-        60..=729 => format!("{} months", days / 30),
-        _ => format!("{} years", days / 365),
+    let (n, en, ja) = match days {
+        0..=13 => (days, "days", "日"),
+        14..=59 => (days / 7, "weeks", "週間"),
+        60..=729 => (days / 30, "months", "か月"),
+        _ => (days / 365, "years", "年"),
+    };
+    match lang {
+        Lang::En => format!("{n} {en}"),
+        Lang::Ja => format!("{n} {ja}"),
     }
 }
 
@@ -143,7 +148,7 @@ pub fn kind_name<T: serde::Serialize>(kind: &T) -> String {
 }
 
 /// The SVG, or `None` when nothing in the case has a time.
-pub fn draw(case: &Case, diagnosis: &Diagnosis, zone: Option<&TimeZone>) -> Option<String> {
+pub fn draw(case: &Case, diagnosis: &Diagnosis, zone: Option<&TimeZone>, lang: Lang) -> Option<String> {
     let milestones: Vec<(usize, i64)> = diagnosis
         .milestones
         .iter()
@@ -169,13 +174,19 @@ pub fn draw(case: &Case, diagnosis: &Diagnosis, zone: Option<&TimeZone>) -> Opti
     let mut svg = String::new();
     let _ = write!(
         svg,
-        r##"<svg class="history" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" width="100%" role="img" aria-label="The machine's history and backup runs on one time axis">"##
+        r##"<svg class="history" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" width="100%" role="img" aria-label="{}">"##,
+        lang.pick(
+            "The machine's history and backup runs on one time axis",
+            "コンピューターの経緯とバックアップの実行を 1 本の時間軸に並べた図"
+        )
     );
     let _ = write!(
         svg,
-        r##"<text x="8" y="{}" class="lane">history</text><text x="8" y="{}" class="lane">backups</text>"##,
+        r##"<text x="8" y="{}" class="lane">{}</text><text x="8" y="{}" class="lane">{}</text>"##,
         lane_milestones + 4.0,
-        lane_runs + 4.0
+        lang.pick("history", "経緯"),
+        lane_runs + 4.0,
+        lang.pick("backups", "バックアップ")
     );
     // The axis: each stretch a line with its dates, each gap a break with its length.
     for (i, s) in axis.stretches.iter().enumerate() {
@@ -217,7 +228,7 @@ pub fn draw(case: &Case, diagnosis: &Diagnosis, zone: Option<&TimeZone>) -> Opti
                 mid - 9.0,
                 axis_y,
                 axis_y - 12.0,
-                escape(&duration_words(next.start - s.end))
+                escape(&duration_words(next.start - s.end, lang))
             );
         }
     }
@@ -239,12 +250,7 @@ pub fn draw(case: &Case, diagnosis: &Diagnosis, zone: Option<&TimeZone>) -> Opti
     for (i, t) in &runs {
         let run = &diagnosis.backups[*i];
         let x = axis.x(*t);
-        let code = run.code.map(|c| format!(" {c:#010x}")).unwrap_or_default();
-        let title = if run.succeeded {
-            "backup succeeded".to_string()
-        } else {
-            format!("backup failed{code}")
-        };
+        let title = super::html::run_outcome(run, lang);
         let shape = if run.succeeded {
             format!(r##"<circle cx="{x:.1}" cy="{lane_runs}" r="5"/>"##)
         } else {
@@ -276,9 +282,10 @@ pub fn draw(case: &Case, diagnosis: &Diagnosis, zone: Option<&TimeZone>) -> Opti
             let h = 2.0 + 14.0 * ((*n as f64).ln_1p() / most.ln_1p());
             let _ = write!(
                 svg,
-                r##"<rect x="{:.1}" y="{:.1}" width="7" height="{h:.1}"><title>{n} event(s)</title></rect>"##,
+                r##"<rect x="{:.1}" y="{:.1}" width="7" height="{h:.1}"><title>{n} {}</title></rect>"##,
                 x,
-                y + 16.0 - h
+                y + 16.0 - h,
+                lang.pick("event(s)", "件のイベント")
             );
         }
         svg.push_str("</g>");

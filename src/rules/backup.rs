@@ -4,7 +4,7 @@ use crate::history::{Analysis, LogKind};
 use crate::signals::SignalKind;
 
 use super::repair::{step, CHKDSK_CAUTION};
-use super::{Assessment, Cause};
+use super::{bi, Assessment, Cause};
 use super::{Explanation, Risk, Rule};
 
 /// Windows Backup found the catalog of the backup set on the target corrupt (Backup 3): every
@@ -18,12 +18,21 @@ pub fn backup_catalog_corrupt(a: &Analysis<'_>) -> Option<Assessment> {
     let mut s = Assessment::default();
     s.support(
         0.45,
-        "Windows Backup found the backup catalog on the target disk corrupt",
+        bi(
+            "Windows Backup found the backup catalog on the target disk corrupt",
+            "Windows バックアップがバックアップ先ディスクのバックアップ カタログの破損を検出した",
+        ),
         reports.iter().copied(),
     );
     let first = s.first();
     if s.explain(a, &[], first, None) == 0 {
-        s.missing(0.1, "a backup failure after the catalog was found corrupt");
+        s.missing(
+            0.1,
+            bi(
+                "a backup failure after the catalog was found corrupt",
+                "カタログの破損が見つかった後のバックアップの失敗",
+            ),
+        );
     }
     // A backup that succeeds after the last failure (a new set or another target) resolves it:
     // the one status rule in `score` sees to that.

@@ -4,7 +4,7 @@ use crate::history::{Analysis, LogKind, MilestoneKind};
 use crate::signals::SignalKind;
 
 use super::repair::{step, CHKDSK_CAUTION};
-use super::{Assessment, Cause};
+use super::{bi, Assessment, Cause};
 use super::{Explanation, Risk, Rule};
 
 /// Windows was installed (Panther `FirmwareType`) in one boot mode and boots in the other now
@@ -24,11 +24,20 @@ pub fn firmware_boot_mode_mismatch(a: &Analysis<'_>) -> Option<Assessment> {
     let mut s = Assessment::default();
     s.support(
         0.45,
-        format!("Windows was installed in {was_mode} mode but boots in {now_mode} mode now"),
+        bi(
+            format!("Windows was installed in {was_mode} mode but boots in {now_mode} mode now"),
+            format!("Windows は {was_mode} モードでインストールされたが、現在は {now_mode} モードで起動している"),
+        ),
         [*was, *now],
     );
     if a.milestones.iter().any(|m| m.kind == MilestoneKind::ImageRestored) {
-        s.add(0.15, "an image was restored on this machine (the logs jump back)");
+        s.add(
+            0.15,
+            bi(
+                "an image was restored on this machine (the logs jump back)",
+                "このコンピューターでイメージが復元された (ログの時刻が過去に戻っている)",
+            ),
+        );
     }
     let since = now.time;
     s.explain(a, &[], since, None);
@@ -70,7 +79,10 @@ pub fn broken_security_descriptors_after_restore(a: &Analysis<'_>) -> Option<Ass
         Some(restore) => {
             s.support(
                 0.3,
-                "a system image was restored (the logs jump back to the image's time)",
+                bi(
+                    "a system image was restored (the logs jump back to the image's time)",
+                    "システム イメージが復元された (ログがイメージの作成時点まで戻っている)",
+                ),
                 [restore],
             );
             restore
@@ -78,7 +90,7 @@ pub fn broken_security_descriptors_after_restore(a: &Analysis<'_>) -> Option<Ass
         None => {
             // A build going back is a restore or a removed update: weaker evidence.
             let back = history.iter().find(|m| m.kind == MilestoneKind::BuildWentBack)?;
-            s.support(0.2, back.summary.clone(), [back]);
+            s.support(0.2, bi(back.summary.clone(), back.summary_ja.clone()), [back]);
             back
         }
     };
@@ -88,10 +100,23 @@ pub fn broken_security_descriptors_after_restore(a: &Analysis<'_>) -> Option<Ass
     let mut any_change = false;
     for change in changed {
         any_change = true;
-        s.support(0.15, format!("and then: {}", change.summary), [change]);
+        s.support(
+            0.15,
+            bi(
+                format!("and then: {}", change.summary),
+                format!("その後: {}", change.summary_ja),
+            ),
+            [change],
+        );
     }
     if !any_change {
-        s.missing(0.15, "a boot-mode change or re-activation around the restore");
+        s.missing(
+            0.15,
+            bi(
+                "a boot-mode change or re-activation around the restore",
+                "復元の前後のブート モードの変更またはライセンス認証のやり直し",
+            ),
+        );
     }
     s.explain(a, &[], restore.at(), None);
     s.cap(0.85);

@@ -5,7 +5,7 @@ use crate::signals::SignalKind;
 
 use super::repair::{step, CHKDSK_CAUTION};
 use super::score::codes_for;
-use super::{Assessment, Cause};
+use super::{bi, Assessment, Cause};
 use super::{Explanation, Risk, Rule};
 
 /// The disk driver reported I/O errors (7 bad block, 11 controller error, 51 paging error, 154
@@ -28,18 +28,30 @@ pub fn disk_io_error(a: &Analysis<'_>) -> Option<Assessment> {
     let mut s = Assessment::default();
     s.support_if(
         0.4,
-        format!("the disk driver reported {} I/O error(s)", hard.len()),
+        bi(
+            format!("the disk driver reported {} I/O error(s)", hard.len()),
+            format!("ディスク ドライバーが I/O エラーを {} 件報告した", hard.len()),
+        ),
         &hard,
     );
     if !retried.is_empty() {
         s.support(
             0.1,
-            format!("{} I/O operation(s) had to be retried", retried.len()),
+            bi(
+                format!("{} I/O operation(s) had to be retried", retried.len()),
+                format!("I/O 操作の再試行が {} 件発生した", retried.len()),
+            ),
             retried.iter().copied().take(2),
         );
     }
     if hard.is_empty() && retried.is_empty() {
-        s.missing(0.1, "disk or Ntfs errors in the System log");
+        s.missing(
+            0.1,
+            bi(
+                "disk or Ntfs errors in the System log",
+                "システム ログの disk または Ntfs のエラー",
+            ),
+        );
     }
     let since = s.first();
     s.explain(
@@ -53,10 +65,17 @@ pub fn disk_io_error(a: &Analysis<'_>) -> Option<Assessment> {
         if let Some(success) = a.success_after(fix) {
             s.resolved(
                 fix,
-                format!(
-                    "chkdsk made corrections (last on {}) and a backup succeeded on {}",
-                    fix.strftime("%Y-%m-%d"),
-                    success.strftime("%Y-%m-%d")
+                bi(
+                    format!(
+                        "chkdsk made corrections (last on {}) and a backup succeeded on {}",
+                        fix.strftime("%Y-%m-%d"),
+                        success.strftime("%Y-%m-%d")
+                    ),
+                    format!(
+                        "chkdsk が修正を行い (最後は {})、{} にバックアップが成功した",
+                        fix.strftime("%Y年%-m月%-d日"),
+                        success.strftime("%Y年%-m月%-d日")
+                    ),
                 ),
             );
         }
@@ -102,11 +121,28 @@ pub fn bad_sectors_source(a: &Analysis<'_>) -> Option<Assessment> {
     let mut s = Assessment::default();
     s.support_if(
         0.35,
-        "bad blocks on disk 0, the system disk the image is read from",
+        bi(
+            "bad blocks on disk 0, the system disk the image is read from",
+            "イメージの読み取り元であるシステム ディスク (disk 0) に不良ブロックがある",
+        ),
         &bad,
     );
-    s.support_if(0.2, "the file system on a source volume reported corruption", &ntfs);
-    s.support_if(0.2, "chkdsk later replaced bad clusters or made corrections", &chkdsk);
+    s.support_if(
+        0.2,
+        bi(
+            "the file system on a source volume reported corruption",
+            "バックアップ元ボリュームのファイル システムが破損を報告した",
+        ),
+        &ntfs,
+    );
+    s.support_if(
+        0.2,
+        bi(
+            "chkdsk later replaced bad clusters or made corrections",
+            "その後 chkdsk が不良クラスターを置き換えたか、修正を行った",
+        ),
+        &chkdsk,
+    );
     let since = s.first();
     s.explain(a, &codes_for(Cause::BadSectorsSource), since, None);
     Some(s)
@@ -143,7 +179,13 @@ pub fn target_disk_full(a: &Analysis<'_>) -> Option<Assessment> {
         return None;
     }
     let mut s = Assessment::default();
-    s.add(0.3, "the backup reported that the target has no space left");
+    s.add(
+        0.3,
+        bi(
+            "the backup reported that the target has no space left",
+            "バックアップ先の空き領域がなくなったとバックアップが報告した",
+        ),
+    );
     s.explain(a, &codes_for(Cause::TargetDiskFull), None, None);
     Some(s)
 }
@@ -189,15 +231,25 @@ pub fn target_disk_unsuitable(a: &Analysis<'_>) -> Option<Assessment> {
             _ => None,
         })
         .collect();
+    let reasons_ja: Vec<String> = reasons.iter().map(|why| unsuitable_ja(why.as_str())).collect();
     s.support_if(
         0.4,
-        format!("the target cannot hold the backup: {}", reasons.join("; ")),
+        bi(
+            format!("the target cannot hold the backup: {}", reasons.join("; ")),
+            format!(
+                "バックアップ先にこのバックアップを保存できない: {}",
+                reasons_ja.join("、")
+            ),
+        ),
         &said,
     );
     if !coded.is_empty() {
         s.support(
             0.3,
-            "backups failed with a code that names an unsuitable target",
+            bi(
+                "backups failed with a code that names an unsuitable target",
+                "バックアップ先が使えないことを示すコードでバックアップが失敗した",
+            ),
             coded.iter().copied(),
         );
     }
@@ -209,6 +261,21 @@ pub fn target_disk_unsuitable(a: &Analysis<'_>) -> Option<Assessment> {
     };
     s.explain(a, &codes, None, None);
     Some(s)
+}
+
+/// The Japanese of a `TargetUnsuitable` reason (the signal words it in English); an unknown
+/// wording stays English.
+fn unsuitable_ja(why: &str) -> String {
+    if let Some(fs) = why
+        .strip_prefix("a ")
+        .and_then(|w| w.strip_suffix(" volume: Windows Backup writes system images only to NTFS"))
+    {
+        format!("{fs} のボリューム (Windows バックアップはシステム イメージを NTFS にしか書き込まない)")
+    } else if why.starts_with("the storage location is a volume included in the backup") {
+        "保存場所がバックアップ対象に含まれるボリューム (KB944530)".to_string()
+    } else {
+        why.to_string()
+    }
 }
 
 /// DSK004: registered in `RULES`.

@@ -298,7 +298,11 @@ impl Assessment {
             reasoning_ja: join(&self.reasons, crate::model::Lang::Ja),
             evidence,
             against: self.against.iter().map(|t| t.en.clone()).collect(),
-            against_ja: self.against.iter().map(|t| t.get(crate::model::Lang::Ja).to_string()).collect(),
+            against_ja: self
+                .against
+                .iter()
+                .map(|t| t.get(crate::model::Lang::Ja).to_string())
+                .collect(),
             explains: self.explains,
             explains_current_failure: self.explains_current && status == Status::Active,
             repair: rule.repair,
@@ -411,7 +415,11 @@ pub fn from_codes_alone(cause: Cause, analysis: &Analysis<'_>, covered: &[usize]
     let mut s = Assessment::default();
     s.points += weight;
     let text = code.en.as_deref().map(|t| format!(" \"{t}\"")).unwrap_or_default();
-    let text_ja = code.ja.as_deref().map(|t| format!(" 「{t}」")).unwrap_or_else(|| text.clone());
+    let text_ja = code
+        .ja
+        .as_deref()
+        .map(|t| format!(" 「{t}」"))
+        .unwrap_or_else(|| text.clone());
     s.reasons.push(bi(
         format!("the failure code {}{text} points to this cause", code.label()),
         format!("失敗コード {}{text_ja} はこの原因を示します", code.label()),

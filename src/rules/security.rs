@@ -5,7 +5,7 @@ use crate::signals::tables::AntimalwareTrouble;
 use crate::signals::SignalKind;
 
 use super::repair::step;
-use super::{Assessment, Cause};
+use super::{bi, Assessment, Cause};
 use super::{Explanation, Risk, Rule};
 
 /// Words that name security products in installer and product names (English and Japanese).
@@ -46,20 +46,36 @@ pub fn security_software_interference(a: &Analysis<'_>) -> Option<Assessment> {
     let mut s = Assessment::default();
     s.support(
         0.45,
-        "a security product's update was left waiting for a restart",
+        bi(
+            "a security product's update was left waiting for a restart",
+            "セキュリティ製品の更新が再起動待ちのまま残っていた",
+        ),
         pending.iter().copied(),
     );
     if s.explain(a, &[], Some(first), next_boot) == 0 {
-        s.missing(0.1, "a backup failure while the update was unfinished");
+        s.missing(
+            0.1,
+            bi(
+                "a backup failure while the update was unfinished",
+                "更新が未完了の間のバックアップの失敗",
+            ),
+        );
     }
     if let Some(boot) = next_boot {
         if let Some(success) = a.success_after(boot) {
             s.resolved(
                 boot,
-                format!(
-                    "restarted on {} and a backup succeeded on {}",
-                    boot.strftime("%Y-%m-%d"),
-                    success.strftime("%Y-%m-%d")
+                bi(
+                    format!(
+                        "restarted on {} and a backup succeeded on {}",
+                        boot.strftime("%Y-%m-%d"),
+                        success.strftime("%Y-%m-%d")
+                    ),
+                    format!(
+                        "{} に再起動し、{} にバックアップが成功した",
+                        boot.strftime("%Y年%-m月%-d日"),
+                        success.strftime("%Y年%-m月%-d日")
+                    ),
                 ),
             );
         }
@@ -108,7 +124,10 @@ pub fn malware_damage(a: &Analysis<'_>) -> Option<Assessment> {
         .collect();
     s.support(
         0.3,
-        format!("antimalware detected {}", threats.join(", ")),
+        bi(
+            format!("antimalware detected {}", threats.join(", ")),
+            format!("マルウェア対策製品が {} を検出した", threats.join(", ")),
+        ),
         detections.iter().copied(),
     );
     const BOOT_FAMILIES: &[&str] = &[
@@ -118,7 +137,10 @@ pub fn malware_damage(a: &Analysis<'_>) -> Option<Assessment> {
     if boot_sector {
         s.add(
             0.1,
-            "the threat family attacks the boot sector (repairs from WinRE leave no event)",
+            bi(
+                "the threat family attacks the boot sector (repairs from WinRE leave no event)",
+                "この脅威のファミリはブート セクターを攻撃する (回復環境 (WinRE) での修復はイベントを残さない)",
+            ),
         );
     }
     let trouble = |wanted: &[AntimalwareTrouble]| {
@@ -128,7 +150,10 @@ pub fn malware_damage(a: &Analysis<'_>) -> Option<Assessment> {
     if !stayed.is_empty() {
         s.support(
             0.15,
-            "antimalware could not remove a threat: the infection likely stayed",
+            bi(
+                "antimalware could not remove a threat: the infection likely stayed",
+                "マルウェア対策製品が脅威を駆除できなかった: 感染が残っている可能性が高い",
+            ),
             stayed.iter().copied(),
         );
     }
@@ -136,7 +161,10 @@ pub fn malware_damage(a: &Analysis<'_>) -> Option<Assessment> {
     if !weakened.is_empty() {
         s.support(
             0.05,
-            "protection was weakened (a signature update failed or real-time protection was off)",
+            bi(
+                "protection was weakened (a signature update failed or real-time protection was off)",
+                "保護が低下していた (定義の更新が失敗したか、リアルタイム保護が無効だった)",
+            ),
             weakened.iter().copied(),
         );
     }

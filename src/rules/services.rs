@@ -5,7 +5,7 @@ use crate::signals::SignalKind;
 
 use super::repair::step;
 use super::score::codes_for;
-use super::{Assessment, Cause};
+use super::{bi, Assessment, Cause};
 use super::{Explanation, Risk, Rule};
 
 /// Services Windows Backup and VSS need (seed story 001; Microsoft community threads on
@@ -47,23 +47,30 @@ pub fn required_service_disabled(a: &Analysis<'_>) -> Option<Assessment> {
         names.dedup();
         names.join(", ")
     };
+    let (off, refusing) = (names(&disabled), names(&refused));
     s.support_if(
         0.45,
-        format!("required service(s) set to disabled: {}", names(&disabled)),
+        bi(
+            format!("required service(s) set to disabled: {off}"),
+            format!("必要なサービスが無効に設定された: {off}"),
+        ),
         &disabled,
     );
     s.support_if(
         0.2,
-        format!(
-            "service(s) refused to start because disabled (error 1058): {}",
-            names(&refused)
+        bi(
+            format!("service(s) refused to start because disabled (error 1058): {refusing}"),
+            format!("無効に設定されているためサービスを開始できなかった (エラー 1058): {refusing}"),
         ),
         &refused,
     );
     if disabled.is_empty() && refused.is_empty() {
         s.missing(
             0.05,
-            "the SCM 7040/7000 events naming the disabled service (System log)",
+            bi(
+                "the SCM 7040/7000 events naming the disabled service (System log)",
+                "無効になったサービスを示す SCM 7040/7000 のイベント (システム ログ)",
+            ),
         );
     }
     let since = s.first();
@@ -116,7 +123,14 @@ fn resolution(a: &Analysis<'_>, disabled: &[&crate::signals::Signal], s: &mut As
         let names: Vec<String> = enabled_again.iter().map(|(n, _)| n.clone()).collect();
         s.resolved(
             when,
-            format!("{} enabled again by {}", names.join(", "), when.strftime("%Y-%m-%d")),
+            bi(
+                format!("{} enabled again by {}", names.join(", "), when.strftime("%Y-%m-%d")),
+                format!(
+                    "{} が {} までに再び有効に設定された",
+                    names.join(", "),
+                    when.strftime("%Y年%-m月%-d日")
+                ),
+            ),
         );
     }
 }
@@ -134,12 +148,28 @@ pub fn invalid_service_imagepath(a: &Analysis<'_>) -> Option<Assessment> {
     let mut s = Assessment::default();
     s.support(
         0.3,
-        "system state backups failed: enumeration of the files failed",
+        bi(
+            "system state backups failed: enumeration of the files failed",
+            "システム状態のバックアップが失敗した: ファイルの列挙に失敗した",
+        ),
         coded.iter().copied(),
     );
-    s.support_if(0.3, "a service cannot start: its file or path is not found", &missing);
+    s.support_if(
+        0.3,
+        bi(
+            "a service cannot start: its file or path is not found",
+            "サービスを開始できない: ファイルまたはパスが見つからない",
+        ),
+        &missing,
+    );
     if missing.is_empty() {
-        s.missing(0.05, "SCM 7000 naming the service whose path is not found (System log)");
+        s.missing(
+            0.05,
+            bi(
+                "SCM 7000 naming the service whose path is not found (System log)",
+                "パスが見つからないサービスを示す SCM 7000 (システム ログ)",
+            ),
+        );
     }
     s.explain(a, &codes_for(Cause::InvalidServiceImagepath), None, None);
     Some(s)

@@ -7,7 +7,7 @@ use crate::signals::{Signal, SignalKind};
 
 use super::repair::{step, RESTOREHEALTH_CAUTION};
 use super::score::codes_for;
-use super::{Assessment, Cause};
+use super::{bi, Assessment, Cause};
 use super::{Explanation, Risk, Rule};
 
 /// SFC could not repair files, DISM found component store corruption, or VSS cannot load a
@@ -25,16 +25,32 @@ pub fn system_files_corrupt(a: &Analysis<'_>) -> Option<Assessment> {
         let files = file_names(&cannot);
         s.support(
             0.45,
-            format!("SFC found corrupt system files it could not repair ({files})"),
+            bi(
+                format!("SFC found corrupt system files it could not repair ({files})"),
+                format!("SFC が修復できない破損したシステム ファイルを検出した ({files})"),
+            ),
             cannot.iter().copied(),
         );
     }
-    s.support_if(0.25, "DISM found component store corruption", &detected);
+    s.support_if(
+        0.25,
+        bi(
+            "DISM found component store corruption",
+            "DISM がコンポーネント ストアの破損を検出した",
+        ),
+        &detected,
+    );
     s.support_if(
         0.15,
-        format!(
-            "VSS failed with {} (a file it loads is missing or damaged)",
-            codes_of(&module)
+        bi(
+            format!(
+                "VSS failed with {} (a file it loads is missing or damaged)",
+                codes_of(&module)
+            ),
+            format!(
+                "VSS が {} で失敗した (読み込むファイルが見つからないか破損している)",
+                codes_of(&module)
+            ),
         ),
         &module,
     );
@@ -51,10 +67,26 @@ pub fn system_files_corrupt(a: &Analysis<'_>) -> Option<Assessment> {
         if let Some(success) = a.success_after(fix) {
             s.resolved(
                 fix,
-                format!("repaired on {} and a backup succeeded on {}", day(fix), day(success)),
+                bi(
+                    format!("repaired on {} and a backup succeeded on {}", day(fix), day(success)),
+                    format!(
+                        "{} に修復され、{} にバックアップが成功した",
+                        fix.strftime("%Y年%-m月%-d日"),
+                        success.strftime("%Y年%-m月%-d日")
+                    ),
+                ),
             );
         } else {
-            s.against(0.0, format!("repaired on {}, but no successful backup since", day(fix)));
+            s.against(
+                0.0,
+                bi(
+                    format!("repaired on {}, but no successful backup since", day(fix)),
+                    format!(
+                        "{} に修復されたが、それ以降に成功したバックアップはない",
+                        fix.strftime("%Y年%-m月%-d日")
+                    ),
+                ),
+            );
         }
     }
     Some(s)
@@ -109,7 +141,10 @@ pub fn dism_source_missing(a: &Analysis<'_>) -> Option<Assessment> {
     let mut s = Assessment::default();
     s.support(
         0.45,
-        "DISM /RestoreHealth could not find a repair source (0x800f081f)",
+        bi(
+            "DISM /RestoreHealth could not find a repair source (0x800f081f)",
+            "DISM /RestoreHealth が修復ソースを見つけられなかった (0x800f081f)",
+        ),
         missing.iter().copied(),
     );
     let corrupt = a.select(|k| {
@@ -123,11 +158,20 @@ pub fn dism_source_missing(a: &Analysis<'_>) -> Option<Assessment> {
         )
     });
     if corrupt.is_empty() {
-        s.missing(0.1, "corruption left unrepaired (SFC or DISM summary)");
+        s.missing(
+            0.1,
+            bi(
+                "corruption left unrepaired (SFC or DISM summary)",
+                "修復されずに残った破損 (SFC または DISM の集計)",
+            ),
+        );
     } else {
         s.support(
             0.15,
-            "the corruption it should have repaired is in the logs",
+            bi(
+                "the corruption it should have repaired is in the logs",
+                "修復されるはずだった破損がログに記録されている",
+            ),
             corrupt.iter().copied().take(1),
         );
     }
@@ -147,7 +191,16 @@ pub fn dism_source_missing(a: &Analysis<'_>) -> Option<Assessment> {
         .filter_map(|r| r.time)
         .find(|t| since.is_none_or(|f| *t > f))
     {
-        s.resolved(fix, format!("a later DISM run repaired the store on {}", day(fix)));
+        s.resolved(
+            fix,
+            bi(
+                format!("a later DISM run repaired the store on {}", day(fix)),
+                format!(
+                    "{} に、その後実行した DISM がコンポーネント ストアを修復した",
+                    fix.strftime("%Y年%-m月%-d日")
+                ),
+            ),
+        );
     }
     Some(s)
 }
@@ -206,13 +259,30 @@ pub fn pending_reboot(a: &Analysis<'_>) -> Option<Assessment> {
         .collect();
     let next_boot = |t: Timestamp| boots.iter().copied().find(|b| *b > t);
     let mut s = Assessment::default();
-    s.support_if(0.3, "a repair or install was waiting for a reboot", &explicit);
+    s.support_if(
+        0.3,
+        bi(
+            "a repair or install was waiting for a reboot",
+            "修復またはインストールが再起動待ちだった",
+        ),
+        &explicit,
+    );
     s.support_if(
         0.15,
-        "system files were repaired; files in use are replaced only at the next boot",
+        bi(
+            "system files were repaired; files in use are replaced only at the next boot",
+            "システム ファイルが修復された (使用中のファイルが置き換えられるのは次回起動時)",
+        ),
         &repairs,
     );
-    s.support_if(0.15, "a security product's update waits for a restart", &security);
+    s.support_if(
+        0.15,
+        bi(
+            "a security product's update waits for a restart",
+            "セキュリティ製品の更新が再起動を待っている",
+        ),
+        &security,
+    );
     let windows: Vec<(Timestamp, Option<Timestamp>)> = explicit
         .iter()
         .chain(repairs.iter())
@@ -229,18 +299,42 @@ pub fn pending_reboot(a: &Analysis<'_>) -> Option<Assessment> {
         })
         .collect();
     if waiting.is_empty() {
-        s.missing(0.1, "a backup failure while the reboot was pending");
+        s.missing(
+            0.1,
+            bi(
+                "a backup failure while the reboot was pending",
+                "再起動待ちの間のバックアップの失敗",
+            ),
+        );
         return Some(s);
     }
     s.support(
         0.3,
-        format!("{} backup failure(s) happened before the next boot", waiting.len()),
+        bi(
+            format!("{} backup failure(s) happened before the next boot", waiting.len()),
+            format!("次回起動までにバックアップの失敗が {} 回発生した", waiting.len()),
+        ),
         waiting.iter().copied(),
     );
     let boot_after = waiting.last().and_then(|r| r.at).and_then(next_boot);
     if let Some((boot, success)) = boot_after.and_then(|boot| Some((boot, a.success_after(boot)?))) {
-        s.add(0.15, "after the next boot the backup succeeded");
-        s.resolved(boot, format!("rebooted and a backup succeeded on {}", day(success)));
+        s.add(
+            0.15,
+            bi(
+                "after the next boot the backup succeeded",
+                "次回起動の後、バックアップが成功した",
+            ),
+        );
+        s.resolved(
+            boot,
+            bi(
+                format!("rebooted and a backup succeeded on {}", day(success)),
+                format!(
+                    "再起動後、{} にバックアップが成功した",
+                    success.strftime("%Y年%-m月%-d日")
+                ),
+            ),
+        );
     }
     Some(s)
 }
@@ -294,11 +388,21 @@ pub fn system_reserved_partition_full(a: &Analysis<'_>) -> Option<Assessment> {
     if !coded.is_empty() {
         s.support(
             0.35,
-            "backups failed for lack of space for a critical volume's shadow copy",
+            bi(
+                "backups failed for lack of space for a critical volume's shadow copy",
+                "重要なボリュームのシャドウ コピーを作成する領域が不足してバックアップが失敗した",
+            ),
             coded.iter().copied(),
         );
     }
-    s.support_if(0.2, "the user points at the small System Reserved partition", &named);
+    s.support_if(
+        0.2,
+        bi(
+            "the user points at the small System Reserved partition",
+            "ユーザーが容量の小さいシステムで予約済みパーティションを指摘している",
+        ),
+        &named,
+    );
     s.explain(a, &codes_for(Cause::SystemReservedPartitionFull), None, None);
     s.cap(0.8);
     Some(s)

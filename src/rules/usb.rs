@@ -5,7 +5,7 @@ use crate::signals::SignalKind;
 
 use super::repair::{step, CHKDSK_CAUTION};
 use super::score::codes_for;
-use super::{Assessment, Cause};
+use super::{bi, Assessment, Cause};
 use super::{Explanation, Risk, Rule};
 
 /// The backup disk drops off its bus (disk 157 surprise removal: a loose cable, a hub or port
@@ -20,14 +20,29 @@ pub fn usb_connection(a: &Analysis<'_>) -> Option<Assessment> {
     let mut s = Assessment::default();
     s.support_if(
         0.3,
-        "a disk was surprise removed (disk 157): it dropped off its bus",
+        bi(
+            "a disk was surprise removed (disk 157): it dropped off its bus",
+            "ディスクが突然取り外された (disk 157): バスから消えた",
+        ),
         &removals,
     );
     if removals.is_empty() {
-        s.missing(0.1, "a disk surprise removal (disk 157, Windows 8 and later)");
+        s.missing(
+            0.1,
+            bi(
+                "a disk surprise removal (disk 157, Windows 8 and later)",
+                "ディスクの突然の取り外し (disk 157、Windows 8 以降)",
+            ),
+        );
     }
     if gone {
-        s.add(0.15, "backups failed because their device was gone or not ready");
+        s.add(
+            0.15,
+            bi(
+                "backups failed because their device was gone or not ready",
+                "デバイスが存在しない、または準備ができていないためにバックアップが失敗した",
+            ),
+        );
     }
     let since = s.first();
     s.explain(a, &codes_for(Cause::UsbConnection), since, None);

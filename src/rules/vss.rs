@@ -7,7 +7,7 @@ use crate::signals::SignalKind;
 
 use super::repair::step;
 use super::score::codes_for;
-use super::{Assessment, Cause};
+use super::{bi, Assessment, Cause};
 use super::{Explanation, Risk, Rule};
 
 fn timed_out(error: &str) -> bool {
@@ -31,7 +31,10 @@ pub fn vss_writer_failed(a: &Analysis<'_>) -> Option<Assessment> {
         .collect();
     s.support(
         0.35,
-        format!("writer(s) in a failed state: {}", names.join(", ")),
+        bi(
+            format!("writer(s) in a failed state: {}", names.join(", ")),
+            format!("ライターが失敗状態にある: {}", names.join(", ")),
+        ),
         failed.iter().copied(),
     );
     s.explain(a, &codes_for(Cause::VssWriterFailed), None, None);
@@ -75,10 +78,20 @@ pub fn vss_writer_timeout(a: &Analysis<'_>) -> Option<Assessment> {
         return None;
     }
     let mut s = Assessment::default();
-    s.support_if(0.35, "a writer's last error is a timeout", &writers);
+    s.support_if(
+        0.35,
+        bi(
+            "a writer's last error is a timeout",
+            "ライターの最後のエラーがタイムアウト",
+        ),
+        &writers,
+    );
     s.support_if(
         0.3,
-        "writes could not be held or flushed in time during the snapshot",
+        bi(
+            "writes could not be held or flushed in time during the snapshot",
+            "スナップショット中に書き込みを時間内に保留またはフラッシュできなかった",
+        ),
         &events,
     );
     let since = s.first();
@@ -119,13 +132,19 @@ pub fn requester_com_security(a: &Analysis<'_>) -> Option<Assessment> {
     let mut s = Assessment::default();
     s.support(
         0.2,
-        "VSS 8194: a writer could not call back into the requester (COM security)",
+        bi(
+            "VSS 8194: a writer could not call back into the requester (COM security)",
+            "VSS 8194: ライターがリクエスターをコールバックできなかった (COM セキュリティ)",
+        ),
         denied.iter().copied(),
     );
     if s.explain(a, &codes_for(Cause::RequesterComSecurity), None, None) == 0 {
         s.against(
             0.0,
-            "no backup failed with access denied: VSS 8194 is noise when backups succeed (Microsoft Q&A, restic #5170)",
+            bi(
+                "no backup failed with access denied: VSS 8194 is noise when backups succeed (Microsoft Q&A, restic #5170)",
+                "アクセス拒否で失敗したバックアップはない: バックアップが成功している間の VSS 8194 はノイズ (Microsoft Q&A、restic #5170)",
+            ),
         );
         s.cap(0.3);
     }
@@ -175,7 +194,10 @@ pub fn vss_com_registration_broken(a: &Analysis<'_>) -> Option<Assessment> {
     let mut s = Assessment::default();
     s.support(
         0.45,
-        "VSS could not create a COM class it needs (not registered or cannot start)",
+        bi(
+            "VSS could not create a COM class it needs (not registered or cannot start)",
+            "VSS が必要な COM クラスを作成できなかった (未登録または起動できない)",
+        ),
         broken.iter().copied(),
     );
     let since = s.first();
@@ -220,15 +242,35 @@ pub fn com_event_system_broken(a: &Analysis<'_>) -> Option<Assessment> {
     let mut s = Assessment::default();
     s.support_if(
         0.35,
-        "VSS could not start the COM+ Event System server (VSS 13)",
+        bi(
+            "VSS could not start the COM+ Event System server (VSS 13)",
+            "VSS が COM+ Event System サーバーを起動できなかった (VSS 13)",
+        ),
         &vss13,
     );
-    s.support_if(0.3, "COM+ Event System or SENS is disabled or failing", &services);
-    s.support_if(0.35, "vssadmin listed no writer at all", &empty);
+    s.support_if(
+        0.3,
+        bi(
+            "COM+ Event System or SENS is disabled or failing",
+            "COM+ Event System または SENS が無効、または起動に失敗している",
+        ),
+        &services,
+    );
+    s.support_if(
+        0.35,
+        bi(
+            "vssadmin listed no writer at all",
+            "vssadmin がライターを 1 つも表示しなかった",
+        ),
+        &empty,
+    );
     if empty.is_empty() && !a.has(LogKind::VssWriters) {
         s.missing(
             0.0,
-            "vssadmin list writers output (would show whether writers vanished)",
+            bi(
+                "vssadmin list writers output (would show whether writers vanished)",
+                "vssadmin list writers の出力 (ライターが消えたかどうかがわかる)",
+            ),
         );
     }
     let since = s.first();
@@ -270,13 +312,19 @@ pub fn shadow_storage_insufficient(a: &Analysis<'_>) -> Option<Assessment> {
     let mut s = Assessment::default();
     s.support_if(
         0.45,
-        "shadow copies were aborted or deleted because their storage could not grow",
+        bi(
+            "shadow copies were aborted or deleted because their storage could not grow",
+            "記憶域を拡張できなかったため、シャドウ コピーが中止または削除された",
+        ),
         &aborted,
     );
     if !pruned.is_empty() {
         s.support(
             0.05,
-            "old shadow copies were deleted to stay within the storage limit",
+            bi(
+                "old shadow copies were deleted to stay within the storage limit",
+                "記憶域の上限内に収めるために古いシャドウ コピーが削除された",
+            ),
             pruned.iter().copied().take(1),
         );
     }
@@ -320,16 +368,29 @@ pub fn system_writer_permissions(a: &Analysis<'_>) -> Option<Assessment> {
         return None;
     }
     let mut s = Assessment::default();
-    s.support_if(0.4, "the writer listing has no System Writer", &missing);
+    s.support_if(
+        0.4,
+        bi(
+            "the writer listing has no System Writer",
+            "ライターの一覧に System Writer がない",
+        ),
+        &missing,
+    );
     s.support_if(
         0.3,
-        "Cryptographic Services failed in the System Writer (CAPI2 513)",
+        bi(
+            "Cryptographic Services failed in the System Writer (CAPI2 513)",
+            "Cryptographic Services が System Writer の処理で失敗した (CAPI2 513)",
+        ),
         &failing,
     );
     if !coded.is_empty() {
         s.support(
             0.2,
-            "backups failed because the System Writer was not found",
+            bi(
+                "backups failed because the System Writer was not found",
+                "System Writer が見つからないためにバックアップが失敗した",
+            ),
             coded.iter().copied(),
         );
     }
@@ -382,11 +443,23 @@ pub fn third_party_vss_provider(a: &Analysis<'_>) -> Option<Assessment> {
     let mut s = Assessment::default();
     s.support(
         0.35,
-        format!("a third-party VSS provider is registered: {}", names.join(", ")),
+        bi(
+            format!("a third-party VSS provider is registered: {}", names.join(", ")),
+            format!(
+                "サードパーティ製 VSS プロバイダーが登録されている: {}",
+                names.join(", ")
+            ),
+        ),
         providers.iter().copied(),
     );
     if s.explain(a, &codes_for(Cause::ThirdPartyVssProvider), None, None) == 0 {
-        s.missing(0.1, "a backup failure with a provider error (0x80042306, 0x8004230F)");
+        s.missing(
+            0.1,
+            bi(
+                "a backup failure with a provider error (0x80042306, 0x8004230F)",
+                "プロバイダー エラー (0x80042306、0x8004230F) によるバックアップの失敗",
+            ),
+        );
     }
     Some(s)
 }
