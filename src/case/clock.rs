@@ -78,6 +78,27 @@ impl ClockBasis {
         }
     }
 
+    /// [`ClockBasis::summary`] for a Japanese reader.
+    pub fn summary_ja(&self) -> String {
+        match self {
+            ClockBasis::Log { offsets, how } if offsets.len() > 3 => format!(
+                "現地時刻。{} から求めたオフセットが {} 回変わっています (すべて `inputs --format json` にあります)",
+                how.describe_ja(),
+                offsets.len() - 1
+            ),
+            ClockBasis::Utc => "UTC".to_string(),
+            ClockBasis::Log { offsets, how } => {
+                format!("現地時刻、UTC{} ({} による)", offsets.join(" → UTC"), how.describe_ja())
+            }
+            ClockBasis::Zone { zone } => format!("現地時刻、--tz {zone} で換算"),
+            ClockBasis::Borrowed { offset, from } => format!("現地時刻、UTC{offset} ({from} の記載による)"),
+            ClockBasis::Matched { offset, pairs } => format!(
+                "現地時刻、UTC{offset} (サービス処理のセッション開始 {pairs} 件をシステム ログの Windows Modules Installer の開始と突き合わせて判定)"
+            ),
+            ClockBasis::Unanchored => "現地時刻、オフセット不明 (--tz を指定してください)".to_string(),
+        }
+    }
+
     /// One line for reports.
     pub fn describe(&self) -> String {
         match self {

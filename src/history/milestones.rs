@@ -303,7 +303,7 @@ fn image_restore(signals: &[Signal], index: usize, signal: &Signal, reported: &s
         shutdown.strftime("%Y-%m-%d")
     );
     let summary_ja = format!(
-        "システム イメージを復元: Windows は前回のシャットダウンを {} (イメージの作成時) と報告しています。ログはその時点からこの起動まで飛んでおり、その間の出来事は記録されていません",
+        "システム イメージを復元: Windows は前回のシャットダウンを {} (イメージの作成時) と報告している。ログはその時点からこの起動まで飛んでおり、その間の出来事は記録されていない",
         shutdown.strftime("%Y年%-m月%-d日")
     );
     Some(Milestone {
@@ -366,7 +366,7 @@ fn boot_mode(signals: &[Signal], out: &mut Vec<Milestone>) {
                 time: b.evidence.time,
                 kind: MilestoneKind::BootModeChanged,
                 summary: format!("firmware boot mode changed from {was} (when Windows was installed) to {now} (now); the logs do not show when"),
-                summary_ja: format!("ファームウェアのブート モードが {was} (Windows のインストール時) から {now} (現在) に変わっています。いつ変わったかはログからはわかりません"),
+                summary_ja: format!("ファームウェアのブート モードが {was} (Windows のインストール時) から {now} (現在) に変わっている (いつ変わったかはログからはわからない)"),
                 evidence: vec![a.evidence.clone(), b.evidence.clone()],
             });
         }

@@ -230,6 +230,14 @@ impl AnchorBasis {
             AnchorBasis::CsiUtcStamp => "the log's CSI UTC stamps",
         }
     }
+
+    /// The same in Japanese.
+    pub fn describe_ja(self) -> &'static str {
+        match self {
+            AnchorBasis::UniversalTimeLine => "ログの 'Universal Time is' 行",
+            AnchorBasis::CsiUtcStamp => "ログの CSI の UTC タイムスタンプ",
+        }
+    }
 }
 
 /// A point in a local-time log where the log itself says what the UTC offset is. It holds

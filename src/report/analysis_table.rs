@@ -154,6 +154,14 @@ pub(crate) fn milestone_text(m: &crate::history::Milestone, lang: crate::config:
     }
 }
 
+/// A harmless reason in `lang`.
+pub(crate) fn harmless_text(reason: &str, lang: crate::config::Lang) -> &str {
+    match lang {
+        crate::config::Lang::Ja => crate::signals::tables::harmless_ja(reason).unwrap_or(reason),
+        crate::config::Lang::En => reason,
+    }
+}
+
 /// 高, 中 or 低.
 pub(crate) fn level_ja(level: Level) -> &'static str {
     match level {
@@ -429,7 +437,7 @@ fn write_harmless(diagnosis: &Diagnosis, layout: &Layout, out: &mut dyn Write) -
     for group in &diagnosis.harmless {
         table.add_row(vec![
             Cell::new(group.count),
-            Cell::new(&group.reason),
+            Cell::new(harmless_text(&group.reason, layout.lang)),
             Cell::new(file_part(&group.example.location)),
         ]);
     }
@@ -516,7 +524,11 @@ fn write_clocks(case: &Case, layout: &Layout, out: &mut dyn Write) -> io::Result
     )?;
     for file in local {
         let head = format!("  {}: ", shorten_path(&file.path, layout.width / 2));
-        writeln!(out, "{}", layout.wrap(&head, 4, &file.clock.summary()))?;
+        let summary = match layout.lang {
+            crate::config::Lang::En => file.clock.summary(),
+            crate::config::Lang::Ja => file.clock.summary_ja(),
+        };
+        writeln!(out, "{}", layout.wrap(&head, 4, &summary))?;
     }
     Ok(())
 }

@@ -508,7 +508,7 @@ fn harmless(diagnosis: &Diagnosis, lang: Lang, page: &mut String) {
         page.push_str(&format!(
             "<li>{}× {} ({} <code>{}</code>)</li>\n",
             group.count,
-            escape(&group.reason),
+            escape(super::analysis_table::harmless_text(&group.reason, lang)),
             lang.pick("e.g.", "例:"),
             escape(&group.example.location)
         ));

@@ -364,9 +364,10 @@ fn write_harmless(diagnosis: &Diagnosis, lang: Lang, out: &mut dyn Write) -> io:
     for group in &diagnosis.harmless {
         writeln!(
             out,
-            "- {}× {} (e.g. {})",
+            "- {}× {} ({} {})",
             group.count,
-            group.reason,
+            super::analysis_table::harmless_text(&group.reason, lang),
+            lang.pick("e.g.", "例:"),
             code(&group.example.location)
         )?;
     }

@@ -150,3 +150,31 @@ pub fn harmless_reasons() -> Vec<&'static str> {
     ]);
     all
 }
+
+/// A harmless reason in Japanese (every reason of [`harmless_reasons`] has one; a test checks).
+pub fn harmless_ja(reason: &str) -> Option<&'static str> {
+    let ja = match reason {
+        r if r == HARMLESS_EVENTS[0].2 => "VSS 8224: VSS サービスはシャドウ コピーの後、3 分間アイドル状態が続くと仕様どおり停止します (Microsoft KB972623)",
+        r if r == HARMLESS_EVENTS[1].2 => "Ntfs 98 (CorruptionActionState 0): ボリュームの正常性の状態が「正常」に変わっただけで、対処は不要です (Windows 8 以降の NTFS 正常性モデル、OSSEM の Ntfs イベント 98)",
+        r if r == HARMLESS_EVENTS[2].2 => "VssAccessControl に登録され、もう解決できないアカウントについての VSS 8230: 同じアカウントを VSS 8213 が示していなければ無視できます (Microsoft KB2537096)",
+        HARMLESS_OLD_WRITER_SESSION => "VSS 12289 (0x80042409、VSS_E_WRITER_STATUS_NOT_AVAILABLE: 古いライター セッションの状態を削除中): 以前のバックアップで残ったライター セッションを VSS が片付けているだけで、ときどき出る程度なら無害です (Microsoft KB978773)",
+        HARMLESS_VIRTUAL_FLOPPY => "仮想フロッピー ドライブに対する VSS 12289 (fdc#generic_floppy への DeviceIoControl): このドライブはスナップショットを作成できないためスキップされます。同じ時刻にシャドウ コピーが失敗していなければ無視できます",
+        HARMLESS_CAPI2_LEGACY_DRIVER => "CAPI2 513 AddLegacyDriverFiles (ドライバーのファイル、例えば mslldp へのアクセス拒否): System Writer がそのファイルをスキップするだけで、無視してかまいません (Microsoft KB3209092)",
+        HARMLESS_RMMETADATA => "ファイル単位のバックアップで NTFS の内部ファイル ($Extend\\$RmMetadata) へのアクセスが拒否される: 想定どおりの動作です。対象から除外するか、ブロック単位のバックアップを使ってください (Microsoft KB2747459)",
+        HARMLESS_VSS13_SHUTDOWN => "VSS 13 (0x8007045B、ERROR_SHUTDOWN_IN_PROGRESS): Windows のシャットダウン中だったため VSS が COM+ Event System を開始できなかっただけで、無害です",
+        HARMLESS_INVALID_PACKAGE => "Info レベルの CBS_E_INVALID_PACKAGE (0x800F0805): 更新プログラムが適用対象かを Windows Update が CBS に問い合わせているだけで、どの CBS.log にも出る通常の記録です。サービス処理の失敗ではありません",
+        super::vhd::REASON => "Windows バックアップがマウントしていたバックアップ用 VHD 上の disk 153 (I/O の再試行) または 157 (予期しない取り外し) (VHDMP 1/2): マウントに伴う再試行で、ディスクの故障ではありません (Microsoft 日本サポート ブログ askcorejp: Windows Server バックアップ中の Disk 153/157)",
+        _ => return None,
+    };
+    Some(ja)
+}
+
+#[cfg(test)]
+mod harmless_tests {
+    #[test]
+    fn every_harmless_reason_has_its_japanese() {
+        for reason in super::harmless_reasons() {
+            assert!(super::harmless_ja(reason).is_some(), "no Japanese for: {reason}");
+        }
+    }
+}
