@@ -118,8 +118,8 @@ fn write_analysis(
     let diagnosis = diagnose::diagnose(case);
     match format {
         AnalyzeFormat::Table => report::analysis_table::write(case, &diagnosis, zone, layout, out)?,
-        AnalyzeFormat::Json => report::analyze::write_json(case, &diagnosis, out)?,
-        AnalyzeFormat::JsonLine => report::analyze::write_json_line(case, &diagnosis, out)?,
+        AnalyzeFormat::Json => report::analyze::write_json(case, &diagnosis, layout.lang, out)?,
+        AnalyzeFormat::JsonLine => report::analyze::write_json_line(case, &diagnosis, layout.lang, out)?,
         AnalyzeFormat::Markdown => report::markdown::write(case, &diagnosis, zone, layout.lang, out)?,
         AnalyzeFormat::Html => report::html::write(case, &diagnosis, zone, layout.lang, out)?,
     }

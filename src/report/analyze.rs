@@ -6,6 +6,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use crate::case::Case;
+use crate::config::Lang;
 use crate::diagnose::Diagnosis;
 use crate::model::Notice;
 use crate::rules::Hypothesis;
@@ -27,16 +28,60 @@ struct JsonReport<'a> {
     warnings: Vec<&'a Notice>,
 }
 
-/// Writes the JSON document, indented.
-pub fn write_json(case: &Case, diagnosis: &Diagnosis, out: &mut dyn Write) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, &JsonReport::new(case, diagnosis))?;
+/// Writes the JSON document, indented, its human text in `lang`.
+pub fn write_json(case: &Case, diagnosis: &Diagnosis, lang: Lang, out: &mut dyn Write) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, &document(case, diagnosis, lang))?;
     writeln!(out)
 }
 
 /// Writes the JSON document on one line, without the line break (for `batch`'s JSON Lines).
-pub fn write_json_line(case: &Case, diagnosis: &Diagnosis, out: &mut dyn Write) -> io::Result<()> {
-    serde_json::to_writer(&mut *out, &JsonReport::new(case, diagnosis))?;
+pub fn write_json_line(case: &Case, diagnosis: &Diagnosis, lang: Lang, out: &mut dyn Write) -> io::Result<()> {
+    serde_json::to_writer(&mut *out, &document(case, diagnosis, lang))?;
     Ok(())
+}
+
+/// The document as a value, with `lang` and, in Japanese, the human text fields (titles,
+/// reasoning, objections, repair actions and cautions, milestone summaries, harmless reasons)
+/// in Japanese. Keys, codes, commands and cause ids never change.
+fn document(case: &Case, diagnosis: &Diagnosis, lang: Lang) -> serde_json::Value {
+    let mut value = serde_json::to_value(JsonReport::new(case, diagnosis)).unwrap_or_default();
+    if let Some(object) = value.as_object_mut() {
+        object.insert("lang".into(), lang.code().into());
+    }
+    if lang == Lang::Ja {
+        japanese(&mut value, diagnosis);
+    }
+    value
+}
+
+fn japanese(value: &mut serde_json::Value, diagnosis: &Diagnosis) {
+    use serde_json::Value;
+    if let Some(hypotheses) = value["hypotheses"].as_array_mut() {
+        for (json, h) in hypotheses.iter_mut().zip(&diagnosis.hypotheses) {
+            json["title"] = crate::rules::text::title(h.rule, h.title, Lang::Ja).into();
+            json["reasoning"] = h.reasoning_ja.clone().into();
+            json["against"] = Value::from(h.against_ja.clone());
+            if let Some(steps) = json["repair"].as_array_mut() {
+                for (i, (step, rule_step)) in steps.iter_mut().zip(h.repair).enumerate() {
+                    let (action, caution) = crate::rules::text::step(h.rule, i, rule_step, Lang::Ja);
+                    step["action"] = action.into();
+                    if let Some(caution) = caution {
+                        step["caution"] = caution.into();
+                    }
+                }
+            }
+        }
+    }
+    if let Some(milestones) = value["milestones"].as_array_mut() {
+        for (json, m) in milestones.iter_mut().zip(&diagnosis.milestones) {
+            json["summary"] = super::analysis_table::milestone_text(m, Lang::Ja).into();
+        }
+    }
+    if let Some(harmless) = value["harmless"].as_array_mut() {
+        for (json, group) in harmless.iter_mut().zip(&diagnosis.harmless) {
+            json["reason"] = super::analysis_table::harmless_text(&group.reason, Lang::Ja).into();
+        }
+    }
 }
 
 impl<'a> JsonReport<'a> {

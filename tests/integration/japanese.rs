@@ -55,6 +55,16 @@ fn the_demo_and_both_seed_stories_in_japanese() {
         )
         .json();
         assert_eq!(en["hypotheses"][0]["cause"], ja["hypotheses"][0]["cause"]);
+        assert_eq!((en["lang"].as_str(), ja["lang"].as_str()), (Some("en"), Some("ja")));
+        assert_ne!(
+            en["hypotheses"][0]["title"], ja["hypotheses"][0]["title"],
+            "the title follows --lang"
+        );
+        assert_eq!(
+            en["hypotheses"][0]["repair"][0]["command"], ja["hypotheses"][0]["repair"][0]["command"],
+            "commands never change"
+        );
+        crate::contract::assert_valid(&crate::contract::validator("analysis"), name, &ja);
     }
 }
 
