@@ -309,7 +309,14 @@ fn write_summary(
     err: &mut dyn Write,
 ) -> io::Result<()> {
     let layout = Layout::detect_stderr(config.color).in_lang(config.lang);
-    let mut table = layout.table(&["CASE", "COMPUTER", "VERDICT", "TOP CAUSE", "CONFIDENCE", "PROBLEMS"]);
+    let mut table = layout.table(&[
+        layout.t("CASE", "ケース"),
+        layout.t("COMPUTER", "コンピューター"),
+        layout.t("VERDICT", "判定"),
+        layout.t("TOP CAUSE", "最有力の原因"),
+        layout.t("CONFIDENCE", "確度"),
+        layout.t("PROBLEMS", "問題"),
+    ]);
     for o in outcomes {
         let (computers, verdict, top, confidence) = match &o.summary {
             Some(s) => (
@@ -319,6 +326,14 @@ fn write_summary(
                 s.confidence.as_deref().unwrap_or("-"),
             ),
             None => ("-", "not read", "-", "-"),
+        };
+        let verdict = match (layout.lang, verdict) {
+            (crate::config::Lang::Ja, "resolved") => "解決済み",
+            (crate::config::Lang::Ja, "cause found") => "原因あり",
+            (crate::config::Lang::Ja, "healthy") => "正常",
+            (crate::config::Lang::Ja, "no cause found") => "原因不明",
+            (crate::config::Lang::Ja, "not read") => "読み取れず",
+            (_, other) => other,
         };
         table.add_row(vec![
             o.name.clone(),
@@ -337,11 +352,21 @@ fn write_summary(
     let failed = count(|o| o.status == ExitStatus::Failure);
     let partial = count(|o| o.status == ExitStatus::Partial);
     let share = shard.map_or_else(String::new, |(k, n)| format!(" (shard {k}/{n} of {listed})"));
-    writeln!(
-        err,
-        "backupdiag: batch: {} case(s){share}: {found} with an active cause, {partial} read in part, {failed} not read",
-        outcomes.len()
-    )
+    match layout.lang {
+        crate::config::Lang::En => writeln!(
+            err,
+            "backupdiag: batch: {} case(s){share}: {found} with an active cause, {partial} read in part, {failed} not read",
+            outcomes.len()
+        ),
+        crate::config::Lang::Ja => {
+            let share = shard.map_or_else(String::new, |(k, n)| format!(" ({listed} 件中、シャード {k}/{n})"));
+            writeln!(
+                err,
+                "backupdiag: batch: {} 件{share}: 未解決の原因あり {found} 件、一部のみ読み取り {partial} 件、読み取れず {failed} 件",
+                outcomes.len()
+            )
+        }
+    }
 }
 
 #[cfg(test)]

@@ -53,6 +53,18 @@ impl Status {
             Status::Empty => "empty",
         }
     }
+
+    /// Its word in `lang`.
+    fn word(self, lang: crate::config::Lang) -> &'static str {
+        let ja = match self {
+            Status::Read => "読み取り",
+            Status::Damaged => "破損",
+            Status::Failed => "失敗",
+            Status::Skipped => "対象外",
+            Status::Empty => "空",
+        };
+        lang.pick(self.as_str(), ja)
+    }
 }
 
 /// Renders the table.
@@ -62,7 +74,12 @@ pub fn write_table(
     layout: &Layout,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let mut table = layout.table(&["STATUS", "KIND", "RECORDS", "FILE"]);
+    let mut table = layout.table(&[
+        layout.t("STATUS", "状態"),
+        layout.t("KIND", "種類"),
+        layout.t("RECORDS", "レコード数"),
+        layout.t("FILE", "ファイル"),
+    ]);
     for file in &case.files {
         let status = Status::of(file);
         let paint = match status {
@@ -72,17 +89,17 @@ pub fn write_table(
             Status::Skipped | Status::Empty => Paint::Dim,
         };
         table.add_row(vec![
-            Cell::new(layout.paint(paint, status.as_str())),
+            Cell::new(layout.paint(paint, status.word(layout.lang))),
             Cell::new(file.kind.map_or("-", |k| k.as_str())),
             Cell::new(file.records),
             Cell::new(shorten_path(&file.path, layout.width.saturating_sub(32))),
         ]);
     }
     writeln!(out, "{}", super::layout::render(&table))?;
-    writeln!(out, "\n{}", layout.paint(Paint::Heading, "DETAILS"))?;
+    writeln!(out, "\n{}", layout.paint(Paint::Heading, layout.t("DETAILS", "詳細")))?;
     for file in &case.files {
         writeln!(out, "  {}", file.path)?;
-        for line in details(file, case, zone) {
+        for line in details(file, case, zone, layout.lang) {
             writeln!(out, "{}", layout.wrap("      ", 6, &line))?;
         }
     }
@@ -90,15 +107,22 @@ pub fn write_table(
         writeln!(out, "{}", layout.wrap("  - ", 4, &notice.to_string()))?;
     }
     writeln!(out)?;
-    writeln!(out, "{}", summary(case))
+    writeln!(out, "{}", summary_in(case, layout.lang))
 }
 
 /// What there is to say about one file beyond its row: encoding and size, clock, shapes,
 /// facts, notices.
-fn details(file: &FileSummary, case: &Case, zone: Option<&jiff::tz::TimeZone>) -> Vec<String> {
+fn details(
+    file: &FileSummary,
+    case: &Case,
+    zone: Option<&jiff::tz::TimeZone>,
+    lang: crate::config::Lang,
+) -> Vec<String> {
+    let ja = lang == crate::config::Lang::Ja;
     let mut lines = vec![format!(
-        "{} bytes{}",
+        "{} {}{}",
         file.size,
+        lang.pick("bytes", "バイト"),
         file.encoding.map(|e| format!(", {}", e.as_str())).unwrap_or_default()
     )];
     if let Some((first, last)) = &file.span {
@@ -109,13 +133,18 @@ fn details(file: &FileSummary, case: &Case, zone: Option<&jiff::tz::TimeZone>) -
         ));
     }
     if !matches!(file.clock, ClockBasis::Utc) {
-        lines.push(format!("clock: {}", file.clock.summary()));
+        let clock = if ja {
+            file.clock.summary_ja()
+        } else {
+            file.clock.summary()
+        };
+        lines.push(format!("{} {clock}", lang.pick("clock:", "時計:")));
     }
     if let Some(reason) = &file.skipped {
-        lines.push(format!("skipped: {reason}"));
+        lines.push(format!("{} {reason}", lang.pick("skipped:", "対象外:")));
     }
     if !file.shapes.is_empty() {
-        lines.push(format!("shape: {}", file.shapes.join(", ")));
+        lines.push(format!("{} {}", lang.pick("shape:", "形式:"), file.shapes.join(", ")));
     }
     lines.extend(
         case.facts
@@ -176,12 +205,7 @@ fn describe_listing(listing: &VssListing) -> String {
     }
 }
 
-/// One line counting files by status, events and facts.
-pub(crate) fn summary(case: &Case) -> String {
-    summary_in(case, crate::config::Lang::En)
-}
-
-/// [`summary`] in `lang`.
+/// One line counting files by status, events and facts, in `lang`.
 pub(crate) fn summary_in(case: &Case, lang: crate::config::Lang) -> String {
     let count = |status: Status| case.files.iter().filter(|f| Status::of(f) == status).count();
     let writers = case
