@@ -363,7 +363,7 @@ fn write_history(
             Cell::new(when(m.time.as_ref(), zone, layout.lang)),
             Cell::new(format!(
                 "{}{}",
-                milestone_text(m, layout.lang),
+                layout.cell(milestone_text(m, layout.lang)),
                 layout.paint(Paint::Dim, &place)
             )),
         ]);
@@ -437,7 +437,7 @@ fn write_harmless(diagnosis: &Diagnosis, layout: &Layout, out: &mut dyn Write) -
     for group in &diagnosis.harmless {
         table.add_row(vec![
             Cell::new(group.count),
-            Cell::new(harmless_text(&group.reason, layout.lang)),
+            Cell::new(layout.cell(harmless_text(&group.reason, layout.lang))),
             Cell::new(file_part(&group.example.location)),
         ]);
     }

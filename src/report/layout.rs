@@ -90,6 +90,30 @@ impl Layout {
         self.lang.pick(english, japanese)
     }
 
+    /// Text for a table cell. In Japanese a space between two Japanese characters (as in
+    /// `シャドウ コピー`) becomes a no-break space: the table then breaks Japanese anywhere, as
+    /// Japanese is set, instead of only at those spaces, which split terms in two.
+    pub fn cell(&self, text: &str) -> String {
+        if self.lang == crate::config::Lang::En {
+            return text.to_string();
+        }
+        let japanese =
+            |c: char| matches!(c, '\u{3000}'..='\u{30ff}' | '\u{4e00}'..='\u{9fff}' | '\u{ff00}'..='\u{ffef}');
+        let chars: Vec<char> = text.chars().collect();
+        chars
+            .iter()
+            .enumerate()
+            .map(|(i, &c)| {
+                let between = i > 0 && i + 1 < chars.len() && japanese(chars[i - 1]) && japanese(chars[i + 1]);
+                if c == ' ' && between {
+                    '\u{a0}'
+                } else {
+                    c
+                }
+            })
+            .collect()
+    }
+
     /// `text` in the colour of `paint` (unchanged without colour).
     pub fn paint(&self, paint: Paint, text: &str) -> String {
         if !self.color {
@@ -200,6 +224,14 @@ mod tests {
         assert!(wrapped.lines().all(|l| l.chars().count() <= 40), "{wrapped}");
         assert!(wrapped.lines().skip(1).all(|l| l.starts_with("        ")), "{wrapped}");
         assert_eq!(clip("a  b\nc", 10), "a b c");
+    }
+
+    #[test]
+    fn japanese_terms_keep_their_space_in_table_cells() {
+        let ja = Layout::plain(80).in_lang(crate::config::Lang::Ja);
+        assert_eq!(ja.cell("シャドウ コピー (VSS) を作成"), "シャドウ\u{a0}コピー (VSS) を作成");
+        let en = Layout::plain(80);
+        assert_eq!(en.cell("シャドウ コピー"), "シャドウ コピー");
     }
 
     #[test]

@@ -16,7 +16,7 @@ pub fn write_list(layout: &Layout, out: &mut dyn Write) -> io::Result<()> {
     ]);
     for rule in RULES {
         let title = crate::rules::text::title(rule.code, rule.title, layout.lang);
-        table.add_row(vec![rule.code.to_string(), rule.cause.id(), title.to_string()]);
+        table.add_row(vec![rule.code.to_string(), rule.cause.id(), layout.cell(title)]);
     }
     writeln!(out, "{}", super::layout::render(&table))
 }
