@@ -88,7 +88,7 @@ impl ClockBasis {
             ),
             ClockBasis::Utc => "UTC".to_string(),
             ClockBasis::Log { offsets, how } => {
-                format!("現地時刻、UTC{} ({} による)", offsets.join(" → UTC"), how.describe_ja())
+                format!("現地時刻、UTC{} ({}による)", offsets.join(" → UTC"), how.describe_ja())
             }
             ClockBasis::Zone { zone } => format!("現地時刻、--tz {zone} で換算"),
             ClockBasis::Borrowed { offset, from } => format!("現地時刻、UTC{offset} ({from} の記載による)"),

@@ -91,7 +91,7 @@ impl Layout {
     }
 
     /// Text for a table cell. In Japanese a space between two Japanese characters (as in
-    /// `シャドウ コピー`) becomes a no-break space: the table then breaks Japanese anywhere, as
+    /// `シャドウ コピー`), or a number and a Japanese word (`3 分間`), becomes a no-break space: the table then breaks Japanese anywhere, as
     /// Japanese is set, instead of only at those spaces, which split terms in two.
     pub fn cell(&self, text: &str) -> String {
         if self.lang == crate::config::Lang::En {
@@ -104,7 +104,12 @@ impl Layout {
             .iter()
             .enumerate()
             .map(|(i, &c)| {
-                let between = i > 0 && i + 1 < chars.len() && japanese(chars[i - 1]) && japanese(chars[i + 1]);
+                let keeps = |c: char| japanese(c) || c.is_ascii_digit();
+                let between = i > 0
+                    && i + 1 < chars.len()
+                    && keeps(chars[i - 1])
+                    && keeps(chars[i + 1])
+                    && (japanese(chars[i - 1]) || japanese(chars[i + 1]));
                 if c == ' ' && between {
                     '\u{a0}'
                 } else {
@@ -229,9 +234,13 @@ mod tests {
     #[test]
     fn japanese_terms_keep_their_space_in_table_cells() {
         let ja = Layout::plain(80).in_lang(crate::config::Lang::Ja);
-        assert_eq!(ja.cell("シャドウ コピー (VSS) を作成"), "シャドウ\u{a0}コピー (VSS) を作成");
+        assert_eq!(
+            ja.cell("シャドウ コピー (VSS) を作成"),
+            "シャドウ\u{a0}コピー (VSS) を作成"
+        );
         let en = Layout::plain(80);
         assert_eq!(en.cell("シャドウ コピー"), "シャドウ コピー");
+        assert_eq!(ja.cell("3 分間 VSS サービス"), "3\u{a0}分間 VSS サービス");
     }
 
     #[test]
