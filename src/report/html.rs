@@ -323,14 +323,15 @@ fn hypotheses(hypotheses: &[Hypothesis], zone: Option<&TimeZone>, lang: Lang, pa
             ""
         };
         page.push_str(&format!(
-            "<details class=\"hypothesis\" id=\"hypothesis-{rank}\" data-rule=\"{}\"{open}><summary>{}. {} <code>{}</code>: {} <span class=\"{level}\">{} {:.2}</span>, {status}</summary>\n",
+            "<details class=\"hypothesis\" id=\"hypothesis-{rank}\" data-rule=\"{}\"{open}><summary>{}. {} <code>{}</code>: {} <span class=\"{level}\">{} {:.2}</span>{}{status}</summary>\n",
             escape(h.rule),
             rank + 1,
             escape(h.rule),
             escape(&h.cause.id()),
             escape(crate::rules::text::title(h.rule, h.title, lang)),
             level_text(h.level, lang),
-            h.confidence
+            h.confidence,
+            lang.pick(", ", "、")
         ));
         page.push_str(&format!(
             "<p>{}</p>\n",

@@ -47,6 +47,11 @@ fn the_demo_and_both_seed_stories_in_japanese() {
         );
         assert!(markdown.stdout.starts_with("# backupdiag 診断結果"));
         insta::assert_snapshot!(format!("{name}_markdown_ja"), markdown.stdout);
+        let html = run_in(
+            &dir,
+            &["analyze", "--lang", "ja", "--format", "html", "--tz", "Asia/Tokyo", "."],
+        );
+        assert!(html.stdout.contains("<html lang=\"ja\">") && html.stdout.contains("<h2>原因の候補</h2>"));
         // JSON keys and cause ids do not change with the language.
         let en = run_in(&dir, &["analyze", "--format", "json", "--tz", "Asia/Tokyo", "."]).json();
         let ja = run_in(
