@@ -74,7 +74,7 @@ pub fn write(
     );
     page.push_str(&format!(
         "<title>backupdiag: {}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n",
-        escape(&computers(case, lang))
+        escape(&super::inputs::computers_line(case, lang))
     ));
     page.push_str(&format!(
         "<h1>{}</h1>\n",
@@ -84,7 +84,7 @@ pub fn write(
     page.push_str(&format!(
         "<p>{} {}<br>{} {}</p>\n",
         t("Computer:", "コンピューター:"),
-        escape(&computers(case, lang)),
+        escape(&super::inputs::computers_line(case, lang)),
         t("Inputs:", "入力:"),
         escape(&super::inputs::summary_in(case, lang))
     ));
@@ -106,24 +106,6 @@ pub fn write(
         )
     ));
     out.write_all(page.as_bytes())
-}
-
-fn computers(case: &Case, lang: Lang) -> String {
-    let names: Vec<String> = case
-        .computers
-        .iter()
-        .map(|c| match (&c.os, &c.version) {
-            (Some(os), Some(v)) => format!("{} ({os}, {v})", c.name),
-            (Some(os), None) => format!("{} ({os})", c.name),
-            _ => c.name.clone(),
-        })
-        .collect();
-    if names.is_empty() {
-        lang.pick("not named by any log", "どのログにも名前がありません")
-            .to_string()
-    } else {
-        names.join(", ")
-    }
 }
 
 fn level_text(level: Level, lang: Lang) -> &'static str {

@@ -205,6 +205,25 @@ fn describe_listing(listing: &VssListing) -> String {
     }
 }
 
+/// The computers the logs come from, with their Windows: `PC-01 (Windows 11, 10.0.22631.3570)`.
+pub(crate) fn computers_line(case: &Case, lang: crate::config::Lang) -> String {
+    let names: Vec<String> = case
+        .computers
+        .iter()
+        .map(|c| match (&c.os, &c.version) {
+            (Some(os), Some(v)) => format!("{} ({os}, {v})", c.name),
+            (Some(os), None) => format!("{} ({os})", c.name),
+            _ => c.name.clone(),
+        })
+        .collect();
+    if names.is_empty() {
+        lang.pick("not named by any log", "どのログにも名前がありません")
+            .to_string()
+    } else {
+        names.join(", ")
+    }
+}
+
 /// One line counting files by status, events and facts, in `lang`.
 pub(crate) fn summary_in(case: &Case, lang: crate::config::Lang) -> String {
     let count = |status: Status| case.files.iter().filter(|f| Status::of(f) == status).count();

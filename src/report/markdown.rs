@@ -93,25 +93,11 @@ pub fn write(
             )
         )?,
     }
-    let computers: Vec<String> = case
-        .computers
-        .iter()
-        .map(|c| match (&c.os, &c.version) {
-            (Some(os), Some(v)) => format!("{} ({os}, {v})", c.name),
-            (Some(os), None) => format!("{} ({os})", c.name),
-            _ => c.name.clone(),
-        })
-        .collect();
     writeln!(
         out,
         "- **{}** {}",
         lang.pick("Computer:", "コンピューター:"),
-        if computers.is_empty() {
-            lang.pick("not named by any log", "どのログにも名前がありません")
-                .to_string()
-        } else {
-            computers.join(", ")
-        }
+        super::inputs::computers_line(case, lang)
     )?;
     writeln!(
         out,
