@@ -109,6 +109,7 @@ mod tests {
                 text: String::new(),
                 time: Some(at.map_or(EventTime::Unknown, EventTime::Utc)),
                 certainty: None,
+                text_ja: None,
             },
         }
     }

@@ -35,6 +35,8 @@ struct Insertion {
     number: u32,
     #[serde(default)]
     en: String,
+    #[serde(default)]
+    ja: String,
 }
 
 #[derive(Deserialize)]
@@ -69,10 +71,18 @@ const FORMAT_MARKS: &[char] = &[
 /// A field value as shown: format marks removed, line breaks folded, `%%N` system message
 /// references (`%%1058`) replaced by their text when known.
 pub fn clean(value: &str) -> String {
+    clean_in(value, "en")
+}
+
+/// [`clean`] with `%%N` texts in `lang` (English where no Japanese text is known).
+fn clean_in(value: &str, lang: &str) -> String {
     let text: String = value.chars().filter(|c| !FORMAT_MARKS.contains(c)).collect();
     let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
     match text.strip_prefix("%%").and_then(|n| n.parse::<u32>().ok()) {
-        Some(number) => insertion_text(number).unwrap_or(text),
+        Some(number) => {
+            let japanese = (lang == "ja").then(|| insertion_ja(number)).flatten();
+            japanese.or_else(|| insertion_text(number)).unwrap_or(text)
+        }
         None => text,
     }
 }
@@ -86,13 +96,27 @@ fn insertion_text(number: u32) -> Option<String> {
         .or_else(|| super::codes::lookup(number).and_then(|c| c.en.clone()))
 }
 
+fn insertion_ja(number: u32) -> Option<String> {
+    table()
+        .insertion
+        .iter()
+        .find(|i| i.number == number && !i.ja.is_empty())
+        .map(|i| i.ja.clone())
+        .or_else(|| super::codes::lookup(number).and_then(|c| c.ja.clone()))
+}
+
 /// The event's message in English as Event Viewer shows it, when its template is known and its
 /// fields fill it.
 pub fn render(event: &Event) -> Option<String> {
+    render_in(event, "en")
+}
+
+/// The event's message in `lang` (`en`, `ja`), when a template in that language is known.
+pub fn render_in(event: &Event, lang: &str) -> Option<String> {
     let id = event.event_id?;
     templates()
         .iter()
-        .filter(|t| t.id == id && t.lang == "en" && t.provider.eq_ignore_ascii_case(&event.provider))
+        .filter(|t| t.id == id && t.lang == lang && t.provider.eq_ignore_ascii_case(&event.provider))
         .find_map(|t| fill(t, event))
 }
 
@@ -102,7 +126,7 @@ fn fill(template: &Template, event: &Event) -> Option<String> {
     for (index, name) in template.names.iter().enumerate().rev() {
         let placeholder = format!("%{}", index + 1);
         if text.contains(&placeholder) {
-            text = text.replace(&placeholder, &clean(event.field(name)?));
+            text = text.replace(&placeholder, &clean_in(event.field(name)?, &template.lang));
         }
     }
     Some(text.split_whitespace().collect::<Vec<_>>().join(" "))

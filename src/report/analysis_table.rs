@@ -271,7 +271,11 @@ fn write_hypotheses(hypotheses: &[Hypothesis], layout: &Layout, out: &mut dyn Wr
         for e in &h.evidence {
             let place = shorten_path(&e.location, layout.width.saturating_sub(8));
             writeln!(out, "     {}", layout.paint(Paint::Dim, &place))?;
-            writeln!(out, "{}", layout.wrap("       ", 7, &clip(&e.text, EVIDENCE_CHARS)))?;
+            writeln!(
+                out,
+                "{}",
+                layout.wrap("       ", 7, &clip(e.text_in(layout.lang), EVIDENCE_CHARS))
+            )?;
         }
         let against = match layout.lang {
             crate::config::Lang::En => &h.against,

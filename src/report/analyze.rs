@@ -61,6 +61,11 @@ fn japanese(value: &mut serde_json::Value, diagnosis: &Diagnosis) {
             json["title"] = crate::rules::text::title(h.rule, h.title, Lang::Ja).into();
             json["reasoning"] = h.reasoning_ja.clone().into();
             json["against"] = Value::from(h.against_ja.clone());
+            if let Some(evidence) = json["evidence"].as_array_mut() {
+                for (json, e) in evidence.iter_mut().zip(&h.evidence) {
+                    json["text"] = e.text_in(Lang::Ja).into();
+                }
+            }
             if let Some(steps) = json["repair"].as_array_mut() {
                 for (i, (step, rule_step)) in steps.iter_mut().zip(h.repair).enumerate() {
                     let (action, caution) = crate::rules::text::step(h.rule, i, rule_step, Lang::Ja);

@@ -332,7 +332,7 @@ fn hypotheses(hypotheses: &[Hypothesis], zone: Option<&TimeZone>, lang: Lang, pa
                     when(e.time.as_ref(), zone, lang),
                     escape(&e.location),
                     escape(super::layout::file_part(&e.location)),
-                    escape(&e.text)
+                    escape(e.text_in(lang))
                 ));
             }
             page.push_str("</table>\n");

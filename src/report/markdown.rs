@@ -213,7 +213,7 @@ fn write_hypotheses(hypotheses: &[Hypothesis], lang: Lang, out: &mut dyn Write) 
                     out,
                     "- {}: {}",
                     code(&e.location),
-                    super::layout::clip(&e.text, EVIDENCE_CHARS)
+                    super::layout::clip(e.text_in(lang), EVIDENCE_CHARS)
                 )?;
             }
             writeln!(out)?;

@@ -459,6 +459,7 @@ mod tests {
                 text: "[SR] Cannot repair member file".to_string(),
                 time: None,
                 certainty: None,
+                text_ja: None,
             };
             assessment.evidence.add(&evidence);
         }
@@ -480,6 +481,7 @@ mod tests {
             text: "x".to_string(),
             time: None,
             certainty: None,
+            text_ja: None,
         };
         for location in ["a#1", "a#2", "a#1", "b:3", "a#2"] {
             assessment.evidence.add(&at(location));

@@ -28,6 +28,8 @@ pub struct Evidence {
     pub time: Option<EventTime>,
     /// How sure the source is (recorded, pasted, inferred, reported); `None` for facts.
     pub certainty: Option<crate::model::Certainty>,
+    /// The event as a Japanese Event Viewer shows it, where its Japanese message is known.
+    pub text_ja: Option<String>,
 }
 
 impl Evidence {
@@ -38,6 +40,15 @@ impl Evidence {
             text: text.into(),
             time,
             certainty: None,
+            text_ja: None,
+        }
+    }
+
+    /// Its text in `lang`.
+    pub fn text_in(&self, lang: crate::model::Lang) -> &str {
+        match (lang, &self.text_ja) {
+            (crate::model::Lang::Ja, Some(ja)) => ja,
+            _ => &self.text,
         }
     }
 }

@@ -40,12 +40,27 @@ pub fn describe(event: &Event) -> String {
     }
 }
 
+/// [`describe`] with the Japanese message, for a recorded event whose Japanese template is
+/// known (a pasted message keeps its own words).
+pub fn describe_ja(event: &Event) -> Option<String> {
+    if event.message.is_some() {
+        return None;
+    }
+    let body = crate::model::messages::render_in(event, "ja")?;
+    let head = match event.event_id {
+        Some(id) => format!("{} {id}", event.provider),
+        None => event.provider.to_string(),
+    };
+    Some(format!("{head}: {body}"))
+}
+
 fn signal(event: &Event, kind: SignalKind) -> Signal {
     Signal {
         kind,
         time: event.time.order_key(),
         evidence: Evidence {
             certainty: Some(event.certainty),
+            text_ja: describe_ja(event),
             ..Evidence::new(&event.origin, Some(event.time), describe(event))
         },
     }
