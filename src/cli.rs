@@ -57,6 +57,8 @@ const ANALYZE_EXAMPLES: &str = "Examples:
   backupdiag analyze System.evtx Application.evtx CBS.log vssadmin.txt
   backupdiag analyze case.zip --format json > diagnosis.json
   backupdiag analyze case/ --format markdown --redact > ticket.md
+  backupdiag analyze case/ --format html > case.html the history drawn, one file to attach
+  backupdiag analyze case/ --lang ja                the report in Japanese
   backupdiag analyze case/ --fail-on medium         exit 3 when a cause reaches medium
   Get-Clipboard | backupdiag analyze -             (PowerShell) text copied from Event Viewer";
 
@@ -130,7 +132,7 @@ enum CliCommand {
         #[arg(long, value_name = "TIME")]
         until: Option<String>,
     },
-    /// Diagnose many cases at once: each subfolder or .zip of DIR is one case, analysed in
+    /// Diagnose many cases at once: each subfolder, .zip or file of DIR is one case, analysed in
     /// parallel; one JSON object per case on stdout (or one report per case in --out-dir), a
     /// summary table on stderr.
     #[command(after_help = with_exit_codes(BATCH_EXAMPLES))]
