@@ -64,6 +64,14 @@ pub fn run(config: &Config, out: &mut dyn Write, err: &mut dyn Write) -> io::Res
         return Ok(ExitStatus::Failure);
     };
     if let Some(out_dir) = out_dir {
+        if inside(out_dir, dir) {
+            writeln!(
+                err,
+                "backupdiag: {}: the report folder is inside the folder of cases; choose one outside it (backupdiag never writes to its inputs)",
+                out_dir.display()
+            )?;
+            return Ok(ExitStatus::Failure);
+        }
         if let Err(e) = fs::create_dir_all(out_dir) {
             writeln!(
                 err,
@@ -73,7 +81,7 @@ pub fn run(config: &Config, out: &mut dyn Write, err: &mut dyn Write) -> io::Res
             return Ok(ExitStatus::Failure);
         }
     }
-    let entries = match list_cases(dir, out_dir.as_deref()) {
+    let entries = match list_cases(dir) {
         Ok(entries) => entries,
         Err(e) => {
             writeln!(err, "backupdiag: {}: cannot list the cases: {e}", dir.display())?;
@@ -122,19 +130,43 @@ pub fn run(config: &Config, out: &mut dyn Write, err: &mut dyn Write) -> io::Res
     Ok(outcomes.iter().map(|o| o.status).fold(ExitStatus::Success, most_severe))
 }
 
+/// True when `path` (which may not exist yet) is `dir` or lies below it.
+fn inside(path: &Path, dir: &Path) -> bool {
+    let Ok(dir) = fs::canonicalize(dir) else {
+        return false;
+    };
+    // The deepest part of `path` that exists, resolved, with the rest appended.
+    let mut existing = path.to_path_buf();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match (existing.file_name().map(|n| n.to_os_string()), existing.parent()) {
+            (Some(name), Some(parent)) => {
+                rest.push(name);
+                existing = if parent.as_os_str().is_empty() {
+                    PathBuf::from(".")
+                } else {
+                    parent.to_path_buf()
+                };
+            }
+            _ => return false,
+        }
+    }
+    let Ok(mut resolved) = fs::canonicalize(&existing) else {
+        return false;
+    };
+    resolved.extend(rest.iter().rev());
+    resolved.starts_with(&dir)
+}
+
 /// The cases of `dir` in name order: subfolders, `.zip` files and other files (a text file of
-/// pasted events is a case too), leaving out hidden entries and the report folder.
-fn list_cases(dir: &Path, out_dir: Option<&Path>) -> io::Result<Vec<CaseEntry>> {
-    let reports = out_dir.and_then(|d| fs::canonicalize(d).ok());
+/// pasted events is a case too), leaving out hidden entries.
+fn list_cases(dir: &Path) -> io::Result<Vec<CaseEntry>> {
     let mut cases = Vec::new();
     for entry in fs::read_dir(dir)? {
         let entry = entry?;
         let name = entry.file_name().to_string_lossy().into_owned();
         let path = entry.path();
         if name.starts_with('.') {
-            continue;
-        }
-        if reports.is_some() && fs::canonicalize(&path).ok() == reports {
             continue;
         }
         cases.push(CaseEntry { name, path });

@@ -16,6 +16,7 @@ mod first_run;
 mod forge_evtx;
 mod honest;
 mod html;
+mod integrity;
 mod japanese;
 mod output;
 mod pastes;
