@@ -98,3 +98,27 @@ fn no_command_changes_its_inputs() {
     );
     assert_eq!(snapshot(&cases), before);
 }
+
+/// The reason the parser's panic net gives; it must never appear on real or project inputs.
+const NET_FIRED: &str = "internal error while reading this file";
+
+#[test]
+fn the_panic_net_never_fires_on_fixtures_or_the_corpus() {
+    let root = crate::util::repo_root();
+    let mut folders = vec![root.join("fixtures")];
+    if let Some(corpus) = crate::util::shared_corpus() {
+        folders.push(corpus);
+    }
+    for folder in folders {
+        let out = run_in(&root, &["inputs", "--format", "json", &folder.to_string_lossy()]);
+        assert!(matches!(out.code, 0 | 1), "{}: {}", folder.display(), out.stderr);
+        assert!(
+            !out.stdout.contains(NET_FIRED),
+            "{}: the panic net fired",
+            folder.display()
+        );
+        assert!(!out.stderr.contains("panicked"), "{}: {}", folder.display(), out.stderr);
+        let files = out.json()["files"].as_array().map_or(0, Vec::len);
+        assert!(files > 20, "{}: only {files} files read", folder.display());
+    }
+}
