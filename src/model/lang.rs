@@ -47,12 +47,4 @@ impl Lang {
             Lang::Ja => japanese,
         }
     }
-
-    /// The list in this language.
-    pub fn pick_list<'a, T>(self, english: &'a [T], japanese: &'a [T]) -> &'a [T] {
-        match self {
-            Lang::En => english,
-            Lang::Ja => japanese,
-        }
-    }
 }

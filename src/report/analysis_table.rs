@@ -277,11 +277,10 @@ fn write_hypotheses(hypotheses: &[Hypothesis], layout: &Layout, out: &mut dyn Wr
                 layout.wrap("       ", 7, &clip(e.text_in(layout.lang), EVIDENCE_CHARS))
             )?;
         }
-        let against = match layout.lang {
-            crate::config::Lang::En => &h.against,
-            crate::config::Lang::Ja => &h.against_ja,
-        };
-        for against in against {
+        if let Some(note) = h.status_note(layout.lang) {
+            writeln!(out, "{}", layout.wrap(layout.t("   Status: ", "   状態: "), 11, note))?;
+        }
+        for against in h.objections(layout.lang) {
             writeln!(
                 out,
                 "{}",

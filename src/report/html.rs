@@ -337,7 +337,10 @@ fn hypotheses(hypotheses: &[Hypothesis], zone: Option<&TimeZone>, lang: Lang, pa
             }
             page.push_str("</table>\n");
         }
-        let against = lang.pick_list(&h.against, &h.against_ja);
+        if let Some(note) = h.status_note(lang) {
+            page.push_str(&format!("<p>{} {}</p>\n", lang.pick("Status:", "状態:"), escape(note)));
+        }
+        let against = h.objections(lang);
         if !against.is_empty() {
             page.push_str(&format!(
                 "<p>{}</p><ul>\n",

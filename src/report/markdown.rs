@@ -218,7 +218,10 @@ fn write_hypotheses(hypotheses: &[Hypothesis], lang: Lang, out: &mut dyn Write) 
             }
             writeln!(out)?;
         }
-        let against = lang.pick_list(&h.against, &h.against_ja);
+        if let Some(note) = h.status_note(lang) {
+            writeln!(out, "**{}** {note}\n", lang.pick("Status:", "状態:"))?;
+        }
+        let against = h.objections(lang);
         if !against.is_empty() {
             writeln!(out, "**{}**\n", lang.pick("Against or missing:", "反証・不足:"))?;
             for against in against {

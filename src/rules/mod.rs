@@ -164,6 +164,22 @@ pub fn bi(en: impl Into<String>, ja: impl Into<String>) -> Text {
     }
 }
 
+impl Hypothesis {
+    /// The evidence against it in `lang`, without the status note.
+    pub fn objections(&self, lang: crate::model::Lang) -> Vec<&str> {
+        let (list, note) = match lang {
+            crate::model::Lang::En => (&self.against, self.status_note.as_ref().map(|n| n.0.as_str())),
+            crate::model::Lang::Ja => (&self.against_ja, self.status_note.as_ref().map(|n| n.1.as_str())),
+        };
+        list.iter().map(String::as_str).filter(|a| Some(*a) != note).collect()
+    }
+
+    /// The status note in `lang`.
+    pub fn status_note(&self, lang: crate::model::Lang) -> Option<&str> {
+        self.status_note.as_ref().map(|(en, ja)| lang.pick(en, ja))
+    }
+}
+
 /// Confidence level names: high >= 0.75, medium >= 0.5, low below.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -235,6 +251,10 @@ pub struct Hypothesis {
     /// The same in Japanese.
     #[serde(skip)]
     pub against_ja: Vec<String>,
+    /// Why it is (or is not taken as) resolved, in English and Japanese; also the last entry
+    /// of `against`, where the JSON has always carried it.
+    #[serde(skip)]
+    pub status_note: Option<(String, String)>,
     /// Backup failures it explains.
     pub explains: usize,
     /// It explains a failure that stands at collection time.
@@ -311,6 +331,7 @@ mod tests {
             evidence: Vec::new(),
             against: Vec::new(),
             against_ja: Vec::new(),
+            status_note: None,
             explains: 1,
             explains_current_failure: current,
             repair: &[],

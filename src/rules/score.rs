@@ -285,7 +285,9 @@ impl Assessment {
         }
         let confidence = (self.points.clamp(0.0, self.cap) * 100.0).round() / 100.0;
         let (status, status_note) = self.status(analysis);
-        self.against.extend(status_note);
+        // The JSON keeps the note among `against` (schema analysis/2); reports show it apart.
+        self.against.extend(status_note.clone());
+        let status_note = status_note.map(|n| (n.en.clone(), n.get(crate::model::Lang::Ja).to_string()));
         let evidence = self.evidence.shown;
         let hypothesis = Hypothesis {
             rule: rule.code,
@@ -303,6 +305,7 @@ impl Assessment {
                 .iter()
                 .map(|t| t.get(crate::model::Lang::Ja).to_string())
                 .collect(),
+            status_note,
             explains: self.explains,
             explains_current_failure: self.explains_current && status == Status::Active,
             repair: rule.repair,
