@@ -72,7 +72,7 @@ pub fn disk_io_error(a: &Analysis<'_>) -> Option<Assessment> {
                         success.strftime("%Y-%m-%d")
                     ),
                     format!(
-                        "chkdsk が修正を行い (最後は {})、{} にバックアップが成功した",
+                        "chkdsk が修正を行い (最後は {})、{}にバックアップが成功した",
                         fix.strftime("%Y年%-m月%-d日"),
                         success.strftime("%Y年%-m月%-d日")
                     ),

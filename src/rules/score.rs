@@ -162,7 +162,7 @@ impl Assessment {
                         success.strftime("%Y-%m-%d")
                     ),
                     format!(
-                        "解決済み: 最後の証拠の後、{} にバックアップが成功しています",
+                        "解決済み: 最後の証拠の後、{}にバックアップが成功した",
                         success.strftime("%Y年%-m月%-d日")
                     ),
                 )),

@@ -72,7 +72,7 @@ pub fn security_software_interference(a: &Analysis<'_>) -> Option<Assessment> {
                         success.strftime("%Y-%m-%d")
                     ),
                     format!(
-                        "{} に再起動し、{} にバックアップが成功した",
+                        "{}に再起動し、{}にバックアップが成功した",
                         boot.strftime("%Y年%-m月%-d日"),
                         success.strftime("%Y年%-m月%-d日")
                     ),

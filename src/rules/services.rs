@@ -126,7 +126,7 @@ fn resolution(a: &Analysis<'_>, disabled: &[&crate::signals::Signal], s: &mut As
             bi(
                 format!("{} enabled again by {}", names.join(", "), when.strftime("%Y-%m-%d")),
                 format!(
-                    "{} が {} までに再び有効に設定された",
+                    "{} が {}までに再び有効に設定された",
                     names.join(", "),
                     when.strftime("%Y年%-m月%-d日")
                 ),

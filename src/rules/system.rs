@@ -70,7 +70,7 @@ pub fn system_files_corrupt(a: &Analysis<'_>) -> Option<Assessment> {
                 bi(
                     format!("repaired on {} and a backup succeeded on {}", day(fix), day(success)),
                     format!(
-                        "{} に修復され、{} にバックアップが成功した",
+                        "{}に修復され、{}にバックアップが成功した",
                         fix.strftime("%Y年%-m月%-d日"),
                         success.strftime("%Y年%-m月%-d日")
                     ),
@@ -82,7 +82,7 @@ pub fn system_files_corrupt(a: &Analysis<'_>) -> Option<Assessment> {
                 bi(
                     format!("repaired on {}, but no successful backup since", day(fix)),
                     format!(
-                        "{} に修復されたが、それ以降に成功したバックアップはない",
+                        "{}に修復されたが、それ以降に成功したバックアップはない",
                         fix.strftime("%Y年%-m月%-d日")
                     ),
                 ),
@@ -196,7 +196,7 @@ pub fn dism_source_missing(a: &Analysis<'_>) -> Option<Assessment> {
             bi(
                 format!("a later DISM run repaired the store on {}", day(fix)),
                 format!(
-                    "{} に、その後実行した DISM がコンポーネント ストアを修復した",
+                    "{}に、その後実行した DISM がコンポーネント ストアを修復した",
                     fix.strftime("%Y年%-m月%-d日")
                 ),
             ),
@@ -330,7 +330,7 @@ pub fn pending_reboot(a: &Analysis<'_>) -> Option<Assessment> {
             bi(
                 format!("rebooted and a backup succeeded on {}", day(success)),
                 format!(
-                    "再起動後、{} にバックアップが成功した",
+                    "再起動後、{}にバックアップが成功した",
                     success.strftime("%Y年%-m月%-d日")
                 ),
             ),
