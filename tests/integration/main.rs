@@ -20,6 +20,7 @@ mod integrity;
 mod japanese;
 mod output;
 mod pastes;
+mod properties;
 mod robustness;
 mod scenarios;
 mod tickets;
