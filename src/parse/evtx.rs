@@ -154,8 +154,9 @@ fn header_notices(header: &evtx::EvtxFileHeader, input: &Input) -> Vec<Notice> {
 }
 
 /// Chunks whose `ElfChnk` signature is gone (wiped, overwritten) are passed over in silence by
-/// the parser. Among the chunks the header announces, an all-zero chunk is unused space; one
-/// holding data without its signature is damage. A file whose header says records were written
+/// the parser. Among the chunks the header announces, an all-zero chunk after the last signed
+/// one is unused space; one holding data without its signature, or any unsigned chunk before a
+/// signed one, is damage. A file whose header says records were written
 /// but holds no signed chunk at all is damaged too, however its chunks look.
 fn unsigned_chunks_notice(input: &Input, read: usize) -> Option<Notice> {
     let bytes = input.content.bytes().ok()?;
@@ -172,13 +173,21 @@ fn unsigned_chunks_notice(input: &Input, read: usize) -> Option<Notice> {
             .get(start..start.saturating_add(CHUNK_BYTES as usize))
             .unwrap_or_default()
     };
-    let signed = (0..present).filter(|&i| chunk(i).starts_with(b"ElfChnk\0")).count();
+    let is_signed = |i: u64| chunk(i).starts_with(b"ElfChnk\0");
+    let signed = (0..present).filter(|&i| is_signed(i)).count();
+    // Unused space only ever follows the written chunks: an unsigned chunk up to the last
+    // signed one, or up to the last chunk the header names, was written once and wiped.
+    // The header's last chunk number says how far the log was written.
+    let written = (0..present)
+        .rev()
+        .find(|&i| is_signed(i))
+        .max(Some(le(16..24)).filter(|_| next_record > 1));
     let damaged: Vec<u64> = (0..present)
-        .filter(|&i| !chunk(i).starts_with(b"ElfChnk\0") && chunk(i).iter().any(|&b| b != 0))
+        .filter(|&i| !is_signed(i) && (chunk(i).iter().any(|&b| b != 0) || written.is_some_and(|last| i <= last)))
         .collect();
     let (reason, place) = if let Some(&first) = damaged.first() {
         let reason = format!(
-            "{} of {present} chunk(s) hold data but no chunk signature (overwritten), their records are lost; {read} records read",
+            "{} of {present} chunk(s) have no chunk signature (overwritten or wiped), their records are lost; {read} records read",
             damaged.len()
         );
         (reason, format!("chunk {first}"))

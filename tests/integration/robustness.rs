@@ -114,3 +114,82 @@ fn damaged_evtx_inputs_never_panic() {
         assert_no_panic(name, &seed);
     }
 }
+
+/// Damage at the evtx structure's own seams, on a generated multi-chunk log: truncation at
+/// every chunk boundary and inside the first record area of each chunk, a zeroed chunk, broken
+/// chunk checksums, and a file header that lies about its chunk count. Never a panic; every
+/// chunk left intact is still read; whatever is lost is said.
+#[test]
+fn evtx_damage_at_chunk_seams_keeps_the_intact_chunks() {
+    const HEADER: usize = 4096;
+    const CHUNK: usize = 65536;
+    let text = std::fs::read_to_string(repo_root().join("fixtures/scenarios/win11-vss-corrupt-system-files.toml"))
+        .expect("scenario");
+    let scenario = backupdiag_forge::scenario::Scenario::from_toml("demo", &text).expect("scenario");
+    let dir = tempfile::tempdir().expect("tempdir");
+    backupdiag_forge::bundle::write_folder(&scenario, dir.path(), 1).expect("bundle");
+    let seed = std::fs::read(dir.path().join("System.evtx")).expect("evtx");
+    let chunks = (seed.len() - HEADER) / CHUNK;
+    assert!(chunks >= 3, "a multi-chunk log to damage ({chunks} chunks)");
+
+    let read = |name: &str, bytes: Vec<u8>| {
+        let input = Input {
+            path: Arc::from(name),
+            size: bytes.len() as u64,
+            content: Content::Memory(Arc::from(bytes)),
+        };
+        let parsed = parse_input(&input).into_iter().next().expect("one result");
+        assert!(
+            !parsed.notices.iter().any(|n| n.reason.contains("internal error")),
+            "{name}: panicked"
+        );
+        parsed
+    };
+    let whole = read("whole", seed.clone());
+    assert!(
+        whole.notices.is_empty(),
+        "the undamaged log reads cleanly: {:?}",
+        whole.notices
+    );
+
+    for k in 1..=chunks {
+        // Cut exactly at the end of chunk k, then inside the next chunk's first records.
+        for extra in [0usize, 512 + 24] {
+            let cut = (HEADER + k * CHUNK + extra).min(seed.len());
+            let parsed = read(&format!("cut at chunk {k} + {extra}"), seed[..cut].to_vec());
+            assert!(parsed.records > 0, "cut at chunk {k}: the chunks before are read");
+            if cut < seed.len() {
+                assert!(
+                    !parsed.notices.is_empty(),
+                    "cut at chunk {k} + {extra}: the loss is said"
+                );
+            }
+        }
+    }
+    for k in 0..chunks {
+        // A zeroed chunk: every other chunk still read, the loss said.
+        let mut zeroed = seed.clone();
+        zeroed[HEADER + k * CHUNK..HEADER + (k + 1) * CHUNK].fill(0);
+        let parsed = read(&format!("chunk {k} zeroed"), zeroed);
+        assert!(
+            parsed.records < whole.records && parsed.records > 0,
+            "chunk {k} zeroed: {} records",
+            parsed.records
+        );
+        assert!(!parsed.notices.is_empty(), "chunk {k} zeroed: the loss is said");
+        // Broken data and header checksums of chunk k.
+        let mut flipped = seed.clone();
+        flipped[HEADER + k * CHUNK + 0x34] ^= 0xFF;
+        flipped[HEADER + k * CHUNK + 0x7C] ^= 0xFF;
+        let parsed = read(&format!("chunk {k} checksums"), flipped);
+        assert!(parsed.records > 0, "chunk {k} checksums: the other chunks are read");
+    }
+    // The file header lies about its chunk count, both ways.
+    for claimed in [1u16, 0xFFFF] {
+        let mut lying = seed.clone();
+        lying[0x2A..0x2C].copy_from_slice(&claimed.to_le_bytes());
+        let parsed = read(&format!("header claims {claimed} chunks"), lying);
+        assert!(parsed.records > 0, "header claims {claimed}: chunks are still read");
+        assert!(!parsed.notices.is_empty(), "header claims {claimed}: the lie is said");
+    }
+}
