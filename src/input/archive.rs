@@ -60,7 +60,7 @@ impl Unpacker {
     /// Reads every file entry of the archive at `path` (display path) into memory.
     pub fn unpack<R: Read + Seek>(
         &mut self,
-        reader: R,
+        mut reader: R,
         path: &str,
         depth: u8,
         inputs: &mut Vec<Input>,
@@ -74,14 +74,10 @@ impl Unpacker {
             notices.push(Notice::new(Severity::Error, path, reason));
             return;
         }
-        let mut archive = match zip::ZipArchive::new(reader) {
+        let mut archive = match zip::ZipArchive::new(&mut reader) {
             Ok(archive) => archive,
             Err(err) => {
-                notices.push(Notice::new(
-                    Severity::Error,
-                    path,
-                    format!("not a readable zip archive: {err}"),
-                ));
+                self.salvage(&mut reader, path, depth, &err.to_string(), inputs, notices);
                 return;
             }
         };
@@ -97,6 +93,78 @@ impl Unpacker {
         for index in 0..archive.len().min(self.limits.max_entries) {
             self.unpack_entry(&mut archive, index, path, depth, inputs, notices);
         }
+    }
+
+    /// A zip without its central directory (cut off in an upload or a copy): the entries
+    /// before the damage are read from their local headers, in order, and the loss is said.
+    fn salvage<R: Read + Seek>(
+        &mut self,
+        reader: &mut R,
+        path: &str,
+        depth: u8,
+        error: &str,
+        inputs: &mut Vec<Input>,
+        notices: &mut Vec<Notice>,
+    ) {
+        let mut recovered = 0usize;
+        let mut stopped = None;
+        if reader.seek(std::io::SeekFrom::Start(0)).is_ok() {
+            while recovered < self.limits.max_entries {
+                let entry = match zip::read::read_zipfile_from_stream(reader) {
+                    Ok(Some(entry)) => entry,
+                    Ok(None) => break,
+                    Err(err) => {
+                        stopped = Some(err.to_string());
+                        break;
+                    }
+                };
+                if entry.is_dir() {
+                    continue;
+                }
+                let name = entry_name(entry.name_raw(), entry.name());
+                let entry_path = format!("{path}!{name}");
+                if let Err(reason) = check_entry_name(&name) {
+                    notices.push(Notice::new(Severity::Error, entry_path, reason));
+                    continue;
+                }
+                if entry.encrypted() || entry.is_symlink() {
+                    let reason = "entry is encrypted or a symbolic link; not read";
+                    notices.push(Notice::new(Severity::Error, entry_path, reason));
+                    continue;
+                }
+                let declared = entry.size();
+                if let Err(reason) = self.check_size(declared, entry.compressed_size()) {
+                    notices.push(Notice::new(Severity::Error, entry_path, reason.to_string()));
+                    continue;
+                }
+                let mut data = Vec::with_capacity(usize::try_from(declared).unwrap_or(0).min(1 << 26));
+                if let Err(err) = entry.take(declared.saturating_add(1)).read_to_end(&mut data) {
+                    stopped = Some(format!("{entry_path}: {err}"));
+                    break;
+                }
+                if data.len() as u64 > declared {
+                    stopped = Some(format!("{entry_path}: more data than its header declares"));
+                    break;
+                }
+                recovered += 1;
+                self.unpacked += data.len() as u64;
+                self.push(data, entry_path, depth, inputs, notices);
+            }
+        }
+        let (severity, reason) = if recovered == 0 {
+            (Severity::Error, format!("not a readable zip archive: {error}"))
+        } else {
+            let after = stopped
+                .map(|s| format!("; reading stopped at: {s}"))
+                .unwrap_or_default();
+            (
+                Severity::Damaged,
+                format!(
+                    "zip archive without its central directory (cut off?): {recovered} entries read from their local headers, any after them are lost{after}"
+                ),
+            )
+        };
+        notices.push(Notice::new(severity, path, reason));
     }
 
     fn unpack_entry<R: Read + Seek>(
@@ -119,13 +187,22 @@ impl Unpacker {
         if entry.is_dir() {
             return;
         }
-        let entry_path = format!("{path}!{}", entry.name());
-        if let Err(reason) = check_entry_name(entry.name()) {
+        let name = entry_name(entry.name_raw(), entry.name());
+        let entry_path = format!("{path}!{name}");
+        if let Err(reason) = check_entry_name(&name) {
             notices.push(Notice::new(Severity::Error, entry_path, reason));
             return;
         }
         if entry.encrypted() {
             notices.push(Notice::new(Severity::Error, entry_path, "entry is encrypted; not read"));
+            return;
+        }
+        if entry.is_symlink() {
+            notices.push(Notice::new(
+                Severity::Error,
+                entry_path,
+                "entry is a symbolic link; not followed",
+            ));
             return;
         }
         let declared = entry.size();
@@ -196,6 +273,22 @@ enum Refused {
     Ratio { ratio: u64, limit: u64 },
 }
 
+/// An entry's name: UTF-8 when its bytes are UTF-8 (the zip's UTF-8 flag, or plain ASCII),
+/// else Shift_JIS (CP932) when they decode cleanly as such: Explorer on a Japanese Windows
+/// writes entry names in the ANSI code page without the flag. Otherwise the zip crate's own
+/// reading (CP437).
+fn entry_name(raw: &[u8], decoded: &str) -> String {
+    if let Ok(utf8) = std::str::from_utf8(raw) {
+        return utf8.to_string();
+    }
+    let (text, _, errors) = encoding_rs::SHIFT_JIS.decode(raw);
+    if errors {
+        decoded.to_string()
+    } else {
+        text.into_owned()
+    }
+}
+
 /// Refuses entry names that climb out of the archive or are absolute.
 fn check_entry_name(name: &str) -> Result<(), &'static str> {
     let unified = name.replace('\\', "/");
@@ -204,6 +297,9 @@ fn check_entry_name(name: &str) -> Result<(), &'static str> {
     }
     if unified.split('/').any(|part| part == "..") {
         return Err("entry name contains '..'; refused");
+    }
+    if name.contains('\0') {
+        return Err("entry name contains a NUL character; refused");
     }
     Ok(())
 }

@@ -168,3 +168,86 @@ fn cbs_persist_cabinets_are_opened_in_memory() {
     assert_eq!(file["kind"], "cbs");
     assert_eq!(file["records"], 6);
 }
+
+/// Replaces every occurrence of `from` by `to` (same length) in `bytes`: entry names in both the
+/// local and the central headers, as a zip tool of another code page writes them.
+fn replace_name(bytes: &mut [u8], from: &[u8], to: &[u8]) {
+    assert_eq!(from.len(), to.len());
+    let mut at = 0;
+    while let Some(pos) = bytes[at..].windows(from.len()).position(|w| w == from) {
+        bytes[at + pos..at + pos + from.len()].copy_from_slice(to);
+        at += pos + from.len();
+    }
+}
+
+#[test]
+fn a_zip_cut_before_its_central_directory_yields_the_entries_before_the_cut() {
+    let cbs = cbs_log(40);
+    let dism = cbs.replace("CBS    Exec", "DISM   DISM.EXE");
+    let bytes = zip(&[
+        ("CBS.log", cbs.as_bytes()),
+        ("dism.log", dism.as_bytes()),
+        ("vssadmin-writers.txt", JAPANESE_WRITERS.as_bytes()),
+    ]);
+    let central = bytes
+        .windows(4)
+        .position(|w| w == b"PK\x01\x02")
+        .expect("central directory");
+    let locals: Vec<usize> = bytes
+        .windows(4)
+        .enumerate()
+        .filter(|(_, w)| *w == b"PK\x03\x04")
+        .map(|(i, _)| i)
+        .collect();
+    assert_eq!(locals.len(), 3);
+    for (cut, expected) in [(central, 3), (locals[2] + 40, 2)] {
+        let case = TempCase::new();
+        case.write("case.zip", &bytes[..cut]);
+        let out = case.run(&["inputs", "--format", "json", "."]);
+        assert_eq!(out.code, 1, "damaged, not failed: {}", out.stderr);
+        assert!(out.stderr.contains("without its central directory"), "{}", out.stderr);
+        assert!(
+            out.stderr.contains(&format!("{expected} entries read")),
+            "{}",
+            out.stderr
+        );
+        let files = out.json()["files"].as_array().expect("files").clone();
+        let read: Vec<&str> = files
+            .iter()
+            .filter(|f| f["status"] == "read")
+            .filter_map(|f| f["path"].as_str())
+            .collect();
+        assert_eq!(read.len(), expected, "{read:?}");
+        assert!(read[0].ends_with("case.zip!CBS.log"), "{read:?}");
+    }
+}
+
+#[test]
+fn cp932_names_symlinks_and_nul_names() {
+    let placeholder = b"XXXX.log";
+    let cp932 = [0x83, 0x8D, 0x83, 0x4F, b'.', b'l', b'o', b'g']; // ログ.log in Shift_JIS
+    let mut bytes = zip(&[
+        ("XXXX.log", cbs_log(30).as_bytes()),
+        ("ABCD.log", cbs_log(31).as_bytes()),
+    ]);
+    replace_name(&mut bytes, placeholder, &cp932);
+    replace_name(&mut bytes, b"ABCD.log", b"AB\0D.log");
+    let case = TempCase::new();
+    case.write("case.zip", bytes);
+    // A symbolic link entry in a second archive.
+    let mut linked = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    linked
+        .add_symlink("link.log", "/etc/passwd", zip::write::SimpleFileOptions::default())
+        .expect("symlink");
+    case.write("links.zip", linked.finish().expect("zip").into_inner());
+
+    let out = case.run(&["inputs", "--format", "json", "."]);
+    let files = out.json()["files"].as_array().expect("files").clone();
+    let paths: Vec<&str> = files.iter().filter_map(|f| f["path"].as_str()).collect();
+    assert!(
+        paths.iter().any(|p| p.ends_with("case.zip!ログ.log")),
+        "CP932 name decoded: {paths:?}"
+    );
+    assert!(out.stderr.contains("NUL character; refused"), "{}", out.stderr);
+    assert!(out.stderr.contains("symbolic link; not followed"), "{}", out.stderr);
+}
