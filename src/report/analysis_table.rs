@@ -39,6 +39,10 @@ pub fn write(
         "{}",
         layout.wrap("backupdiag analyze: ", 2, &super::inputs::summary_in(case, layout.lang))
     )?;
+    let layout = &Layout {
+        windows: super::inputs::windows_ui(case),
+        ..*layout
+    };
     write_computers(case, layout, out)?;
     writeln!(out)?;
     writeln!(out, "{}", verdict(diagnosis, zone, layout))?;
@@ -322,7 +326,7 @@ pub(crate) fn write_repair(
         } else {
             ""
         };
-        let (action, caution) = crate::rules::text::step(rule, i, step, layout.lang);
+        let (action, caution) = crate::rules::text::step(rule, i, step, layout.lang, layout.windows);
         let head = format!("{pad}{}. ", i + 1);
         let action = action.trim_end_matches('。');
         let line = layout.wrap(&head, indent + 3, &format!("{action} [{admin}{risk}]"));

@@ -49,12 +49,12 @@ fn document(case: &Case, diagnosis: &Diagnosis, lang: Lang) -> serde_json::Value
         object.insert("lang".into(), lang.code().into());
     }
     if lang == Lang::Ja {
-        japanese(&mut value, diagnosis);
+        japanese(&mut value, diagnosis, super::inputs::windows_ui(case));
     }
     value
 }
 
-fn japanese(value: &mut serde_json::Value, diagnosis: &Diagnosis) {
+fn japanese(value: &mut serde_json::Value, diagnosis: &Diagnosis, ui: crate::rules::text::WindowsUi) {
     use serde_json::Value;
     if let Some(hypotheses) = value["hypotheses"].as_array_mut() {
         for (json, h) in hypotheses.iter_mut().zip(&diagnosis.hypotheses) {
@@ -68,7 +68,7 @@ fn japanese(value: &mut serde_json::Value, diagnosis: &Diagnosis) {
             }
             if let Some(steps) = json["repair"].as_array_mut() {
                 for (i, (step, rule_step)) in steps.iter_mut().zip(h.repair).enumerate() {
-                    let (action, caution) = crate::rules::text::step(h.rule, i, rule_step, Lang::Ja);
+                    let (action, caution) = crate::rules::text::step(h.rule, i, rule_step, Lang::Ja, ui);
                     step["action"] = action.into();
                     if let Some(caution) = caution {
                         step["caution"] = caution.into();

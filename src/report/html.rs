@@ -89,7 +89,7 @@ pub fn write(
         escape(&super::inputs::summary_in(case, lang))
     ));
     if let Some(top) = diagnosis.hypotheses.first().filter(|h| h.level != Level::Low) {
-        plan(top, lang, &mut page);
+        plan(top, lang, super::inputs::windows_ui(case), &mut page);
     }
     history(case, diagnosis, zone, lang, &mut page);
     hypotheses(&diagnosis.hypotheses, zone, lang, &mut page);
@@ -182,7 +182,7 @@ fn verdict(diagnosis: &Diagnosis, zone: Option<&TimeZone>, lang: Lang, page: &mu
     page.push_str(&format!("<p class=\"{class}\" id=\"verdict\">{}</p>\n", escape(&text)));
 }
 
-fn plan(h: &Hypothesis, lang: Lang, page: &mut String) {
+fn plan(h: &Hypothesis, lang: Lang, ui: crate::rules::text::WindowsUi, page: &mut String) {
     page.push_str(&format!(
         "<h2>{} ({})</h2>\n<ol class=\"plan\">\n",
         lang.pick("Repair plan", "対処手順"),
@@ -199,7 +199,7 @@ fn plan(h: &Hypothesis, lang: Lang, page: &mut String) {
             Risk::Medium => lang.pick("medium risk", "リスク中"),
             Risk::High => lang.pick("high risk", "リスク高"),
         };
-        let (action, caution) = crate::rules::text::step(h.rule, i, step, lang);
+        let (action, caution) = crate::rules::text::step(h.rule, i, step, lang, ui);
         page.push_str(&format!(
             "<li>{} <small>({admin}{risk})</small>",
             escape(action.trim_end_matches('。'))

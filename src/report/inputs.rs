@@ -205,6 +205,11 @@ fn describe_listing(listing: &VssListing) -> String {
     }
 }
 
+/// Which Windows the case's computers run, for Japanese control panel names.
+pub(crate) fn windows_ui(case: &Case) -> crate::rules::text::WindowsUi {
+    crate::rules::text::WindowsUi::of(case.computers.iter().map(|c| c.os.as_deref()))
+}
+
 /// The computers the logs come from, with their Windows: `PC-01 (Windows 11, 10.0.22631.3570)`.
 pub(crate) fn computers_line(case: &Case, lang: crate::config::Lang) -> String {
     let names: Vec<String> = case

@@ -23,6 +23,8 @@ pub struct Layout {
     pub color: bool,
     /// The language of headings and labels.
     pub lang: crate::config::Lang,
+    /// The Windows whose Japanese control panel names repair steps use.
+    pub windows: crate::rules::text::WindowsUi,
 }
 
 /// What a piece of text is, for colour.
@@ -68,6 +70,7 @@ impl Layout {
             width: width.max(MIN_WIDTH),
             color,
             lang: crate::config::Lang::En,
+            windows: crate::rules::text::WindowsUi::Unknown,
         }
     }
 
@@ -77,6 +80,7 @@ impl Layout {
             width: width.max(MIN_WIDTH),
             color: false,
             lang: crate::config::Lang::En,
+            windows: crate::rules::text::WindowsUi::Unknown,
         }
     }
 
@@ -250,6 +254,7 @@ mod tests {
             width: 80,
             color: true,
             lang: crate::config::Lang::En,
+            windows: crate::rules::text::WindowsUi::Unknown,
         }
         .paint(Paint::Bad, "FAILED");
         assert_eq!(coloured, "\x1b[1;31mFAILED\x1b[0m");

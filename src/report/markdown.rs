@@ -135,7 +135,7 @@ pub fn write(
     };
     writeln!(out, "{backups}\n")?;
     if let Some(h) = top {
-        write_plan(h, lang, out)?;
+        write_plan(h, lang, super::inputs::windows_ui(case), out)?;
     }
     write_hypotheses(&diagnosis.hypotheses, lang, out)?;
     write_history(diagnosis, zone, lang, out)?;
@@ -145,7 +145,7 @@ pub fn write(
 }
 
 /// The top cause's repair steps as a checklist, each command in a code block.
-fn write_plan(h: &Hypothesis, lang: Lang, out: &mut dyn Write) -> io::Result<()> {
+fn write_plan(h: &Hypothesis, lang: Lang, ui: crate::rules::text::WindowsUi, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "## {} ({})\n", lang.pick("Repair plan", "対処手順"), h.rule)?;
     for (i, step) in h.repair.iter().enumerate() {
         let admin = if step.admin {
@@ -158,7 +158,7 @@ fn write_plan(h: &Hypothesis, lang: Lang, out: &mut dyn Write) -> io::Result<()>
             crate::rules::Risk::Medium => lang.pick("medium risk", "リスク中"),
             crate::rules::Risk::High => lang.pick("**high risk**", "**リスク高**"),
         };
-        let (action, caution) = crate::rules::text::step(h.rule, i, step, lang);
+        let (action, caution) = crate::rules::text::step(h.rule, i, step, lang, ui);
         writeln!(out, "- [ ] {} ({admin}{risk})", action.trim_end_matches('。'))?;
         if let Some(command) = step.command {
             writeln!(out, "  ```\n  {command}\n  ```")?;
