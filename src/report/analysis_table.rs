@@ -166,6 +166,14 @@ pub(crate) fn harmless_text(reason: &str, lang: crate::config::Lang) -> &str {
     }
 }
 
+/// A collection command with its note in `lang` (`(Windows 8 and later)`).
+pub(crate) fn collect_command(command: &str, lang: crate::config::Lang) -> String {
+    match lang {
+        crate::config::Lang::En => command.to_string(),
+        crate::config::Lang::Ja => command.replace("(Windows 8 and later)", "(Windows 8 以降)"),
+    }
+}
+
 /// 高, 中 or 低.
 pub(crate) fn level_ja(level: Level) -> &'static str {
     match level {
@@ -489,7 +497,7 @@ fn write_coverage(diagnosis: &Diagnosis, layout: &Layout, out: &mut dyn Write) -
             "{}{} {}",
             " ".repeat(15),
             layout.t("collect:", "収集:"),
-            layout.paint(Paint::Command, gap.command)
+            layout.paint(Paint::Command, &collect_command(gap.command, layout.lang))
         )?;
     }
     writeln!(

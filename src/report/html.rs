@@ -473,7 +473,7 @@ fn collect(diagnosis: &Diagnosis, lang: Lang, page: &mut String) {
             escape(gap.log.as_str()),
             lang.pick("decides", "判定するルール:"),
             escape(&gap.rules.join(", ")),
-            escape(gap.command)
+            escape(&super::analysis_table::collect_command(gap.command, lang))
         ));
     }
     page.push_str(lang.pick(

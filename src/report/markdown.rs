@@ -328,7 +328,7 @@ fn write_collect(diagnosis: &Diagnosis, lang: Lang, out: &mut dyn Write) -> io::
             gap.log.as_str(),
             lang.pick("decides", "判定するルール:"),
             gap.rules.join(", "),
-            code(gap.command)
+            code(&super::analysis_table::collect_command(gap.command, lang))
         )?;
     }
     match lang {
