@@ -207,7 +207,7 @@ fn write_computers(case: &Case, layout: &Layout, out: &mut dyn Write) -> io::Res
         let os = match (&computer.os, &computer.version) {
             (Some(os), Some(version)) => format!(", {os} ({version})"),
             (Some(os), None) => format!(", {os}"),
-            (None, Some(version)) => format!(", {} {version}", layout.t("version", "バージョン")),
+            (None, Some(version)) => format!(", version {version}"),
             (None, None) => String::new(),
         };
         match layout.lang {
@@ -215,12 +215,13 @@ fn write_computers(case: &Case, layout: &Layout, out: &mut dyn Write) -> io::Res
                 writeln!(out, "{label}: {}{os}, {} events", computer.name, computer.events)?;
             }
             crate::config::Lang::Ja => {
-                let os = os.trim_start_matches(", ");
-                writeln!(
-                    out,
-                    "{label}: {} ({os})、イベント {} 件",
-                    computer.name, computer.events
-                )?;
+                let os = match (&computer.os, &computer.version) {
+                    (Some(os), Some(version)) => format!(" ({os}、{version})"),
+                    (Some(os), None) => format!(" ({os})"),
+                    (None, Some(version)) => format!(" (バージョン {version})"),
+                    (None, None) => String::new(),
+                };
+                writeln!(out, "{label}: {}{os}、イベント {} 件", computer.name, computer.events)?;
             }
         }
     }
