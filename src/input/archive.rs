@@ -118,37 +118,18 @@ impl Unpacker {
                         break;
                     }
                 };
-                if entry.is_dir() {
-                    continue;
+                match self.read_entry(entry, path) {
+                    Entry::Directory => {}
+                    Entry::Refused(notice) => notices.push(notice),
+                    Entry::Broken(notice) => {
+                        stopped = Some(notice.to_string());
+                        break;
+                    }
+                    Entry::Data(data, entry_path) => {
+                        recovered += 1;
+                        self.push(data, entry_path, depth, inputs, notices);
+                    }
                 }
-                let name = entry_name(entry.name_raw(), entry.name());
-                let entry_path = format!("{path}!{name}");
-                if let Err(reason) = check_entry_name(&name) {
-                    notices.push(Notice::new(Severity::Error, entry_path, reason));
-                    continue;
-                }
-                if entry.encrypted() || entry.is_symlink() {
-                    let reason = "entry is encrypted or a symbolic link; not read";
-                    notices.push(Notice::new(Severity::Error, entry_path, reason));
-                    continue;
-                }
-                let declared = entry.size();
-                if let Err(reason) = self.check_size(declared, entry.compressed_size()) {
-                    notices.push(Notice::new(Severity::Error, entry_path, reason.to_string()));
-                    continue;
-                }
-                let mut data = Vec::with_capacity(usize::try_from(declared).unwrap_or(0).min(1 << 26));
-                if let Err(err) = entry.take(declared.saturating_add(1)).read_to_end(&mut data) {
-                    stopped = Some(format!("{entry_path}: {err}"));
-                    break;
-                }
-                if data.len() as u64 > declared {
-                    stopped = Some(format!("{entry_path}: more data than its header declares"));
-                    break;
-                }
-                recovered += 1;
-                self.unpacked += data.len() as u64;
-                self.push(data, entry_path, depth, inputs, notices);
             }
         }
         let (severity, reason) = if recovered == 0 {
@@ -184,48 +165,48 @@ impl Unpacker {
                 return;
             }
         };
+        match self.read_entry(entry, path) {
+            Entry::Directory => {}
+            Entry::Refused(notice) | Entry::Broken(notice) => notices.push(notice),
+            Entry::Data(data, entry_path) => self.push(data, entry_path, depth, inputs, notices),
+        }
+    }
+
+    /// Checks one entry (name, encryption, links, sizes) and reads its bytes.
+    fn read_entry<R: Read>(&mut self, entry: zip::read::ZipFile<'_, R>, path: &str) -> Entry {
         if entry.is_dir() {
-            return;
+            return Entry::Directory;
         }
         let name = entry_name(entry.name_raw(), entry.name());
         let entry_path = format!("{path}!{name}");
+        let refused = |reason: String| Entry::Refused(Notice::new(Severity::Error, entry_path.as_str(), reason));
         if let Err(reason) = check_entry_name(&name) {
-            notices.push(Notice::new(Severity::Error, entry_path, reason));
-            return;
+            return refused(reason.to_string());
         }
         if entry.encrypted() {
-            notices.push(Notice::new(Severity::Error, entry_path, "entry is encrypted; not read"));
-            return;
+            return refused("entry is encrypted; not read".to_string());
         }
         if entry.is_symlink() {
-            notices.push(Notice::new(
-                Severity::Error,
-                entry_path,
-                "entry is a symbolic link; not followed",
-            ));
-            return;
+            return refused("entry is a symbolic link; not followed".to_string());
         }
         let declared = entry.size();
         if let Err(reason) = self.check_size(declared, entry.compressed_size()) {
-            notices.push(Notice::new(Severity::Error, entry_path, reason.to_string()));
-            return;
+            return refused(reason.to_string());
         }
         let mut data = Vec::with_capacity(usize::try_from(declared).unwrap_or(0).min(1 << 26));
         if let Err(err) = entry.take(declared.saturating_add(1)).read_to_end(&mut data) {
-            notices.push(Notice::new(
+            return Entry::Broken(Notice::new(
                 Severity::Error,
-                entry_path,
+                entry_path.as_str(),
                 format!("cannot unpack: {err}"),
             ));
-            return;
         }
         if data.len() as u64 > declared {
             let reason = "entry holds more data than its header declares; refused as a possible zip bomb";
-            notices.push(Notice::new(Severity::Error, entry_path, reason));
-            return;
+            return Entry::Broken(Notice::new(Severity::Error, entry_path.as_str(), reason));
         }
         self.unpacked += data.len() as u64;
-        self.push(data, entry_path, depth, inputs, notices);
+        Entry::Data(data, entry_path)
     }
 
     fn check_size(&self, declared: u64, compressed: u64) -> Result<(), Refused> {
@@ -262,6 +243,17 @@ impl Unpacker {
             size,
         });
     }
+}
+
+/// What reading one entry gave.
+enum Entry {
+    Directory,
+    /// Not read, with the reason; the next entries are still read.
+    Refused(Notice),
+    /// Its bytes could not be read; in a zip read from local headers, nothing after it can be.
+    Broken(Notice),
+    /// Its bytes and display path.
+    Data(Vec<u8>, String),
 }
 
 /// Why an archive entry is not unpacked.
