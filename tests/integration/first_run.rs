@@ -37,12 +37,18 @@ fn readme_gives_two_commands_and_the_first_one_diagnoses_the_demo() {
     let manifest = std::fs::read_to_string(repo_root().join("Cargo.toml")).expect("Cargo.toml");
     let package = manifest.split("\n[").next().unwrap_or_default();
     assert!(package.contains("default-run = \"backupdiag\""), "{package}");
-    // CI runs exactly these lines, read from README.
+    // CI runs exactly these lines, each as a command of its own, after checking README has them.
     let ci = std::fs::read_to_string(repo_root().join(".ci/run")).expect(".ci/run");
     assert!(
         ci.contains("README.md") && ci.contains("BACKUPDIAG_REQUIRE_CORPUS=1"),
         "{ci}"
     );
+    for line in &lines {
+        assert!(
+            ci.lines().any(|l| l.trim() == line.as_str()),
+            ".ci/run does not run `{line}`"
+        );
+    }
 }
 
 /// Runs `command` under a pseudo-terminal (util-linux `script`), so stderr and stdout are a
