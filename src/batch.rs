@@ -220,7 +220,7 @@ fn analyse(
         .lines()
         .map(|l| l.strip_prefix("backupdiag: ").unwrap_or(l).to_string())
         .collect();
-    let status = match run {
+    let mut status = match run {
         Ok(status) => status,
         Err(e) => {
             notices.push(format!("cannot write the report: {e}"));
@@ -233,15 +233,11 @@ fn analyse(
             let file = dir.join(format!("{}.{}", entry.name, format.extension()));
             if let Err(e) = fs::write(&file, &report) {
                 notices.push(format!("{}: cannot write the report: {e}", file.display()));
+                status = ExitStatus::Failure;
             }
             None
         }
         None => Some(json_line(&entry.name, status, &notices, &report)),
-    };
-    let status = if out_dir.is_some() && notices.iter().any(|n| n.contains("cannot write the report")) {
-        ExitStatus::Failure
-    } else {
-        status
     };
     Outcome {
         name: entry.name.clone(),
