@@ -105,6 +105,24 @@ fn insertion_ja(number: u32) -> Option<String> {
         .or_else(|| super::codes::lookup(number).and_then(|c| c.ja.clone()))
 }
 
+/// What an event says in one line: the first line of its message when it carries one (a
+/// paste), else its message as Event Viewer shows it when the template is known, else its
+/// fields as `name=value` joined by `separator` (empty values and `Binary` left out).
+pub fn one_line(event: &Event, separator: &str) -> String {
+    match &event.message {
+        Some(message) => clean(message.lines().next().unwrap_or_default()),
+        None => render(event).unwrap_or_else(|| {
+            event
+                .fields
+                .iter()
+                .filter(|(name, value)| !value.trim().is_empty() && *name != "Binary")
+                .map(|(name, value)| format!("{name}={}", clean(value)))
+                .collect::<Vec<_>>()
+                .join(separator)
+        }),
+    }
+}
+
 /// The event's message in English as Event Viewer shows it, when its template is known and its
 /// fields fill it.
 pub fn render(event: &Event) -> Option<String> {

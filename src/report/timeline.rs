@@ -132,18 +132,7 @@ fn short_provider(provider: &str) -> &str {
 
 /// The message as Event Viewer shows it, or the fields as `name=value`.
 fn summary(event: &Event) -> String {
-    let text = match &event.message {
-        Some(message) => message.lines().next().unwrap_or_default().trim().replace('\t', " "),
-        None => crate::model::messages::render(event).unwrap_or_else(|| {
-            event
-                .fields
-                .iter()
-                .filter(|(name, value)| !value.trim().is_empty() && *name != "Binary")
-                .map(|(name, value)| format!("{name}={}", crate::model::messages::clean(value)))
-                .collect::<Vec<_>>()
-                .join(" ")
-        }),
-    };
+    let text = crate::model::messages::one_line(event, " ");
     clip(&text, SUMMARY_CHARS)
 }
 

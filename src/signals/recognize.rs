@@ -21,18 +21,7 @@ pub fn describe(event: &Event) -> String {
         Some(id) => format!("{} {id}", event.provider),
         None => event.provider.to_string(),
     };
-    let body = match &event.message {
-        Some(message) => crate::model::messages::clean(message.lines().next().unwrap_or_default()),
-        None => crate::model::messages::render(event).unwrap_or_else(|| {
-            event
-                .fields
-                .iter()
-                .filter(|(name, value)| !value.trim().is_empty() && *name != "Binary")
-                .map(|(name, value)| format!("{name}={}", crate::model::messages::clean(value)))
-                .collect::<Vec<_>>()
-                .join(", ")
-        }),
-    };
+    let body = crate::model::messages::one_line(event, ", ");
     if body.is_empty() {
         head
     } else {
