@@ -17,10 +17,7 @@ use crate::model::servicing_fields as f;
 /// where the message is known, else its fields by name; nothing after the head when there is
 /// nothing to show.
 pub fn describe(event: &Event) -> String {
-    let head = match event.event_id {
-        Some(id) => format!("{} {id}", event.provider),
-        None => event.provider.to_string(),
-    };
+    let head = head(event);
     let body = crate::model::messages::one_line(event, ", ");
     if body.is_empty() {
         head
@@ -36,11 +33,15 @@ pub fn describe_ja(event: &Event) -> Option<String> {
         return None;
     }
     let body = crate::model::messages::render_in(event, "ja")?;
-    let head = match event.event_id {
+    Some(format!("{}: {body}", head(event)))
+}
+
+/// `Provider id`, as evidence lines start.
+fn head(event: &Event) -> String {
+    match event.event_id {
         Some(id) => format!("{} {id}", event.provider),
         None => event.provider.to_string(),
-    };
-    Some(format!("{head}: {body}"))
+    }
 }
 
 fn signal(event: &Event, kind: SignalKind) -> Signal {
