@@ -9,6 +9,8 @@ mod case;
 pub mod cli;
 pub mod config;
 mod diagnose;
+#[doc(hidden)]
+pub mod fuzzing;
 mod history;
 pub mod input;
 pub mod model;

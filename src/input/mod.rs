@@ -22,6 +22,18 @@ pub use walk::{describe_io, STDIN_ARG};
 use crate::model::{Notice, Severity};
 use walk::Source;
 
+/// Unpacks one zip archive read from `reader` (display name `path`) with fresh limits: the
+/// fuzz target's way in.
+pub(crate) fn unpack_zip<R: std::io::Read + std::io::Seek>(
+    reader: R,
+    path: &str,
+    limits: ArchiveLimits,
+    inputs: &mut Vec<Input>,
+    notices: &mut Vec<Notice>,
+) {
+    archive::Unpacker::new(limits).unpack(reader, path, 0, inputs, notices);
+}
+
 /// How standard input is shown in reports.
 pub const STDIN_NAME: &str = "<stdin>";
 

@@ -68,6 +68,19 @@ pub enum Cause {
     StaleProfileSid,
     /// The source volume cannot be shadow-copied (second group).
     SourceVolumeNotVssCapable,
+    /// Windows Backup could not lock the EFI system partition (0x8078011E): another program
+    /// holds files on it.
+    EspExclusiveLockFailed,
+    /// The backup target was not found: disconnected, offline, asleep, or a rotated disk.
+    BackupTargetNotFound,
+    /// Another shadow copy or backup was running at the same time.
+    ConcurrentSnapshotOrBackup,
+    /// What is already on the target (an old or foreign image set, its MediaID) blocks the run.
+    StaleImageSetOnTarget,
+    /// The network share the backup writes to refuses access.
+    NetworkTargetAccessDenied,
+    /// A critical volume of the system image cannot be included (not NTFS, offline).
+    CriticalVolumeNotIncludable,
 }
 
 impl Cause {

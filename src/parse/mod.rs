@@ -11,6 +11,8 @@ pub mod paste;
 pub mod servicing;
 pub mod vss;
 
+pub(crate) use cab::parse as parse_cab;
+
 use std::sync::Arc;
 
 use crate::input::encoding::{self, Decoded, TextEncoding};
@@ -118,7 +120,8 @@ pub fn parse_input(input: &Input) -> Vec<ParsedFile> {
     files
 }
 
-fn parse_unguarded(input: &Input) -> Vec<ParsedFile> {
+/// [`parse_input`] without its net: a parser's panic unwinds (for the fuzz targets).
+pub(crate) fn parse_unguarded(input: &Input) -> Vec<ParsedFile> {
     let head = match input.content.head(sniff::SNIFF_BYTES) {
         Ok(head) => head,
         Err(err) => return vec![unreadable(input, &err)],

@@ -6,15 +6,18 @@
 mod backup;
 mod boot;
 mod disk;
+mod phrased;
 mod repair;
 mod score;
 mod security;
 mod services;
 mod system;
+mod target;
 #[cfg(test)]
 mod testing;
 pub mod text;
 mod usb;
+mod volumes;
 mod vss;
 
 use serde::Serialize;
@@ -101,11 +104,21 @@ pub const RULES: &[Rule] = &[
     security::SEC002,
     services::SVC001,
     services::SVC002,
+    services::SVC003,
     system::SYS001,
     system::SYS002,
     system::SYS003,
     system::SYS004,
+    target::TGT001,
+    target::TGT002,
+    target::TGT003,
+    target::TGT004,
     usb::USB001,
+    volumes::VOL001,
+    volumes::VOL002,
+    volumes::VOL003,
+    volumes::VOL004,
+    volumes::VOL005,
     vss::VSS001,
     vss::VSS002,
     vss::VSS003,
@@ -114,6 +127,7 @@ pub const RULES: &[Rule] = &[
     vss::VSS006,
     vss::VSS007,
     vss::VSS008,
+    vss::VSS009,
 ];
 
 /// A sentence for people: English, and Japanese once written (reports in `--lang ja` fall

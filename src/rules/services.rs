@@ -198,8 +198,66 @@ pub const SVC002: Rule = Rule {
     check: invalid_service_imagepath,
 };
 
+/// A service's security descriptor was changed so it cannot start: SCM 7000/7001 with access
+/// denied (error 5) for a service backups need, and an `sc sdshow` dump pasted beside it
+/// (Microsoft Japan support blog, 2017-05-17: System Writer missing, Cryptographic Services
+/// denied, fixed with `sc sdset` to the default descriptor).
+pub fn service_security_descriptor(a: &Analysis<'_>) -> Option<Assessment> {
+    let denied = a.select(|k| {
+        matches!(k, SignalKind::ServiceFailed { service: Some(service), error: Some(5) }
+            if REQUIRED.iter().any(|r| r.eq_ignore_ascii_case(service)))
+    });
+    let dumped = super::phrased::phrases(a, &["service-sddl"]);
+    if denied.is_empty() && dumped.is_empty() {
+        return None;
+    }
+    let mut s = Assessment::default();
+    s.support_if(
+        0.4,
+        bi(
+            "a service backups need could not start: access denied",
+            "バックアップに必要なサービスを開始できなかった: アクセス拒否",
+        ),
+        &denied,
+    );
+    s.support_if(
+        0.25,
+        bi(
+            "a service's security descriptor (sc sdshow) was collected for comparison",
+            "サービスのセキュリティ記述子 (sc sdshow) が比較のために採取されている",
+        ),
+        &dumped,
+    );
+    let since = s.first();
+    s.explain(a, &codes_for(Cause::ServiceSecurityDescriptor), since, None);
+    Some(s)
+}
+
+/// SVC003: registered in `RULES`.
+pub const SVC003: Rule = Rule {
+    code: "SVC003",
+    cause: Cause::ServiceSecurityDescriptor,
+    title: "A service's security descriptor was changed: it cannot start or be queried",
+    explanation: Explanation {
+        detects: "Service Control Manager 7000/7001 with error 5 (access denied) for a service backups need (VSS, swprv, CryptSvc, EventSystem, wbengine), and an `sc sdshow` descriptor pasted beside it.",
+        why: "the Service Control Manager checks each service's own security descriptor before it starts or queries it; a descriptor tightened by a hardening tool or left wrong by an uninstall (no SYSTEM or Administrators entry) keeps the service from starting, and the writers it hosts disappear.",
+        check: "`sc sdshow SERVICE` for each service that fails with access denied, compared with the default descriptor of the same Windows version (a healthy machine's).",
+    },
+    references: &[
+        "Microsoft Japan Windows support blog (ja): System Writer が表示されない場合の対処方法 (https://jpwinsup.github.io/blog/2017/05/17/Storage/Backup/VSSSystemWriter/)",
+        "Microsoft Learn: sc.exe sdshow / sdset (https://learn.microsoft.com/windows-server/administration/windows-commands/sc-sdshow)",
+    ],
+    repair: &[
+        step("Show the service's descriptor and compare it with a healthy machine of the same Windows version", Some("sc sdshow cryptsvc"), true, Risk::Low, None),
+        step("Set the default descriptor back, then start the service", Some("sc sdset SERVICE \"<default descriptor from a healthy machine>\""), true, Risk::High, Some("a wrong descriptor can lock everyone out of the service: copy the exact string from a healthy machine of the same version, and save the current one first")),
+    ],
+    needs: &[LogKind::System],
+    check: service_security_descriptor,
+};
+
 #[cfg(test)]
 mod tests {
+    use super::SVC003;
     use super::{SVC001, SVC002};
     use crate::rules::testing::{assess, confidence, CaseBuilder};
     use crate::rules::Status;
@@ -304,5 +362,41 @@ mod tests {
             .failure("", "0x80070422")
             .build();
         assert_eq!(confidence(&SVC002, &other), 0.0, "no enumeration failure");
+    }
+
+    #[test]
+    fn a_required_service_denied_to_start_points_to_its_descriptor() {
+        let denied = CaseBuilder::new()
+            .event(
+                "2024-05-20T10:00:00Z",
+                "Service Control Manager",
+                7000,
+                &[("param1", "Cryptographic Services"), ("param2", "%%5")],
+            )
+            .fact(crate::model::FactKind::Mention {
+                what: "phrase".into(),
+                value: "service-sddl".into(),
+            })
+            .build();
+        assert!(confidence(&SVC003, &denied) >= 0.5);
+        // A descriptor dump alone is someone checking, not a finding.
+        let dump = CaseBuilder::new()
+            .fact(crate::model::FactKind::Mention {
+                what: "phrase".into(),
+                value: "service-sddl".into(),
+            })
+            .build();
+        let c = confidence(&SVC003, &dump);
+        assert!(c > 0.0 && c < 0.5, "{c}");
+        // A disabled service (1058) is SVC001's, not a descriptor.
+        let disabled = CaseBuilder::new()
+            .event(
+                "2024-05-20T10:00:00Z",
+                "Service Control Manager",
+                7000,
+                &[("param1", "Cryptographic Services"), ("param2", "%%1058")],
+            )
+            .build();
+        assert_eq!(confidence(&SVC003, &disabled), 0.0);
     }
 }

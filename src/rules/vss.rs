@@ -487,9 +487,66 @@ pub const VSS008: Rule = Rule {
     check: third_party_vss_provider,
 };
 
+/// A driver breaks shadow copies: VSS 12289/8193 "CreateFileW(\\?\GLOBALROOT\Device\
+/// HarddiskVolumeShadowCopyN\...) hr = 0x80070001, Incorrect function" (the new shadow copy
+/// device cannot be opened: a file-system or filter driver in the way; OpenZFS for Windows
+/// issues 406 and ZFSin 354), and a blank entry in a class filter list (Actiphy KB, Exit Code
+/// -311). The floppy variant of 0x80070001 is harmless and recognised as such before this.
+pub fn driver_conflict(a: &Analysis<'_>) -> Option<Assessment> {
+    let unreadable = super::phrased::phrases(a, &["shadow-device-unreadable"]);
+    let filters = super::phrased::phrases(a, &["upper-filters"]);
+    let mut s = Assessment::default();
+    s.support_if(
+        0.45,
+        bi(
+            "the new shadow copy device could not be opened (CreateFileW on HarddiskVolumeShadowCopy, 0x80070001 Incorrect function): a driver stands in the way",
+            "作成したシャドウ コピー デバイスを開けなかった (HarddiskVolumeShadowCopy への CreateFileW、0x80070001 ファンクションが間違っています): ドライバーが妨げている",
+        ),
+        &unreadable,
+    );
+    s.support_if(
+        0.4,
+        bi(
+            "a class filter driver list holds a blank entry (a filter driver registered or removed badly)",
+            "クラス フィルター ドライバーの一覧に空の項目がある (フィルター ドライバーの登録または削除が不完全)",
+        ),
+        &filters,
+    );
+    if !s.has_own_evidence() {
+        return None;
+    }
+    let since = s.first();
+    s.explain(a, &[], since, None);
+    Some(s)
+}
+
+/// VSS009: registered in `RULES`.
+pub const VSS009: Rule = Rule {
+    code: "VSS009",
+    cause: Cause::DriverConflict,
+    title: "A file-system or filter driver breaks shadow copies",
+    explanation: Explanation {
+        detects: "VSS 12289 or 8193 \"CreateFileW(\\\\?\\GLOBALROOT\\Device\\HarddiskVolumeShadowCopyN\\,...) hr = 0x80070001, Incorrect function\" (not the harmless floppy variant), and a blank entry in a volume or disk class UpperFilters/LowerFilters list.",
+        why: "every shadow copy passes through the file-system and volume filter drivers; a driver that cannot handle the new shadow copy device (a third-party file system, an old backup, encryption or antivirus filter, or a filter list left broken by an uninstall) makes every requester fail alike.",
+        check: "which drivers were installed or removed just before the failures began, `fltmc filters` and `fltmc instances`, and the volume class filter list (`reg query HKLM\\SYSTEM\\CurrentControlSet\\Control\\Class\\{71A27CDD-812A-11D0-BEC7-08002BE2092F} /v UpperFilters`).",
+    },
+    references: &[
+        "OpenZFS for Windows issue 406: VSS 12289 CreateFileW HarddiskVolumeShadowCopy 0x80070001 after the driver was installed (https://github.com/openzfsonwindows/openzfs/issues/406)",
+        "Microsoft Learn: fltmc (https://learn.microsoft.com/windows-server/administration/windows-commands/fltmc)",
+        "Microsoft Learn: Filter drivers, UpperFilters and LowerFilters registry values (https://learn.microsoft.com/windows-hardware/drivers/install/inf-addreg-directive)",
+    ],
+    repair: &[
+        step("List the file-system filters and the volume class filters", Some("fltmc filters & reg query HKLM\\SYSTEM\\CurrentControlSet\\Control\\Class\\{71A27CDD-812A-11D0-BEC7-08002BE2092F} /v UpperFilters"), true, Risk::Low, None),
+        step("Update or uninstall the driver installed just before the failures began (through its product's installer), then restart", None, true, Risk::Medium, Some("remove drivers through their product's uninstaller; a filter removed by hand can leave the machine unable to boot")),
+        step("If the filter list holds a blank entry left by an uninstall, have the product's vendor (or its documented procedure) correct the list, then restart", None, true, Risk::High, Some("a wrong UpperFilters value for the volume or disk class can make every volume disappear at the next boot: export the key first")),
+    ],
+    needs: &[LogKind::Application, LogKind::System],
+    check: driver_conflict,
+};
+
 #[cfg(test)]
 mod tests {
-    use super::{VSS001, VSS002, VSS003, VSS004, VSS005, VSS006, VSS007, VSS008};
+    use super::{VSS001, VSS002, VSS003, VSS004, VSS005, VSS006, VSS007, VSS008, VSS009};
     use crate::model::ProviderInfo;
     use crate::model::{FactKind, WriterState};
     use crate::rules::testing::{confidence, CaseBuilder};
@@ -675,5 +732,40 @@ mod tests {
             confidence(&VSS008, &microsoft) < 0.5,
             "only Microsoft's provider: the veto code alone, low"
         );
+    }
+
+    #[test]
+    fn a_shadow_device_that_cannot_be_opened_is_a_driver_and_the_floppy_variant_is_not() {
+        let unreadable = CaseBuilder::new()
+            .event(
+                "2024-05-20T10:00:00Z",
+                "VSS",
+                12289,
+                &[("%1", "CreateFileW(\\\\?\\GLOBALROOT\\Device\\HarddiskVolumeShadowCopy2\\,0x80000000,0x00000003,...)"), ("%2", "hr = 0x80070001, Incorrect function.")],
+            )
+            .failure("2024-05-20T10:01:00Z", "0x80042306")
+            .build();
+        // The phrase needs the device and the code on one line: here they are two fields.
+        assert_eq!(confidence(&VSS009, &unreadable), 0.0);
+        let one_line = CaseBuilder::new()
+            .event(
+                "2024-05-20T10:00:00Z",
+                "VSS",
+                12289,
+                &[("%1", "CreateFileW(\\\\?\\GLOBALROOT\\Device\\HarddiskVolumeShadowCopy2\\,0x80000000,0x00000003,...).  hr = 0x80070001, Incorrect function.")],
+            )
+            .failure("2024-05-20T10:01:00Z", "0x80042306")
+            .build();
+        assert!(confidence(&VSS009, &one_line) >= 0.5);
+        let floppy = CaseBuilder::new()
+            .event(
+                "2024-05-20T10:00:00Z",
+                "VSS",
+                12289,
+                &[("%1", "DeviceIoControl(\\\\?\\fdc#generic_floppy_drive#6&1234&0&0#{53f5630d-b6bf-11d0-94f2-00a0c91efb8b} - 0000000000000200,0x00560000,...).  hr = 0x80070001, Incorrect function.")],
+            )
+            .failure("2024-05-20T10:01:00Z", "0x80042306")
+            .build();
+        assert_eq!(confidence(&VSS009, &floppy), 0.0, "the virtual floppy is harmless");
     }
 }

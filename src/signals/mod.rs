@@ -242,6 +242,12 @@ pub enum SignalKind {
         /// `BIOS` or `UEFI`.
         mode: crate::model::FirmwareMode,
     },
+    /// A sentence that names a cause by itself (`parse::paste::phrases`), in a pasted text or
+    /// a pasted event's message, or stated by a recorded event's id.
+    Phrase {
+        /// The phrase's id (`esp-lock`, `target-not-found`).
+        id: String,
+    },
     /// An event known to be harmless, named so users stop chasing it.
     Harmless {
         /// Why it is harmless, with the source.

@@ -5,7 +5,7 @@ use crate::model::{Event, Fact, FactKind, FirmwareMode, MachineKey, SourceKind, 
 use super::codes::{disk_number, service_key, utf16_hex};
 use super::tables::{
     ACTIVATION, ANTIMALWARE_TROUBLE, BACKUP_CATALOG_CORRUPT, BACKUP_FAILURES, BACKUP_FINISHED, DISABLED_WORDS,
-    DISK_ERRORS, DISK_SURPRISE_REMOVED, HARMLESS_CAPI2_LEGACY_DRIVER, HARMLESS_EVENTS, HARMLESS_INVALID_PACKAGE,
+    DISK_ERRORS, DISK_SURPRISE_REMOVED, HARMLESS_CAPI2_LEGACY_DRIVER, HARMLESS_EVENTS, PHRASE_EVENTS, PHRASE_PROVIDERS, HARMLESS_INVALID_PACKAGE,
     HARMLESS_OLD_WRITER_SESSION, HARMLESS_RMMETADATA, HARMLESS_VIRTUAL_FLOPPY, HARMLESS_VSS13_SHUTDOWN,
     MALWARE_PROVIDERS, NTFS_CORRUPTION, SERVICE_FAILURES, SHADOW_STORAGE, VSS_ERRORS, WIN7_BACKUP_FAILED,
 };
@@ -59,11 +59,44 @@ fn signal(event: &Event, kind: SignalKind) -> Signal {
 /// The signals of one event.
 pub fn event(event: &Event) -> Vec<Signal> {
     let kinds = match event.source {
-        SourceKind::Evtx | SourceKind::Paste => evtx(event),
+        SourceKind::Evtx | SourceKind::Paste => {
+            let mut kinds = evtx(event);
+            if !kinds.iter().any(|k| matches!(k, SignalKind::Harmless { .. })) {
+                kinds.extend(phrases(event).into_iter().map(|id| SignalKind::Phrase { id: id.to_string() }));
+            }
+            kinds
+        }
         SourceKind::Cbs | SourceKind::Dism | SourceKind::Panther => servicing(event),
         _ => Vec::new(),
     };
     kinds.into_iter().map(|kind| signal(event, kind)).collect()
+}
+
+/// The phrases an event states: by its id where the id alone says it (a recorded event has
+/// no message text), and in the lines of a pasted message.
+fn phrases(event: &Event) -> Vec<&'static str> {
+    let provider = event.provider.to_ascii_lowercase();
+    let mut ids: Vec<&'static str> = PHRASE_EVENTS
+        .iter()
+        .filter(|(p, id, _)| *p == provider && Some(*id) == event.event_id)
+        .map(|(_, _, phrase)| *phrase)
+        .collect();
+    // A recorded event has no message: its texts are its field values (VSS 12289's %1, CAPI2
+    // 513's details), read for the providers whose phrases live there.
+    let recorded = PHRASE_PROVIDERS
+        .contains(&provider.as_str())
+        .then(|| event.fields.iter().map(|(_, value)| value.as_ref()))
+        .into_iter()
+        .flatten();
+    let message = event.message.as_deref().unwrap_or_default();
+    for line in recorded.chain([message]).flat_map(str::lines) {
+        for id in crate::parse::paste::phrases::find(line) {
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+        }
+    }
+    ids
 }
 
 fn evtx(event: &Event) -> Vec<SignalKind> {
@@ -405,6 +438,7 @@ fn extra_fact_signals(kind: &FactKind) -> Vec<SignalKind> {
             why: format!("a {value} volume: Windows Backup writes system images only to NTFS"),
         }],
         FactKind::Mention { what, .. } if what == "partition" => vec![SignalKind::SystemReservedNamed],
+        FactKind::Mention { what, value } if what == "phrase" => vec![SignalKind::Phrase { id: value.clone() }],
         FactKind::BackupStatement { text, .. }
             if text
                 .to_ascii_lowercase()

@@ -13,11 +13,15 @@ pub const BACKUP_FAILURES: &[(u32, Option<&str>)] = &[
     (20, Some("HRESULT")),
     (49, None),
     (50, None),
+    (52, None),
+    (6, None),
     (517, Some("ErrorCode")),
     (521, Some("ErrorCode")),
     (544, Some("ErrorCode")),
     (546, Some("ErrorCode")),
+    (518, None),
     (561, None),
+    (564, None),
 ];
 
 /// Microsoft-Windows-Backup 3, LOCAL_CATALOG_FAILURE_EVENT: "Backup catalog on selected backup
@@ -178,3 +182,25 @@ mod harmless_tests {
         }
     }
 }
+
+/// Recorded events whose id alone states a phrase of `parse::paste::phrases` (provider
+/// lowercased, id, phrase id). Source: libyal winevt-kb, BlbEvents.dll message table
+/// (Microsoft-Windows-Backup 6, 20, 518 "another backup or recovery operation is in progress";
+/// 49, 561 "no backup storage location could be found"; 52, 564 "the remote shared folder ...
+/// is not writeable") and volsnap.sys (2, VS_NOT_NTFS: the shadow copy storage volume "is not
+/// an NTFS volume").
+pub const PHRASE_EVENTS: &[(&str, u32, &str)] = &[
+    ("microsoft-windows-backup", 6, "concurrent"),
+    ("microsoft-windows-backup", 20, "concurrent"),
+    ("microsoft-windows-backup", 518, "concurrent"),
+    ("microsoft-windows-backup", 49, "target-not-found"),
+    ("microsoft-windows-backup", 561, "target-not-found"),
+    ("microsoft-windows-backup", 52, "network-target-denied"),
+    ("microsoft-windows-backup", 564, "network-target-denied"),
+    ("volsnap", 2, "not-ntfs-storage"),
+];
+
+/// Providers whose recorded events carry a phrase in their field values (VSS 8193/12289
+/// "CreateFileW(...HarddiskVolumeShadowCopyN...) hr = 0x80070001", CAPI2 513
+/// "RtlConvertNtFilePathToWin32Path() failed"); other events' fields are not searched.
+pub const PHRASE_PROVIDERS: &[&str] = &["vss", "microsoft-windows-capi2"];

@@ -13,8 +13,28 @@ use backupdiag_forge::scenario::Scenario;
 use crate::util::{repo_root, run, run_in, shared_corpus};
 
 /// Every cause id that has a rule, from the registry (a new rule joins every check here).
+/// Causes whose end-to-end check is the ticket suite alone: the forge has no happenings for
+/// their events yet (Backup 49/561/518/564, volsnap 2, the texts of 0x8078011E and
+/// 0x81000032). `tickets::every_ticket_only_cause_is_found_by_a_ticket` holds them to it.
+pub const TICKET_ONLY: &[&str] = &[
+    "backup-target-not-found",
+    "concurrent-snapshot-or-backup",
+    "critical-volume-not-includable",
+    "driver-conflict",
+    "esp-exclusive-lock-failed",
+    "network-target-access-denied",
+    "recovery-partition-issue",
+    "source-volume-not-vss-capable",
+    "stale-image-set-on-target",
+    "user-folders-relocated",
+];
+
 fn causes_with_rules() -> Vec<String> {
-    backupdiag::rules::RULES.iter().map(|r| r.cause.id()).collect()
+    backupdiag::rules::RULES
+        .iter()
+        .map(|r| r.cause.id())
+        .filter(|id| !TICKET_ONLY.contains(&id.as_str()))
+        .collect()
 }
 
 struct Outcome {
@@ -498,8 +518,9 @@ fn rules_and_explain_come_from_the_registry() {
         .lines()
         .filter(|l| crate::util::rule_code(l.split_whitespace().next().unwrap_or_default()))
         .count();
-    assert_eq!(rows, causes_with_rules().len(), "{}", list.stdout);
-    for cause in &causes_with_rules() {
+    let every_cause: Vec<String> = backupdiag::rules::RULES.iter().map(|r| r.cause.id()).collect();
+    assert_eq!(rows, every_cause.len(), "{}", list.stdout);
+    for cause in &every_cause {
         assert!(list.stdout.contains(cause), "{cause} not listed");
     }
     let explain = run(&["explain", "svc001"]);

@@ -14,6 +14,7 @@ mod exit_codes;
 mod exports;
 mod first_run;
 mod forge_evtx;
+mod fuzz_corpus;
 mod honest;
 mod html;
 mod integrity;

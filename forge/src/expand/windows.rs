@@ -54,6 +54,11 @@ pub const SERVICES: &[Service] = &[
         default_start: StartType::Demand,
     },
     Service {
+        key: "CryptSvc",
+        display: "Cryptographic Services",
+        default_start: StartType::Auto,
+    },
+    Service {
         key: "TrustedInstaller",
         display: "Windows Modules Installer",
         default_start: StartType::Demand,

@@ -108,6 +108,11 @@ impl Reader {
 
     fn line(&mut self, number: u64, text: &str) {
         let trimmed = text.trim();
+        // Event Viewer's "Save as XML" wraps the events in `<Events>`: the wrapper is no part
+        // of any one event's XML.
+        if trimmed == "<Events>" || trimmed == "</Events>" {
+            return;
+        }
         if self.mode == Mode::Xml {
             self.current.xml.push_str(text);
             self.current.xml.push('\n');

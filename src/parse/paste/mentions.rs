@@ -56,7 +56,7 @@ pub fn find(text: &str) -> Vec<Mention> {
 
 /// The facts about volumes that name a cause even inside other pastes, on lines `allowed`
 /// accepts: a FAT32 or exFAT file system (`fsutil fsinfo volumeinfo`'s `File System Name :`),
-/// and the System Reserved partition named in the user's words.
+/// the System Reserved partition named in the user's words, and the [`super::phrases`].
 pub fn notable(text: &str, allowed: impl Fn(u64) -> bool) -> Vec<Mention> {
     let mut out: Vec<Mention> = Vec::new();
     for (index, line) in text.split('\n').enumerate() {
@@ -75,6 +75,9 @@ pub fn notable(text: &str, allowed: impl Fn(u64) -> bool) -> Vec<Mention> {
         }
         for name in SYSTEM_RESERVED.iter().filter(|n| line.contains(*n)) {
             push(&mut out, ("partition", (*name).to_string(), number));
+        }
+        for id in super::phrases::find(line) {
+            push(&mut out, ("phrase", id.to_string(), number));
         }
     }
     out

@@ -11,6 +11,7 @@ mod friendly;
 mod labels;
 mod mentions;
 mod notes;
+pub mod phrases;
 mod statements;
 
 use std::sync::Arc;
@@ -25,6 +26,7 @@ use super::event_xml::read_event_xml;
 use super::ParsedFile;
 
 pub use blocks::Shape;
+pub(crate) use dates::parse as parse_date;
 
 /// Reads a pasted text; `None` when nothing in it can be recognised.
 pub fn parse(path: &Arc<str>, size: u64, decoded: &Decoded<'_>) -> Option<ParsedFile> {

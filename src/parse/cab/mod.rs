@@ -7,7 +7,9 @@ use std::sync::Arc;
 use crate::input::{encoding, sniff, Input};
 use crate::model::{Notice, Severity};
 
-use super::{servicing, ParsedFile};
+use crate::parse::{servicing, ParsedFile};
+
+mod layout;
 
 /// Largest cabinet member read (CBS rotates its log at about 50 MB; this leaves room).
 const MAX_MEMBER_BYTES: u64 = 1 << 30;
@@ -26,6 +28,7 @@ pub fn parse(input: &Input) -> Vec<ParsedFile> {
 
 fn read_members(input: &Input) -> Result<Vec<ParsedFile>, String> {
     let bytes = input.content.bytes().map_err(|e| format!("cannot read: {e}"))?;
+    layout::check(&bytes).map_err(|e| format!("damaged cabinet: {e}"))?;
     let mut cabinet = cab::Cabinet::new(Cursor::new(&bytes[..])).map_err(|e| format!("not a readable cabinet: {e}"))?;
     let names: Vec<(String, u64)> = cabinet
         .folder_entries()
