@@ -48,10 +48,7 @@ pub fn named_cause(
     if explained == 0 {
         s.missing(
             0.05,
-            super::bi(
-                "a backup failure this explains",
-                "これで説明できるバックアップの失敗",
-            ),
+            super::bi("a backup failure this explains", "これで説明できるバックアップの失敗"),
         );
     }
     Some(s)

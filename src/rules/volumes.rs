@@ -270,7 +270,9 @@ mod tests {
             .failure("2024-05-20T10:00:05Z", "0x8004230C")
             .build();
         assert!(confidence(&VOL003, &not_ntfs) >= 0.5);
-        let other = CaseBuilder::new().event("2024-05-20T10:00:00Z", "volsnap", 25, &[]).build();
+        let other = CaseBuilder::new()
+            .event("2024-05-20T10:00:00Z", "volsnap", 25, &[])
+            .build();
         assert_eq!(confidence(&VOL003, &other), 0.0);
     }
 

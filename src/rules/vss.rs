@@ -741,7 +741,13 @@ mod tests {
                 "2024-05-20T10:00:00Z",
                 "VSS",
                 12289,
-                &[("%1", "CreateFileW(\\\\?\\GLOBALROOT\\Device\\HarddiskVolumeShadowCopy2\\,0x80000000,0x00000003,...)"), ("%2", "hr = 0x80070001, Incorrect function.")],
+                &[
+                    (
+                        "%1",
+                        "CreateFileW(\\\\?\\GLOBALROOT\\Device\\HarddiskVolumeShadowCopy2\\,0x80000000,0x00000003,...)",
+                    ),
+                    ("%2", "hr = 0x80070001, Incorrect function."),
+                ],
             )
             .failure("2024-05-20T10:01:00Z", "0x80042306")
             .build();

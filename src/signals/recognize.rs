@@ -5,9 +5,10 @@ use crate::model::{Event, Fact, FactKind, FirmwareMode, MachineKey, SourceKind, 
 use super::codes::{disk_number, service_key, utf16_hex};
 use super::tables::{
     ACTIVATION, ANTIMALWARE_TROUBLE, BACKUP_CATALOG_CORRUPT, BACKUP_FAILURES, BACKUP_FINISHED, DISABLED_WORDS,
-    DISK_ERRORS, DISK_SURPRISE_REMOVED, HARMLESS_CAPI2_LEGACY_DRIVER, HARMLESS_EVENTS, PHRASE_EVENTS, PHRASE_PROVIDERS, HARMLESS_INVALID_PACKAGE,
+    DISK_ERRORS, DISK_SURPRISE_REMOVED, HARMLESS_CAPI2_LEGACY_DRIVER, HARMLESS_EVENTS, HARMLESS_INVALID_PACKAGE,
     HARMLESS_OLD_WRITER_SESSION, HARMLESS_RMMETADATA, HARMLESS_VIRTUAL_FLOPPY, HARMLESS_VSS13_SHUTDOWN,
-    MALWARE_PROVIDERS, NTFS_CORRUPTION, SERVICE_FAILURES, SHADOW_STORAGE, VSS_ERRORS, WIN7_BACKUP_FAILED,
+    MALWARE_PROVIDERS, NTFS_CORRUPTION, PHRASE_EVENTS, PHRASE_PROVIDERS, SERVICE_FAILURES, SHADOW_STORAGE, VSS_ERRORS,
+    WIN7_BACKUP_FAILED,
 };
 use super::{BackupOutcome, Evidence, Signal, SignalKind};
 use crate::model::codes::{codes_in_text, parse_code};
@@ -62,7 +63,11 @@ pub fn event(event: &Event) -> Vec<Signal> {
         SourceKind::Evtx | SourceKind::Paste => {
             let mut kinds = evtx(event);
             if !kinds.iter().any(|k| matches!(k, SignalKind::Harmless { .. })) {
-                kinds.extend(phrases(event).into_iter().map(|id| SignalKind::Phrase { id: id.to_string() }));
+                kinds.extend(
+                    phrases(event)
+                        .into_iter()
+                        .map(|id| SignalKind::Phrase { id: id.to_string() }),
+                );
             }
             kinds
         }
@@ -85,7 +90,7 @@ fn phrases(event: &Event) -> Vec<&'static str> {
     // 513's details), read for the providers whose phrases live there.
     let recorded = PHRASE_PROVIDERS
         .contains(&provider.as_str())
-        .then(|| event.fields.iter().map(|(_, value)| value.as_ref()))
+        .then(|| event.fields.iter().map(|(_, value)| value))
         .into_iter()
         .flatten();
     let message = event.message.as_deref().unwrap_or_default();

@@ -173,16 +173,6 @@ pub fn harmless_ja(reason: &str) -> Option<&'static str> {
     Some(ja)
 }
 
-#[cfg(test)]
-mod harmless_tests {
-    #[test]
-    fn every_harmless_reason_has_its_japanese() {
-        for reason in super::harmless_reasons() {
-            assert!(super::harmless_ja(reason).is_some(), "no Japanese for: {reason}");
-        }
-    }
-}
-
 /// Recorded events whose id alone states a phrase of `parse::paste::phrases` (provider
 /// lowercased, id, phrase id). Source: libyal winevt-kb, BlbEvents.dll message table
 /// (Microsoft-Windows-Backup 6, 20, 518 "another backup or recovery operation is in progress";
@@ -204,3 +194,13 @@ pub const PHRASE_EVENTS: &[(&str, u32, &str)] = &[
 /// "CreateFileW(...HarddiskVolumeShadowCopyN...) hr = 0x80070001", CAPI2 513
 /// "RtlConvertNtFilePathToWin32Path() failed"); other events' fields are not searched.
 pub const PHRASE_PROVIDERS: &[&str] = &["vss", "microsoft-windows-capi2"];
+
+#[cfg(test)]
+mod harmless_tests {
+    #[test]
+    fn every_harmless_reason_has_its_japanese() {
+        for reason in super::harmless_reasons() {
+            assert!(super::harmless_ja(reason).is_some(), "no Japanese for: {reason}");
+        }
+    }
+}

@@ -20,10 +20,16 @@ fn every_fuzz_target_has_a_seed_corpus_and_a_libfuzzer_entry() {
     declared.sort();
     let mut registered: Vec<String> = TARGETS.iter().map(|(name, _)| name.to_string()).collect();
     registered.sort();
-    assert_eq!(declared, registered, "fuzz/fuzz_targets and backupdiag::fuzzing::TARGETS differ");
+    assert_eq!(
+        declared, registered,
+        "fuzz/fuzz_targets and backupdiag::fuzzing::TARGETS differ"
+    );
     for (name, _) in TARGETS {
         let seeds = std::fs::read_dir(corpus_dir().join(name)).map_or(0, |d| d.count());
-        assert!(seeds > 0, "fuzz target {name} has no committed corpus in fuzz/corpus/{name}");
+        assert!(
+            seeds > 0,
+            "fuzz target {name} has no committed corpus in fuzz/corpus/{name}"
+        );
     }
 }
 

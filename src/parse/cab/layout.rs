@@ -187,12 +187,12 @@ mod tests {
         let data = b"2024-05-10 13:00:00, Info CBS TI: --- Initializing Trusted Installer ---\r\n";
         let n = data.len() as u16;
         assert_eq!(check(&stored(data, n, u32::from(n))), Ok(()));
-        let short = check(&stored(data, n + 100, u32::from(n))).unwrap_err();
+        let short = check(&stored(data, n + 100, u32::from(n))).expect_err("short block");
         assert!(short.contains("declares"), "{short}");
-        let past = check(&stored(data, n, u32::from(n) + 1)).unwrap_err();
+        let past = check(&stored(data, n, u32::from(n) + 1)).expect_err("file past its folder");
         assert!(past.contains("ends at byte"), "{past}");
         let cut = stored(data, n, u32::from(n));
-        let cut = check(&cut[..cut.len() - 10]).unwrap_err();
+        let cut = check(&cut[..cut.len() - 10]).expect_err("cut off");
         assert!(cut.contains("cut off"), "{cut}");
         assert!(check(b"MSCF").is_err());
     }

@@ -16,7 +16,14 @@ pub type Phrase = (&'static str, &'static [&'static [&'static str]]);
 
 /// Every phrase backupdiag recognises.
 pub const PHRASES: &[Phrase] = &[
-    ("esp-lock", &[&["exclusive lock", "efi system partition"], &["排他ロック", "esp"], &["排他ロック", "efi"]]),
+    (
+        "esp-lock",
+        &[
+            &["exclusive lock", "efi system partition"],
+            &["排他ロック", "esp"],
+            &["排他ロック", "efi"],
+        ],
+    ),
     (
         "target-not-found",
         &[
@@ -26,7 +33,14 @@ pub const PHRASES: &[Phrase] = &[
             &["backup location cannot be found"],
         ],
     ),
-    ("destination-offline", &[&["volume label syntax is incorrect"], &["ボリューム ラベルの構文が間違っています"], &["(disk offline)"]]),
+    (
+        "destination-offline",
+        &[
+            &["volume label syntax is incorrect"],
+            &["ボリューム ラベルの構文が間違っています"],
+            &["(disk offline)"],
+        ],
+    ),
     (
         "concurrent",
         &[
@@ -49,16 +63,49 @@ pub const PHRASES: &[Phrase] = &[
         ],
     ),
     ("critical-volume", &[&["critical volumes cannot be included"]]),
-    ("shadow-device-unreadable", &[&["harddiskvolumeshadowcopy", "0x80070001"]]),
+    (
+        "shadow-device-unreadable",
+        &[&["harddiskvolumeshadowcopy", "0x80070001"]],
+    ),
     // A blank entry in a class filter list (`reg query` prints the REG_MULTI_SZ separators as
     // `\0`): the vendor KB's broken registration (Actiphy, Exit Code -311).
-    ("upper-filters", &[&["upperfilters", "reg_multi_sz", "\\0\\0"], &["lowerfilters", "reg_multi_sz", "\\0\\0"]]),
-    ("not-ntfs-storage", &[&["location for shadow copy storage", "not an ntfs volume"]]),
-    ("volume-not-supported", &[&["isvolumesupported"], &["snapshots are not supported"], &["volume_not_supported"]]),
-    ("users-junction", &[&["<junction>", "users ["], &["<junction>", "programdata ["]]),
+    (
+        "upper-filters",
+        &[
+            &["upperfilters", "reg_multi_sz", "\\0\\0"],
+            &["lowerfilters", "reg_multi_sz", "\\0\\0"],
+        ],
+    ),
+    (
+        "not-ntfs-storage",
+        &[&["location for shadow copy storage", "not an ntfs volume"]],
+    ),
+    (
+        "volume-not-supported",
+        &[
+            &["isvolumesupported"],
+            &["snapshots are not supported"],
+            &["volume_not_supported"],
+        ],
+    ),
+    (
+        "users-junction",
+        &[&["<junction>", "users ["], &["<junction>", "programdata ["]],
+    ),
     ("path-unresolvable", &[&["rtlconvertntfilepathtowin32path"]]),
-    ("bitlocker-files-missing", &[&["critical bitlocker system files are missing"]]),
-    ("recovery-partition", &[&["recovery partition"], &["回復パーティション"], &["partition", "回復"], &["volume label:", "recovery"]]),
+    (
+        "bitlocker-files-missing",
+        &[&["critical bitlocker system files are missing"]],
+    ),
+    (
+        "recovery-partition",
+        &[
+            &["recovery partition"],
+            &["回復パーティション"],
+            &["partition", "回復"],
+            &["volume label:", "recovery"],
+        ],
+    ),
     ("service-sddl", &[&["d:(a;;"]]),
 ];
 
@@ -95,7 +142,10 @@ mod tests {
             assert_eq!(find(line).collect::<Vec<_>>(), vec![id], "{line}");
         }
         // The floppy variant of 0x80070001 is another event's noise; plain text names nothing.
-        assert_eq!(find("DeviceIoControl(\\\\?\\fdc#generic_floppy_drive) hr = 0x80070001").count(), 0);
+        assert_eq!(
+            find("DeviceIoControl(\\\\?\\fdc#generic_floppy_drive) hr = 0x80070001").count(),
+            0
+        );
         assert_eq!(find("The backup operation successfully completed.").count(), 0);
     }
 }
