@@ -373,18 +373,12 @@ mod tests {
                 7000,
                 &[("param1", "Cryptographic Services"), ("param2", "%%5")],
             )
-            .fact(crate::model::FactKind::Mention {
-                what: "phrase".into(),
-                value: "service-sddl".into(),
-            })
+            .fact(crate::rules::testing::phrase("service-sddl"))
             .build();
         assert!(confidence(&SVC003, &denied) >= 0.5);
         // A descriptor dump alone is someone checking, not a finding.
         let dump = CaseBuilder::new()
-            .fact(crate::model::FactKind::Mention {
-                what: "phrase".into(),
-                value: "service-sddl".into(),
-            })
+            .fact(crate::rules::testing::phrase("service-sddl"))
             .build();
         let c = confidence(&SVC003, &dump);
         assert!(c > 0.0 && c < 0.5, "{c}");

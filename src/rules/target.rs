@@ -189,15 +189,7 @@ pub const TGT004: Rule = Rule {
 #[cfg(test)]
 mod tests {
     use super::{TGT001, TGT002, TGT003, TGT004};
-    use crate::model::FactKind;
-    use crate::rules::testing::{confidence, CaseBuilder};
-
-    fn phrase(id: &str) -> FactKind {
-        FactKind::Mention {
-            what: "phrase".into(),
-            value: id.into(),
-        }
-    }
+    use crate::rules::testing::{confidence, phrase, CaseBuilder};
 
     #[test]
     fn a_missing_target_is_named_by_backup_561_and_not_by_a_plain_failure() {

@@ -108,3 +108,11 @@ pub fn assess(rule: &Rule, case: &Case) -> Option<Hypothesis> {
 pub fn confidence(rule: &Rule, case: &Case) -> f64 {
     assess(rule, case).map_or(0.0, |h| h.confidence)
 }
+
+/// A sentence of `parse::paste::phrases` found in a pasted text, as the fact a paste gives.
+pub fn phrase(id: &str) -> FactKind {
+    FactKind::Mention {
+        what: "phrase".into(),
+        value: id.into(),
+    }
+}

@@ -228,15 +228,7 @@ pub const VOL005: Rule = Rule {
 #[cfg(test)]
 mod tests {
     use super::{VOL001, VOL002, VOL003, VOL004, VOL005};
-    use crate::model::FactKind;
-    use crate::rules::testing::{confidence, CaseBuilder};
-
-    fn phrase(id: &str) -> FactKind {
-        FactKind::Mention {
-            what: "phrase".into(),
-            value: id.into(),
-        }
-    }
+    use crate::rules::testing::{confidence, phrase, CaseBuilder};
 
     #[test]
     fn the_esp_lock_text_with_its_code_is_found_and_the_code_alone_is_left_to_the_table() {
