@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use backupdiag::config::{AnalyzeFormat, ColorChoice, Command, Config};
-use backupdiag::input::ArchiveLimits;
+use backupdiag::input::InputLimits;
 use backupdiag_forge::bundle::write_folder;
 use backupdiag_forge::scenario::Scenario;
 
@@ -30,7 +30,7 @@ fn config(command: Command, paths: Vec<PathBuf>) -> Config {
         command,
         paths,
         zone: None,
-        limits: ArchiveLimits::default(),
+        limits: InputLimits::default(),
         progress: false,
         computer: None,
         color: ColorChoice::Never,

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use backupdiag::config::{Command, Config, TimelineFormat};
-use backupdiag::input::ArchiveLimits;
+use backupdiag::input::InputLimits;
 
 const ROUNDS: usize = 7;
 
@@ -53,7 +53,7 @@ fn ours(corpus: &Path) -> (usize, usize) {
         },
         paths: vec![corpus.to_path_buf()],
         zone: None,
-        limits: ArchiveLimits::default(),
+        limits: InputLimits::default(),
         computer: None,
         color: backupdiag::config::ColorChoice::Never,
         redact: false,

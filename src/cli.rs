@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::config::{self, AnalyzeFormat, Command, Config, InputsFormat, TimelineFormat};
-use crate::input::ArchiveLimits;
+use crate::input::InputLimits;
 use crate::model::Zone;
 
 /// Offline diagnosis of failed Windows backups from collected logs.
@@ -204,6 +204,40 @@ struct Common {
     /// tokens (COMPUTER-1, USER-1, ...), the same name by the same token, in every format.
     #[arg(long)]
     redact: bool,
+    /// Most bytes read from standard input or a named pipe (K, M, G suffixes, powers of 1024);
+    /// regular files have no such limit. A longer stream is read up to here and reported.
+    #[arg(long, value_name = "SIZE", default_value = "256M", value_parser = parse_size)]
+    max_stream: u64,
+    /// Most records read from one file (evtx records, text-log lines, pasted events): the work
+    /// budget that bounds an endless or hostile file. Reaching it is reported with the file.
+    #[arg(long, value_name = "N", default_value_t = InputLimits::default().max_records, value_parser = clap::value_parser!(u64).range(1..))]
+    max_records: u64,
+}
+
+/// A size with an optional K, M, G or T suffix (powers of 1024): `512M`, `4G`, `1048576`.
+fn parse_size(text: &str) -> Result<u64, String> {
+    let text = text.trim();
+    let (digits, shift) = match text.char_indices().last() {
+        Some((at, unit)) if unit.is_ascii_alphabetic() => {
+            let shift = match unit.to_ascii_uppercase() {
+                'K' => 10,
+                'M' => 20,
+                'G' => 30,
+                'T' => 40,
+                _ => return Err(format!("'{text}': the unit must be K, M, G or T")),
+            };
+            (&text[..at], shift)
+        }
+        _ => (text, 0),
+    };
+    let number: u64 = digits
+        .trim()
+        .parse()
+        .map_err(|_| format!("'{text}' is not a size (a number, optionally followed by K, M, G or T)"))?;
+    number
+        .checked_mul(1u64 << shift)
+        .filter(|bytes| *bytes > 0)
+        .ok_or_else(|| format!("'{text}' is not a size backupdiag can use (zero or too large)"))
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -361,7 +395,11 @@ impl Cli {
             computer: common.computer,
             color,
             redact: common.redact,
-            limits: ArchiveLimits::default(),
+            limits: InputLimits {
+                max_stream_bytes: common.max_stream,
+                max_records: common.max_records,
+                ..InputLimits::default()
+            },
             command,
             lang,
         })

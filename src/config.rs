@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use jiff::Timestamp;
 
-use crate::input::ArchiveLimits;
+use crate::input::InputLimits;
 use crate::model::Zone;
 
 /// A command line that cannot run, in words for the user (exit code 2).
@@ -166,7 +166,7 @@ pub struct Config {
     /// The machine's zone, for local-time logs that do not state their offset, and for display.
     pub zone: Option<Zone>,
     /// Limits on unpacking archives.
-    pub limits: ArchiveLimits,
+    pub limits: InputLimits,
     /// Show a progress line on stderr (only ever on a terminal).
     pub progress: bool,
     /// Keep only this computer's logs.
@@ -186,7 +186,7 @@ impl Config {
             command,
             paths: Vec::new(),
             zone: None,
-            limits: ArchiveLimits::default(),
+            limits: InputLimits::default(),
             progress: false,
             computer: None,
             color: ColorChoice::Auto,

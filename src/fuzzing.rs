@@ -7,7 +7,7 @@ use std::io::Cursor;
 use std::sync::Arc;
 
 use crate::input::encoding::{self, TextEncoding};
-use crate::input::{sniff, ArchiveLimits, Content, Input};
+use crate::input::{sniff, Content, Input, InputLimits};
 use crate::model::{Interner, Lang};
 use crate::parse;
 
@@ -41,13 +41,13 @@ fn memory(data: &[u8]) -> Input {
 
 /// The whole front end of one input: sniffing, decoding and whichever parser the sniffer picks.
 pub fn front_end(data: &[u8]) {
-    let _ = parse::parse_unguarded(&memory(data));
+    let _ = parse::parse_unguarded(&memory(data), 1 << 20);
 }
 
 /// One input through every stage: parse, build the case, diagnose, render the JSON report
 /// in both languages.
 pub fn analyze(data: &[u8]) {
-    let parsed = parse::parse_unguarded(&memory(data));
+    let parsed = parse::parse_unguarded(&memory(data), 1 << 20);
     let case = crate::case::Case::build(parsed, Vec::new(), None, None);
     let diagnosis = crate::diagnose::diagnose(&case);
     for lang in [Lang::En, Lang::Ja] {
@@ -79,7 +79,7 @@ pub fn encoding(data: &[u8]) {
 /// The servicing log grammar (CBS, DISM, Panther) and its structure extraction.
 pub fn servicing(data: &[u8]) {
     let decoded = encoding::decode(data);
-    let _ = parse::servicing::parse(&Arc::from("CBS.log"), data.len() as u64, &decoded);
+    let _ = parse::servicing::parse(&Arc::from("CBS.log"), data.len() as u64, &decoded, 1 << 20);
     for line in decoded.text.lines().take(64) {
         let _ = parse::servicing::parse_line(line);
         let _ = parse::servicing::structure::normalize_hresult(line);
@@ -130,19 +130,19 @@ pub fn binxml(data: &[u8]) {
 
 /// An `.evtx` file: header, chunks, records, damage reports.
 pub fn evtx(data: &[u8]) {
-    let _ = parse::evtx::parse(&memory(data));
+    let _ = parse::evtx::parse(&memory(data), 1 << 20);
 }
 
 /// A cabinet of servicing logs (`CbsPersist_*.cab`).
 pub fn cab(data: &[u8]) {
-    let _ = parse::parse_cab(&memory(data));
+    let _ = parse::parse_cab(&memory(data), 1 << 20);
 }
 
 /// A zip archive: central directory, local-header salvage, names, limits, nesting.
 pub fn zip(data: &[u8]) {
-    let limits = ArchiveLimits {
+    let limits = InputLimits {
         max_total_bytes: 64 << 20,
-        ..ArchiveLimits::default()
+        ..InputLimits::default()
     };
     let mut inputs = Vec::new();
     let mut notices = Vec::new();

@@ -49,7 +49,7 @@ pub fn read_case(config: &Config) -> Case {
         .inputs
         .par_iter()
         .map(|input| {
-            let files = parse::parse_input(input);
+            let files = parse::parse_input(input, config.limits.max_records);
             progress.done(input.size);
             files
         })

@@ -11,7 +11,7 @@ use super::Input;
 
 /// Limits on what one run unpacks from archives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ArchiveLimits {
+pub struct InputLimits {
     /// Most entries read from one archive.
     pub max_entries: usize,
     /// Most bytes unpacked from all archives of the run together.
@@ -25,16 +25,20 @@ pub struct ArchiveLimits {
     /// Most bytes read from one pipe or from standard input (a stream has no size to check
     /// beforehand, and `yes |` never ends).
     pub max_stream_bytes: u64,
+    /// Most records one file may give (events of an evtx, lines of a text log, events and
+    /// facts of anything else): the work budget that bounds a hostile or endless file.
+    pub max_records: u64,
 }
 
-impl Default for ArchiveLimits {
+impl Default for InputLimits {
     fn default() -> Self {
-        ArchiveLimits {
+        InputLimits {
             max_entries: 100_000,
             max_total_bytes: 4 << 30,
             max_ratio: 500,
             max_depth: 3,
-            max_stream_bytes: 1 << 30,
+            max_stream_bytes: 256 << 20,
+            max_records: 20_000_000,
         }
     }
 }
@@ -47,13 +51,13 @@ pub fn looks_like_zip(head: &[u8]) -> bool {
 /// Unpacking state shared over every archive of one run.
 #[derive(Debug)]
 pub struct Unpacker {
-    limits: ArchiveLimits,
+    limits: InputLimits,
     unpacked: u64,
 }
 
 impl Unpacker {
     /// A fresh unpacker with these limits.
-    pub fn new(limits: ArchiveLimits) -> Unpacker {
+    pub fn new(limits: InputLimits) -> Unpacker {
         Unpacker { limits, unpacked: 0 }
     }
 

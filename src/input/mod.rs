@@ -15,7 +15,7 @@ use std::io::Read;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-pub use archive::ArchiveLimits;
+pub use archive::InputLimits;
 pub use content::{Bytes, Content};
 pub use walk::{describe_io, STDIN_ARG};
 
@@ -27,7 +27,7 @@ use walk::Source;
 pub(crate) fn unpack_zip<R: std::io::Read + std::io::Seek>(
     reader: R,
     path: &str,
-    limits: ArchiveLimits,
+    limits: InputLimits,
     inputs: &mut Vec<Input>,
     notices: &mut Vec<Notice>,
 ) {
@@ -59,7 +59,7 @@ pub struct Collected {
 
 /// Lists the inputs under `paths`: zip archives unpacked in memory, pipes and standard input
 /// read to their end, the same content given twice kept once.
-pub fn collect(paths: &[PathBuf], limits: ArchiveLimits) -> Collected {
+pub fn collect(paths: &[PathBuf], limits: InputLimits) -> Collected {
     let found = walk::find_files(paths);
     let mut collected = Collected {
         inputs: Vec::with_capacity(found.sources.len()),
@@ -123,7 +123,9 @@ fn add_stream(
         }
     };
     if let Some(limit) = streamed.cut_at {
-        let reason = format!("stream is longer than the limit of {limit} bytes; only its beginning is read");
+        let reason = format!(
+            "stream is longer than the limit of {limit} bytes; only its beginning is read (raise it with --max-stream)"
+        );
         collected
             .notices
             .push(Notice::new(Severity::Damaged, shown.as_str(), reason));

@@ -16,16 +16,18 @@ use super::ParsedFile;
 const PLACES_NAMED: usize = 3;
 
 /// Reads every record of an evtx input that can be read.
-pub fn parse(input: &Input) -> ParsedFile {
+pub fn parse(input: &Input, max_records: u64) -> ParsedFile {
     let mut parsed = ParsedFile::new(input, Some(SourceKind::Evtx), None);
     let settings = ParserSettings::new()
         .num_threads(1)
         .indent(false)
         .validate_checksums(false);
     let outcome = match &input.content {
-        Content::File(path) => EvtxParser::from_path(path).map(|p| read_file(p.with_configuration(settings), input)),
+        Content::File(path) => {
+            EvtxParser::from_path(path).map(|p| read_file(p.with_configuration(settings), input, max_records))
+        }
         Content::Memory(bytes) => EvtxParser::from_read_seek(Cursor::new(Arc::clone(bytes)))
-            .map(|p| read_file(p.with_configuration(settings), input)),
+            .map(|p| read_file(p.with_configuration(settings), input, max_records)),
     };
     match outcome {
         Ok(((events, errors), header_notices)) => {
@@ -52,15 +54,21 @@ pub fn parse(input: &Input) -> ParsedFile {
 fn read_file<T: std::io::Read + std::io::Seek>(
     parser: EvtxParser<T>,
     input: &Input,
+    max_records: u64,
 ) -> ((Vec<Event>, Vec<String>), Vec<Notice>) {
-    let notices = header_notices(parser.header(), input);
-    (read_records(parser, &input.path), notices)
+    let mut notices = header_notices(parser.header(), input);
+    let (read, stopped) = read_records(parser, &input.path, max_records);
+    if stopped {
+        notices.push(crate::parse::budget_notice(&input.path, max_records));
+    }
+    (read, notices)
 }
 
 fn read_records<T: std::io::Read + std::io::Seek>(
     mut parser: EvtxParser<T>,
     path: &Arc<str>,
-) -> (Vec<Event>, Vec<String>) {
+    max_records: u64,
+) -> ((Vec<Event>, Vec<String>), bool) {
     let mut events = Vec::new();
     let mut errors = Vec::new();
     let file = Arc::clone(path);
@@ -85,7 +93,10 @@ fn read_records<T: std::io::Read + std::io::Seek>(
         }
     });
     let mut interner = Interner::default();
-    for record in records {
+    let mut records = records.peekable();
+    let mut read = 0u64;
+    while let Some(record) = records.next_if(|_| read < max_records) {
+        read += 1;
         match record {
             Ok((id, written, Decoded::Fast(event))) => events.push(to_event(&file, id, written, event)),
             Ok((id, written, Decoded::Xml(xml))) => {
@@ -98,7 +109,8 @@ fn read_records<T: std::io::Read + std::io::Seek>(
             Err(err) => errors.push(error_chain(&err)),
         }
     }
-    (events, errors)
+    let stopped = records.peek().is_some();
+    ((events, errors), stopped)
 }
 
 /// A record read by the fast path, or its XML for the fallback.

@@ -99,9 +99,10 @@ fn empty_content() -> Content {
     Content::Memory(Arc::from(Vec::new()))
 }
 
-/// Reads one input; cabinets give one result per member.
-pub fn parse_input(input: &Input) -> Vec<ParsedFile> {
-    let caught = std::panic::catch_unwind(|| parse_unguarded(input));
+/// Reads one input; cabinets give one result per member. `max_records` is the work budget of
+/// one file (see [`crate::input::InputLimits::max_records`]).
+pub fn parse_input(input: &Input, max_records: u64) -> Vec<ParsedFile> {
+    let caught = std::panic::catch_unwind(|| parse_unguarded(input, max_records));
     let mut files = caught.unwrap_or_else(|_| {
         let mut failed = ParsedFile::new(input, None, None);
         let reason = "internal error while reading this file (a bug in backupdiag: please report it with the file)";
@@ -121,15 +122,15 @@ pub fn parse_input(input: &Input) -> Vec<ParsedFile> {
 }
 
 /// [`parse_input`] without its net: a parser's panic unwinds (for the fuzz targets).
-pub(crate) fn parse_unguarded(input: &Input) -> Vec<ParsedFile> {
+pub(crate) fn parse_unguarded(input: &Input, max_records: u64) -> Vec<ParsedFile> {
     let head = match input.content.head(sniff::SNIFF_BYTES) {
         Ok(head) => head,
         Err(err) => return vec![unreadable(input, &err)],
     };
-    match sniff::sniff(&head) {
-        Sniffed::Evtx => vec![evtx::parse(input)],
-        Sniffed::Cab => cab::parse(input),
-        Sniffed::Text(kind, encoding) => vec![parse_text(input, kind, encoding)],
+    let mut files = match sniff::sniff(&head) {
+        Sniffed::Evtx => vec![evtx::parse(input, max_records)],
+        Sniffed::Cab => cab::parse(input, max_records),
+        Sniffed::Text(kind, encoding) => vec![parse_text(input, kind, encoding, max_records)],
         Sniffed::Empty => {
             let mut empty = ParsedFile::new(input, None, None);
             empty.skipped = Some("empty file: nothing in it to read".to_string());
@@ -137,10 +138,35 @@ pub(crate) fn parse_unguarded(input: &Input) -> Vec<ParsedFile> {
             vec![empty]
         }
         Sniffed::Skip(reason) => vec![skipped(input, reason)],
+    };
+    for file in &mut files {
+        keep_within_budget(file, max_records);
     }
+    files
 }
 
-fn parse_text(input: &Input, kind: TextKind, encoding: TextEncoding) -> ParsedFile {
+/// The budget's last guard, for the readers that do not count as they go (pasted text,
+/// listings): events and facts beyond it are dropped, and the file says so.
+fn keep_within_budget(file: &mut ParsedFile, max_records: u64) {
+    let max = usize::try_from(max_records).unwrap_or(usize::MAX);
+    if file.events.len() + file.facts.len() <= max {
+        return;
+    }
+    file.events.truncate(max);
+    file.facts.truncate(max - file.events.len());
+    file.records = file.records.min(max);
+    file.notices.push(budget_notice(&file.path, max_records));
+}
+
+/// Reading stopped at the work budget: part of the file was not read.
+pub(crate) fn budget_notice(path: &str, max_records: u64) -> Notice {
+    let reason = format!(
+        "stopped after {max_records} records, the per-file work budget; the rest of the file was not read (raise it with --max-records)"
+    );
+    Notice::new(Severity::Damaged, path, reason)
+}
+
+fn parse_text(input: &Input, kind: TextKind, encoding: TextEncoding, max_records: u64) -> ParsedFile {
     let bytes = match input.content.bytes() {
         Ok(bytes) => bytes,
         Err(err) => return unreadable(input, &err),
@@ -148,7 +174,7 @@ fn parse_text(input: &Input, kind: TextKind, encoding: TextEncoding) -> ParsedFi
     let decoded = encoding::decode_as(&bytes, encoding);
     let path = &input.path;
     match kind {
-        TextKind::Servicing => servicing::parse(path, input.size, &decoded),
+        TextKind::Servicing => servicing::parse(path, input.size, &decoded, max_records),
         TextKind::Vssadmin => {
             let listing = vss::parse(path, &decoded.text);
             let mut parsed = ParsedFile::new_text(path, input.size, Some(SourceKind::Vssadmin), &decoded);

@@ -19,6 +19,7 @@ mod honest;
 mod html;
 mod integrity;
 mod japanese;
+mod limits;
 mod output;
 mod pastes;
 mod properties;

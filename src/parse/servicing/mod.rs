@@ -18,14 +18,19 @@ use super::ParsedFile;
 
 pub use line::{parse_line, LineHead};
 
-/// Reads a decoded servicing log.
-pub fn parse(path: &Arc<str>, size: u64, decoded: &Decoded<'_>) -> ParsedFile {
+/// Reads a decoded servicing log, at most `max_lines` lines of it.
+pub fn parse(path: &Arc<str>, size: u64, decoded: &Decoded<'_>, max_lines: u64) -> ParsedFile {
     let mut reader = EntryReader::new(Arc::clone(path));
-    for (index, raw) in decoded.text.split('\n').enumerate() {
-        reader.line(index as u64 + 1, raw.strip_suffix('\r').unwrap_or(raw));
+    let mut lines = decoded.text.split('\n');
+    for (number, raw) in (1..=max_lines).zip(lines.by_ref()) {
+        reader.line(number, raw.strip_suffix('\r').unwrap_or(raw));
     }
+    let stopped = lines.next().is_some();
     reader.finish();
     let mut parsed = ParsedFile::new_text(path, size, Some(kind_of(&reader.sources)), decoded);
+    if stopped {
+        parsed.notices.push(crate::parse::budget_notice(path, max_lines));
+    }
     if reader.preamble > 0 {
         let reason = format!(
             "{} text line(s) before the first timestamped line are not on the timeline",
