@@ -1,5 +1,4 @@
-//! Stable cause ids, used in JSON output and by the code table. Most have a rule; the others'
-//! ids are fixed now so nothing is renamed when their rules come.
+//! Stable cause ids, used in JSON output and by the code table; each has a rule.
 
 use serde::Serialize;
 
@@ -64,8 +63,6 @@ pub enum Cause {
     SystemWriterPermissions,
     /// A service or driver ImagePath cannot be resolved (second group).
     InvalidServiceImagepath,
-    /// Leftover ProfileList entries with invalid SIDs (second group).
-    StaleProfileSid,
     /// The source volume cannot be shadow-copied (second group).
     SourceVolumeNotVssCapable,
     /// Windows Backup could not lock the EFI system partition (0x8078011E): another program
@@ -81,6 +78,20 @@ pub enum Cause {
     NetworkTargetAccessDenied,
     /// A critical volume of the system image cannot be included (not NTFS, offline).
     CriticalVolumeNotIncludable,
+    /// The backup completed but skipped some files (a warning, not a failed backup).
+    FileBackupSkippedFiles,
+    /// The VSS\Diag registry key's permissions were changed; VSS 8193 access denied on it.
+    VssDiagKeyPermissions,
+    /// A volume reached its maximum number of shadow copies.
+    SnapshotLimitReached,
+    /// The backup target is locked by BitLocker.
+    TargetLockedByBitlocker,
+    /// A writer's data lies on a volume outside the shadow copy set (0x800423F0).
+    WriterDataOutsideBackupSet,
+    /// The scheduled backup's settings or task are missing (after an upgrade, or deleted).
+    BackupScheduleMissing,
+    /// A volume in the backup is missing (removed, dismounted) or locked.
+    SourceVolumeMissingOrLocked,
 }
 
 impl Cause {

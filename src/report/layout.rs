@@ -158,6 +158,19 @@ impl Layout {
         textwrap::fill(text, options)
     }
 
+    /// `text` broken into lines of at most `width` columns where its language allows a break
+    /// (at spaces in English, by UAX #14 in Japanese), for a table cell of known width.
+    pub fn fill(&self, text: &str, width: usize) -> String {
+        let options = textwrap::Options::new(width)
+            .word_separator(match self.lang {
+                crate::config::Lang::Ja => textwrap::WordSeparator::UnicodeBreakProperties,
+                crate::config::Lang::En => textwrap::WordSeparator::AsciiSpace,
+            })
+            .word_splitter(textwrap::WordSplitter::NoHyphenation)
+            .break_words(true);
+        textwrap::fill(text, options)
+    }
+
     /// A table fitted to the width, with a header row and no borders.
     pub fn table(&self, header: &[&str]) -> Table {
         let mut table = Table::new();

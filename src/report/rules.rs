@@ -14,9 +14,20 @@ pub fn write_list(layout: &Layout, out: &mut dyn Write) -> io::Result<()> {
         layout.t("CAUSE", "原因 ID"),
         layout.t("TITLE", "内容"),
     ]);
+    // The title column gets what the code and cause columns leave (each column is padded by
+    // one space on both sides); titles are broken there as their language breaks lines
+    // (UAX #14 for Japanese), not wherever the table runs out of room.
+    let widest = |f: fn(&crate::rules::Rule) -> usize| RULES.iter().map(f).max().unwrap_or(0);
+    let taken = widest(|r| r.code.len()) + widest(|r| r.cause.id().len()) + 6;
+    let title_width = layout.width.saturating_sub(taken + 2);
     for rule in RULES {
         let title = crate::rules::text::title(rule.code, rule.title, layout.lang);
-        table.add_row(vec![rule.code.to_string(), rule.cause.id(), layout.cell(title)]);
+        let title = if title_width >= 20 {
+            layout.fill(title, title_width)
+        } else {
+            layout.cell(title)
+        };
+        table.add_row(vec![rule.code.to_string(), rule.cause.id(), title]);
     }
     writeln!(out, "{}", super::layout::render(&table))
 }

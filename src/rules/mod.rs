@@ -11,6 +11,7 @@ mod repair;
 mod score;
 mod security;
 mod services;
+mod shadow_copies;
 mod system;
 mod target;
 #[cfg(test)]
@@ -94,6 +95,8 @@ pub struct Explanation {
 /// diagnosis read. A rule's metadata sits next to its check in the file of its family.
 pub const RULES: &[Rule] = &[
     backup::BKP001,
+    backup::BKP002,
+    backup::BKP003,
     boot::BOOT001,
     boot::BOOT002,
     disk::DSK001,
@@ -102,6 +105,9 @@ pub const RULES: &[Rule] = &[
     disk::DSK004,
     security::SEC001,
     security::SEC002,
+    shadow_copies::SHD001,
+    shadow_copies::SHD002,
+    shadow_copies::SHD003,
     services::SVC001,
     services::SVC002,
     services::SVC003,
@@ -113,12 +119,14 @@ pub const RULES: &[Rule] = &[
     target::TGT002,
     target::TGT003,
     target::TGT004,
+    target::TGT005,
     usb::USB001,
     volumes::VOL001,
     volumes::VOL002,
     volumes::VOL003,
     volumes::VOL004,
     volumes::VOL005,
+    volumes::VOL006,
     vss::VSS001,
     vss::VSS002,
     vss::VSS003,

@@ -186,9 +186,60 @@ pub const TGT004: Rule = Rule {
     check: concurrent_snapshot_or_backup,
 };
 
+/// The target is locked by BitLocker: 0x8100002B ("The backup location is locked by
+/// BitLocker"), and `manage-bde -status` showing the disk locked (BackupAssist: a data drive
+/// locks itself again after a restart or a swap unless it unlocks automatically).
+pub fn target_locked_by_bitlocker(a: &Analysis<'_>) -> Option<Assessment> {
+    let mut s = named_cause(
+        a,
+        Cause::TargetLockedByBitlocker,
+        &["bitlocker-locked-target"],
+        0.5,
+        bi(
+            "Windows Backup found the backup location locked by BitLocker",
+            "Windows バックアップがバックアップ先を BitLocker でロックされた状態で見つけた",
+        ),
+        Explains::Codes,
+    );
+    let locked = super::phrased::phrases(a, &["bitlocker-locked-volume"]);
+    if let Some(s) = s.as_mut() {
+        s.support_if(
+            0.15,
+            bi(
+                "manage-bde shows a volume locked",
+                "manage-bde でボリュームがロックされている",
+            ),
+            &locked,
+        );
+    }
+    s
+}
+
+/// TGT005: registered in `RULES`.
+pub const TGT005: Rule = Rule {
+    code: "TGT005",
+    cause: Cause::TargetLockedByBitlocker,
+    title: "The backup disk is locked by BitLocker when the backup runs",
+    explanation: Explanation {
+        detects: "Windows Backup 0x8100002B (\"The backup location is locked by BitLocker. Unlock the drive and try again.\"), with `manage-bde -status` showing the disk `Lock Status: Locked`.",
+        why: "a BitLocker data drive unlocked by password or key stays locked after every restart, unplug or disk swap unless automatic unlocking is on; a scheduled backup that starts before someone unlocks it cannot write.",
+        check: "`manage-bde -status X:` for the backup disk (Lock Status, Automatic Unlock), and whether the failures follow restarts or disk swaps.",
+    },
+    references: &[
+        SDENGIN2,
+        "Microsoft Learn: manage-bde autounlock (https://learn.microsoft.com/windows-server/administration/windows-commands/manage-bde-autounlock)",
+    ],
+    repair: &[
+        step("See whether the backup disk is locked and whether it unlocks automatically", Some("manage-bde -status X:"), true, Risk::Low, None),
+        step("Turn on automatic unlocking for the backup disk on this computer (the system drive must be BitLocker-protected), or unlock it before each run", Some("manage-bde -autounlock -enable X:"), true, Risk::Medium, Some("automatic unlocking lets anyone who starts this computer read the backup disk; keep the recovery key elsewhere")),
+    ],
+    needs: &[LogKind::Backup, LogKind::Application],
+    check: target_locked_by_bitlocker,
+};
+
 #[cfg(test)]
 mod tests {
-    use super::{TGT001, TGT002, TGT003, TGT004};
+    use super::{TGT001, TGT002, TGT003, TGT004, TGT005};
     use crate::rules::testing::{confidence, phrase, CaseBuilder};
 
     #[test]
@@ -236,5 +287,20 @@ mod tests {
         assert!(confidence(&TGT004, &busy) >= 0.5);
         let fine = CaseBuilder::new().success("2024-05-20T10:00:00Z").build();
         assert_eq!(confidence(&TGT004, &fine), 0.0);
+    }
+
+    #[test]
+    fn a_locked_backup_disk_is_named_by_0x8100002b_and_a_lock_status_alone_is_not() {
+        let locked = CaseBuilder::new()
+            .fact(phrase("bitlocker-locked-target"))
+            .failure("2024-05-20T10:00:00Z", "0x8100002B")
+            .build();
+        assert!(confidence(&TGT005, &locked) >= 0.5);
+        let status = CaseBuilder::new().fact(phrase("bitlocker-locked-volume")).build();
+        assert_eq!(
+            confidence(&TGT005, &status),
+            0.0,
+            "a locked data volume may be no target"
+        );
     }
 }

@@ -1,7 +1,7 @@
 //! The volumes a backup reads as the cause: the EFI system partition locked by another program
 //! (VOL001), a critical volume that cannot be included (VOL002), a source volume VSS cannot
 //! snapshot (VOL003), the recovery partition (VOL004), user folders moved behind junctions
-//! (VOL005).
+//! (VOL005), a volume in the backup that is gone or locked (VOL006).
 
 use crate::history::{Analysis, LogKind};
 
@@ -225,9 +225,60 @@ pub const VOL005: Rule = Rule {
     check: user_folders_relocated,
 };
 
+/// A volume in the backup is missing or locked: Microsoft-Windows-Backup 146/658 ("A volume
+/// ... in the list of volumes to include in the backup is missing"), and a BitLocker-locked
+/// data volume (`manage-bde` "Lock Status: Locked", FVE_E_LOCKED_VOLUME's text) beside it.
+pub fn source_volume_missing_or_locked(a: &Analysis<'_>) -> Option<Assessment> {
+    let mut s = named_cause(
+        a,
+        Cause::SourceVolumeMissingOrLocked,
+        &["source-volume-missing"],
+        0.5,
+        bi(
+            "a volume in the backup's list is missing (removed, dismounted, reformatted, or its disk detached)",
+            "バックアップ対象の一覧にあるボリュームが見つからない (取り外し、マウント解除、再フォーマット、またはディスクの切断)",
+        ),
+        Explains::AnyFailure,
+    );
+    let locked = phrases(a, &["bitlocker-locked-volume"]);
+    if let Some(s) = s.as_mut() {
+        s.support_if(
+            0.15,
+            bi(
+                "a volume is locked by BitLocker",
+                "ボリュームが BitLocker でロックされている",
+            ),
+            &locked,
+        );
+    }
+    s
+}
+
+/// VOL006: registered in `RULES`.
+pub const VOL006: Rule = Rule {
+    code: "VOL006",
+    cause: Cause::SourceVolumeMissingOrLocked,
+    title: "A volume in the backup is gone or locked (removed disk, BitLocker-locked data drive)",
+    explanation: Explanation {
+        detects: "Microsoft-Windows-Backup 146 and 658 (\"A volume '%1' in the list of volumes to include in the backup is missing. This could be because the volume is dismounted, reformatted, or the disk is detached.\"), with a BitLocker-locked volume beside them.",
+        why: "a scheduled backup keeps the list of volumes it was set up with; a data disk that was removed or replaced, or a BitLocker data drive that is still locked after a restart, fails the whole run until the volume is back or taken off the list.",
+        check: "which volume the event names, whether it still exists (Disk Management, `mountvol`), and `manage-bde -status` for a locked data drive.",
+    },
+    references: &[
+        "libyal winevt-kb: BlbEvents.dll message table, Microsoft-Windows-Backup events 146 and 658 (https://github.com/libyal/winevt-kb/blob/main/docs/sources/message-files/MessageFile-blbevents.dll.md)",
+        "Microsoft Learn: manage-bde autounlock (https://learn.microsoft.com/windows-server/administration/windows-commands/manage-bde-autounlock)",
+    ],
+    repair: &[
+        step("If the volume was removed on purpose, take it off the backup's list of volumes (the schedule wizard or Backup and Restore settings)", None, true, Risk::Low, None),
+        step("If it is a BitLocker data drive, turn on automatic unlocking or unlock it before the backup runs", Some("manage-bde -autounlock -enable X:"), true, Risk::Medium, Some("automatic unlocking lets anyone who starts this computer read the drive")),
+    ],
+    needs: &[LogKind::Backup, LogKind::Application],
+    check: source_volume_missing_or_locked,
+};
+
 #[cfg(test)]
 mod tests {
-    use super::{VOL001, VOL002, VOL003, VOL004, VOL005};
+    use super::{VOL001, VOL002, VOL003, VOL004, VOL005, VOL006};
     use crate::rules::testing::{confidence, phrase, CaseBuilder};
 
     #[test]
@@ -294,5 +345,19 @@ mod tests {
         assert!(named >= 0.5);
         let code = CaseBuilder::new().failure("2024-05-20T10:00:00Z", "0x81000031").build();
         assert!(confidence(&VOL005, &code) < named);
+    }
+
+    #[test]
+    fn a_missing_volume_is_named_by_backup_658() {
+        let gone = CaseBuilder::new()
+            .event("2016-03-14T21:00:18Z", "Microsoft-Windows-Backup", 658, &[])
+            .build();
+        assert!(confidence(&VOL006, &gone) >= 0.5);
+        let locked = CaseBuilder::new().fact(phrase("bitlocker-locked-volume")).build();
+        assert_eq!(
+            confidence(&VOL006, &locked),
+            0.0,
+            "a locked volume alone breaks no backup"
+        );
     }
 }

@@ -3,9 +3,12 @@
 
 /// Microsoft-Windows-Backup failure events and the field holding their HRESULT. Source:
 /// `docs/research/event-catalog.md` §4 (OSSEM manifest field lists; libyal winevt-kb
-/// MessageFile-blbevents.dll for the messages).
+/// MessageFile-blbevents.dll for the messages; 6, 52, 146, 518, 545, 564 and 658 from that
+/// message table: another backup running, a share not writeable, a volume missing, the
+/// schedule settings not found).
 pub const BACKUP_FAILURES: &[(u32, Option<&str>)] = &[
     (5, Some("HRESULT")),
+    (6, None),
     (9, Some("HRESULT")),
     (17, Some("HRESULT")),
     (18, None),
@@ -14,14 +17,16 @@ pub const BACKUP_FAILURES: &[(u32, Option<&str>)] = &[
     (49, None),
     (50, None),
     (52, None),
-    (6, None),
+    (146, None),
     (517, Some("ErrorCode")),
+    (518, None),
     (521, Some("ErrorCode")),
     (544, Some("ErrorCode")),
+    (545, None),
     (546, Some("ErrorCode")),
-    (518, None),
     (561, None),
     (564, None),
+    (658, None),
 ];
 
 /// Microsoft-Windows-Backup 3, LOCAL_CATALOG_FAILURE_EVENT: "Backup catalog on selected backup
@@ -178,7 +183,9 @@ pub fn harmless_ja(reason: &str) -> Option<&'static str> {
 /// (Microsoft-Windows-Backup 6, 20, 518 "another backup or recovery operation is in progress";
 /// 49, 561 "no backup storage location could be found"; 52, 564 "the remote shared folder ...
 /// is not writeable") and volsnap.sys (2, VS_NOT_NTFS: the shadow copy storage volume "is not
-/// an NTFS volume").
+/// an NTFS volume"); 18, 545 ("the schedule settings were not found"); 146, 658 ("a volume
+/// ... in the list of volumes to include in the backup is missing"); the classic `Windows
+/// Backup` 4106 ("Some files were not backed up", sdengin2.dll 0x8000100A).
 pub const PHRASE_EVENTS: &[(&str, u32, &str)] = &[
     ("microsoft-windows-backup", 6, "concurrent"),
     ("microsoft-windows-backup", 20, "concurrent"),
@@ -188,6 +195,11 @@ pub const PHRASE_EVENTS: &[(&str, u32, &str)] = &[
     ("microsoft-windows-backup", 52, "network-target-denied"),
     ("microsoft-windows-backup", 564, "network-target-denied"),
     ("volsnap", 2, "not-ntfs-storage"),
+    ("microsoft-windows-backup", 18, "schedule-missing"),
+    ("microsoft-windows-backup", 545, "schedule-missing"),
+    ("microsoft-windows-backup", 146, "source-volume-missing"),
+    ("microsoft-windows-backup", 658, "source-volume-missing"),
+    ("windows backup", 4106, "files-skipped"),
 ];
 
 /// Providers whose recorded events carry a phrase in their field values (VSS 8193/12289

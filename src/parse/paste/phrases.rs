@@ -9,7 +9,10 @@
 //! 0x810000E2, 0x810000F6); the 0x8078011E text quoted from a Windows Server 2022 event and its
 //! Japanese dialog (qiita.com/okomme); volsnap 2 (VS_NOT_NTFS); Microsoft KB 2009365 (adding a
 //! disk to the schedule while another is offline); Microsoft Japan support blog (2017-05-17,
-//! `sc sdshow cryptsvc`).
+//! `sc sdshow cryptsvc`); sdengin2.dll 0x8100002F, 0x8100002B, 0x8100002D; BlbEvents.dll 18,
+//! 545, 146, 658; KB 2298620 (VSS 8193 on VSS\Diag); KB 913642 (NTBackup, 0x800423f0); KB
+//! 2000779 (the Windows Server Backup snap-in without its task); vsserror.h
+//! (VSS_E_MAXIMUM_NUMBER_OF_SNAPSHOTS_REACHED, VSS_E_WRITERERROR_INCONSISTENTSNAPSHOT).
 
 /// A phrase: its id, and alternatives of fragments that must all be on one line.
 pub type Phrase = (&'static str, &'static [&'static [&'static str]]);
@@ -107,6 +110,61 @@ pub const PHRASES: &[Phrase] = &[
         ],
     ),
     ("service-sddl", &[&["d:(a;;"]]),
+    (
+        "files-skipped",
+        &[
+            &["backup completed but some files were skipped"],
+            &["一部のファイルがスキップされました"],
+            &["some files were not backed up"],
+            &["log of files not successfully backed up"],
+        ],
+    ),
+    ("vss-diag-denied", &[&["services\\vss\\diag", "0x80070005"]]),
+    (
+        "max-snapshots",
+        &[
+            &["maximum_number_of_snapshots_reached"],
+            &["maximum number of shadow copies"],
+            &["maximum number of shadow copy sets"],
+        ],
+    ),
+    (
+        "bitlocker-locked-target",
+        &[&["backup location is locked by bitlocker"]],
+    ),
+    (
+        "bitlocker-locked-volume",
+        &[
+            &["lock status:", " locked"],
+            &["is locked by bitlocker drive encryption"],
+        ],
+    ),
+    (
+        "inconsistent-snapshot",
+        &[
+            &["inconsistent shadow copy"],
+            &["writererror_inconsistentsnapshot"],
+            // NTBackup's report (KB 913642): `"NTDS" has reported an error 0x800423f0.`
+            &["has reported an error 0x800423f0"],
+        ],
+    ),
+    (
+        "schedule-missing",
+        &[
+            &["schedule settings were not found"],
+            &["schedule settings was not found"],
+            &["backup is not configured after windows was upgraded"],
+            // The snap-in cannot open without its scheduled task's folder (KB 2000779).
+            &["fatal error occurred during a windows server backup snap-in operation"],
+        ],
+    ),
+    (
+        "source-volume-missing",
+        &[
+            &["included for backup is missing"],
+            &["in the list of volumes to include in the backup is missing"],
+        ],
+    ),
 ];
 
 /// The ids of the phrases on `line`.
