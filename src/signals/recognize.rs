@@ -86,15 +86,17 @@ fn phrases(event: &Event) -> Vec<&'static str> {
         .filter(|(p, id, _)| *p == provider && Some(*id) == event.event_id)
         .map(|(_, _, phrase)| *phrase)
         .collect();
-    // A recorded event has no message: its texts are its field values (VSS 12289's %1, CAPI2
-    // 513's details), read for the providers whose phrases live there.
-    let recorded = PHRASE_PROVIDERS
-        .contains(&provider.as_str())
-        .then(|| event.fields.iter().map(|(_, value)| value))
-        .into_iter()
-        .flatten();
+    // A recorded event has no message: its texts are its field values, read in order as the
+    // message shows them (VSS 12289's routine in %1 and its hr in %2 end up on one line), for
+    // the providers whose phrases live there.
+    let recorded = if PHRASE_PROVIDERS.contains(&provider.as_str()) {
+        let values: Vec<&str> = event.fields.iter().map(|(_, value)| value).collect();
+        values.join(" ")
+    } else {
+        String::new()
+    };
     let message = event.message.as_deref().unwrap_or_default();
-    for line in recorded.chain([message]).flat_map(str::lines) {
+    for line in [recorded.as_str(), message].into_iter().flat_map(str::lines) {
         for id in crate::parse::paste::phrases::find(line) {
             if !ids.contains(&id) {
                 ids.push(id);

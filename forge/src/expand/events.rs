@@ -550,6 +550,31 @@ impl Machine {
         vec![operational, application]
     }
 
+    /// An error event of `provider` with unnamed `data`, in the log that provider writes to
+    /// (Microsoft-Windows-Backup: its operational log below id 500, Application from 500 on, as
+    /// BlbEvents.dll numbers them); `None` for a provider the forge does not know.
+    pub fn error_event(&self, time: Timestamp, provider: &str, id: u16, data: &[String]) -> Option<LogEvent> {
+        let (log, provider, qualifiers, keywords) = match provider {
+            "Microsoft-Windows-Backup" if id < 500 => (Log::Backup, windows::backup(), None, 0x8000_0000_0000_0000),
+            "Microsoft-Windows-Backup" => (Log::Application, windows::backup(), None, 0x8000_0000_0000_0000),
+            "volsnap" => (Log::System, windows::volsnap(), Some(49158), CLASSIC_KEYWORDS),
+            "VSS" => (Log::Application, windows::vss(), Some(0), CLASSIC_KEYWORDS),
+            "Microsoft-Windows-CAPI2" => (Log::Application, windows::capi2(), Some(0), CLASSIC_KEYWORDS),
+            _ => return None,
+        };
+        let strings: Vec<&str> = data.iter().map(String::as_str).collect();
+        Some(self.event(
+            log,
+            provider,
+            id,
+            qualifiers,
+            2,
+            keywords,
+            time,
+            Self::unnamed(&strings, None),
+        ))
+    }
+
     /// disk 7: a bad block on `\Device\HarddiskN\DRN`.
     pub fn bad_block(&self, time: Timestamp, disk: u32) -> LogEvent {
         let device = format!("\\Device\\Harddisk{disk}\\DR{disk}");

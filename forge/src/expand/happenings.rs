@@ -4,6 +4,7 @@
 use jiff::civil::DateTime;
 
 use crate::scenario::{BackupKind, Firmware, StartType, What};
+use crate::text::console::{WriterRow, APPLICATION_WRITERS};
 use crate::text::servicing::ServicingLog;
 
 use super::events::MalwareOutcome;
@@ -114,6 +115,20 @@ impl Expander<'_> {
                 out.push(self.evtx(self.machine.restart_pending(utc, product)));
             }
             What::VssWriterFailed { writer, state, error } => {
+                if !self.state.writers.iter().any(|w| w.name == writer.as_str()) {
+                    // An application's writer (Hyper-V, NTDS, SQL Server) joins the listing.
+                    let known = APPLICATION_WRITERS.iter().find(|(name, _)| *name == writer.as_str());
+                    if let Some((name, id)) = known {
+                        let instance = self.rng.guid();
+                        self.state.writers.push(WriterRow {
+                            name,
+                            id,
+                            instance,
+                            state: 1,
+                            error: "No error".into(),
+                        });
+                    }
+                }
                 if let Some(row) = self.state.writers.iter_mut().find(|w| w.name == writer.as_str()) {
                     row.state = *state;
                     row.error = error.clone();
@@ -126,6 +141,11 @@ impl Expander<'_> {
                 out.push(self.evtx(self.machine.vss_error(utc, *id, &hr)));
             }
             What::ShadowStorageExhausted => out.push(self.evtx(self.machine.shadow_storage_aborted(utc))),
+            What::Event { provider, id, data } => {
+                if let Some(event) = self.machine.error_event(utc, provider, *id, data) {
+                    out.push(self.evtx(event));
+                }
+            }
             What::WritersVanished => self.state.writers.clear(),
             What::VssProviderInstalled { name } => self.state.providers.push(name.clone()),
             What::SystemWriterDenied => {

@@ -183,6 +183,19 @@ pub enum What {
         #[serde(default)]
         code: Option<String>,
     },
+    /// One error event of a known provider, for causes whose evidence is a single event: a
+    /// Microsoft-Windows-Backup event by its id (518 another backup running, 545 schedule
+    /// settings not found, 561 no target, 564 share not writeable, 658 volume missing),
+    /// volsnap 2 (storage volume not NTFS), a VSS or CAPI2 error with its own texts.
+    Event {
+        /// `Microsoft-Windows-Backup`, `volsnap`, `VSS` or `Microsoft-Windows-CAPI2`.
+        provider: String,
+        /// Event id.
+        id: u16,
+        /// Its data strings, in order (unnamed `Data` elements).
+        #[serde(default)]
+        data: Vec<String>,
+    },
     /// Shadow copies were aborted because their storage could not grow (volsnap 36).
     ShadowStorageExhausted,
     /// Windows Backup found the catalog of the backup set on the target corrupt (Backup 3).

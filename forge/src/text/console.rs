@@ -36,6 +36,14 @@ pub const STANDARD_WRITERS: &[(&str, &str)] = &[
     ("WMI Writer", "{a6ad56c2-b509-4e6c-bb19-49d8f43532f0}"),
 ];
 
+/// Writers an installed role or application adds (class ids from Microsoft Learn, "In-Box VSS
+/// Writers", and the SQL Server writer's documentation): listed once a scenario makes one fail.
+pub const APPLICATION_WRITERS: &[(&str, &str)] = &[
+    ("Microsoft Hyper-V VSS Writer", "{66841cd4-6ded-4f4b-8f17-fd23f8ddc3de}"),
+    ("NTDS", "{b2014c9e-8711-4c5c-a5a9-3cf384484757}"),
+    ("SqlServerWriter", "{a65faa63-5ea8-4ebc-9dbd-a0c4db26912a}"),
+];
+
 fn state_words(state: u8, language: Language) -> &'static str {
     match (language, state) {
         (Language::English, 1) => "Stable",
