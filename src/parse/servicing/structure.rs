@@ -38,18 +38,87 @@ pub fn extract(source: &str, message: &str, fields: Fields) -> Structure {
     found
 }
 
+/// The markers the readers below look for, found in one pass over a line (Aho-Corasick), so a
+/// line with none of them costs one scan instead of a substring search per marker.
+const MARKERS: &[&str] = &[
+    "[HRESULT = ",
+    "(hr:",
+    "HRESULT=",
+    "hr=",
+    "hrStatus: ",
+    "[SR]",
+    "Hashes for file member",
+    "<----- ",
+    "Executing command line: ",
+    "information: OS Version=",
+    "Reboot required=",
+    "PID=",
+    "Session: ",
+    "Universal Time is: ",
+    "Callback_BootEnvironmentDetect:FirmwareType ",
+];
+
+/// Which of [`MARKERS`] a line holds, as bits in the order of the list.
+#[derive(Debug, Clone, Copy)]
+struct Seen(u32);
+
+impl Seen {
+    fn of(line: &str) -> Seen {
+        static AUTOMATON: std::sync::LazyLock<Option<aho_corasick::AhoCorasick>> =
+            std::sync::LazyLock::new(|| aho_corasick::AhoCorasick::new(MARKERS).ok());
+        match AUTOMATON.as_ref() {
+            Some(automaton) => Seen(
+                automaton
+                    .find_overlapping_iter(line)
+                    .fold(0, |bits, m| bits | 1 << m.pattern().as_u32()),
+            ),
+            // The automaton cannot fail to build for this fixed list; if it did, every
+            // reader runs, as before the prefilter.
+            None => Seen(u32::MAX),
+        }
+    }
+
+    /// True when any of `markers` is on the line.
+    fn any(self, markers: &[&str]) -> bool {
+        markers.iter().any(|m| {
+            MARKERS
+                .iter()
+                .position(|known| known == m)
+                .is_none_or(|at| self.0 & (1 << at) != 0)
+        })
+    }
+}
+
 fn extract_line(line: &str, found: &mut Structure) {
-    hresults(line, found);
-    if line.contains("[SR]") || line.contains("Hashes for file member") {
+    let seen = Seen::of(line);
+    if seen.any(&["[HRESULT = ", "(hr:", "HRESULT=", "hr=", "hrStatus: "]) {
+        hresults(line, found);
+    }
+    if seen.any(&["[SR]", "Hashes for file member"]) {
         sfc_result(line, found);
     }
     checksur(line, found);
-    dism(line, found);
-    cbs_session(line, found);
-    if let Some(rest) = after(line, "Universal Time is: ") {
+    if seen.any(&[
+        "<----- ",
+        "Executing command line: ",
+        "information: OS Version=",
+        "Reboot required=",
+        "PID=",
+    ]) {
+        dism(line, found);
+    }
+    if seen.any(&["Session: "]) {
+        cbs_session(line, found);
+    }
+    if let Some(rest) = seen
+        .any(&["Universal Time is: "])
+        .then(|| after(line, "Universal Time is: "))
+        .flatten()
+    {
         found.utc = parse_dotted_utc(rest);
     }
-    if let Some(rest) = after(line, "Callback_BootEnvironmentDetect:FirmwareType ") {
+    let firmware = "Callback_BootEnvironmentDetect:FirmwareType ";
+    if let Some(rest) = seen.any(&[firmware]).then(|| after(line, firmware)).flatten() {
         let code = rest.trim_end_matches('.').trim();
         found.push("firmware_type", code);
         match code {

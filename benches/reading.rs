@@ -1,0 +1,185 @@
+//! The targets of "analyze at reading speed in bounded memory", each as a ratio against a
+//! reference measured in the same run (the machine is noisy; ratios travel, seconds do not):
+//!
+//! 1. a 256 MiB CBS.log (the real CBS logs of `../shared/corpus/text` repeated, or a generated
+//!    one without it): `inputs` and `analyze` against `LC_ALL=C grep -c ', Error'` on the same
+//!    file (targets 2.0 and 2.5), and the peak resident memory of `analyze` against the file's
+//!    size;
+//! 2. `analyze` over `../shared/corpus/evtx` against the `evtx` crate's bare parse of the same
+//!    files (every record rendered to JSON, files in parallel; target 1.0).
+//!
+//! Each backupdiag run is a process of the release binary, timed whole. Run with
+//! `cargo bench --bench reading`.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+const ROUNDS: usize = 5;
+const TEXT_BYTES: u64 = 256 << 20;
+
+fn median(mut times: Vec<Duration>) -> Duration {
+    times.sort();
+    times[times.len() / 2]
+}
+
+/// Runs `program args` to its end with output discarded; returns the wall time and the peak
+/// resident memory in KiB (VmHWM polled from /proc while it runs).
+fn run(program: &str, args: &[&str], env: &[(&str, &str)]) -> (Duration, u64) {
+    let start = Instant::now();
+    let mut child = Command::new(program)
+        .args(args)
+        .envs(env.iter().copied())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the program starts");
+    let pid = child.id();
+    let mut peak = 0;
+    while child.try_wait().expect("wait").is_none() {
+        if let Ok(status) = std::fs::read_to_string(format!("/proc/{pid}/status")) {
+            let hwm = status
+                .lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.split_whitespace().next()?.parse().ok())
+                .unwrap_or(0);
+            peak = peak.max(hwm);
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    (start.elapsed(), peak)
+}
+
+/// Median time and largest peak of `ROUNDS` runs.
+fn measure(program: &str, args: &[&str], env: &[(&str, &str)]) -> (Duration, u64) {
+    let runs: Vec<(Duration, u64)> = (0..ROUNDS).map(|_| run(program, args, env)).collect();
+    let peak = runs.iter().map(|r| r.1).max().unwrap_or(0);
+    (median(runs.into_iter().map(|r| r.0).collect()), peak)
+}
+
+/// A 256 MiB CBS.log in `dir`: the corpus's real CBS logs repeated, else generated lines.
+fn write_text_case(dir: &Path, corpus: &Path) -> &'static str {
+    let mut parts: Vec<Vec<u8>> = std::fs::read_dir(corpus)
+        .map(|entries| {
+            let mut names: Vec<PathBuf> = entries
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| p.to_string_lossy().ends_with("CBS.log"))
+                .collect();
+            names.sort();
+            names.iter().filter_map(|p| std::fs::read(p).ok()).collect()
+        })
+        .unwrap_or_default();
+    let from = if parts.is_empty() {
+        let line = "2024-05-10 13:00:00, Info                  CBS    Read out cached package applicability for package: Package_for_KB5034441~31bf3856ad364e35~amd64~~19041.3920.1.1, ApplicableState: 112, CurrentState:112\r\n";
+        parts.push(line.repeat(4096).into_bytes());
+        "generated lines"
+    } else {
+        "the corpus's CBS logs"
+    };
+    let mut file = std::io::BufWriter::new(std::fs::File::create(dir.join("CBS.log")).expect("create"));
+    let mut written = 0u64;
+    while written < TEXT_BYTES {
+        for part in &parts {
+            file.write_all(part).expect("write");
+            written += part.len() as u64;
+            if !part.ends_with(b"\n") {
+                file.write_all(b"\r\n").expect("write");
+                written += 2;
+            }
+        }
+    }
+    file.flush().expect("flush");
+    from
+}
+
+fn evtx_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            evtx_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "evtx") {
+            out.push(path);
+        }
+    }
+}
+
+/// The evtx reference: every record rendered to JSON by the crate, files in parallel.
+fn bare_parse(files: &[PathBuf]) -> usize {
+    files
+        .par_iter()
+        .map(|path| {
+            let settings = evtx::ParserSettings::new().num_threads(1).indent(false);
+            evtx::EvtxParser::from_path(path).map_or(0, |parser| {
+                parser
+                    .with_configuration(settings)
+                    .records_json()
+                    .filter_map(Result::ok)
+                    .count()
+            })
+        })
+        .sum()
+}
+
+fn ratio_line(what: &str, ours: Duration, reference: Duration, target: f64) {
+    let ratio = ours.as_secs_f64() / reference.as_secs_f64();
+    let verdict = if ratio <= target { "met" } else { "not met" };
+    println!(
+        "{what:<34} {:>8.0} ms vs {:>8.0} ms  ratio {ratio:>5.2}  (target {target:.1}: {verdict})",
+        ours.as_secs_f64() * 1e3,
+        reference.as_secs_f64() * 1e3
+    );
+}
+
+fn main() {
+    let ours = env!("CARGO_BIN_EXE_backupdiag");
+    let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let from = write_text_case(dir.path(), &shared.join("text"));
+    let case = dir.path().to_string_lossy().into_owned();
+    let file = dir.path().join("CBS.log").to_string_lossy().into_owned();
+    let c_locale = [("LC_ALL", "C")];
+    let _ = run("grep", &["-c", ", Error", &file], &c_locale); // warm the page cache
+    let (grep, _) = measure("grep", &["-c", ", Error", &file], &c_locale);
+    let (inputs, _) = measure(ours, &["inputs", "--format", "json", &case], &[]);
+    let (analyze, peak) = measure(ours, &["analyze", "--format", "json", &case], &[]);
+    println!("text: a 256 MiB CBS.log from {from}");
+    ratio_line("inputs vs grep -c", inputs, grep, 2.0);
+    ratio_line("analyze vs grep -c", analyze, grep, 2.5);
+    println!(
+        "{:<34} {:>8} MiB for {} MiB of input (target for a 1 GiB case: 256 MiB)",
+        "analyze peak RSS",
+        peak / 1024,
+        TEXT_BYTES >> 20
+    );
+
+    let mut files = Vec::new();
+    evtx_files(&shared.join("evtx"), &mut files);
+    if files.is_empty() {
+        println!("evtx: skipped, no corpus at {}", shared.join("evtx").display());
+        return;
+    }
+    let evtx = shared.join("evtx").to_string_lossy().into_owned();
+    let _ = bare_parse(&files);
+    let mut reference = Vec::new();
+    let mut analyzed = Vec::new();
+    for _ in 0..ROUNDS {
+        let start = Instant::now();
+        let records = bare_parse(&files);
+        reference.push(start.elapsed());
+        assert!(records > 0);
+        analyzed.push(run(ours, &["analyze", "--format", "json", &evtx], &[]).0);
+    }
+    println!("evtx: {} files of ../shared/corpus/evtx", files.len());
+    ratio_line(
+        "analyze vs the crate's bare parse",
+        median(analyzed),
+        median(reference),
+        1.0,
+    );
+}
