@@ -62,6 +62,28 @@ pub fn templates() -> &'static [Template] {
     &table().template
 }
 
+/// A template ready for matching: its text folded as messages are, and the length of its
+/// literal text. Prepared once; matching a pasted paragraph then folds only the paragraph.
+struct Prepared {
+    template: &'static Template,
+    folded: String,
+    literal_length: usize,
+}
+
+fn prepared() -> &'static [Prepared] {
+    static PREPARED: OnceLock<Vec<Prepared>> = OnceLock::new();
+    PREPARED.get_or_init(|| {
+        templates()
+            .iter()
+            .map(|template| Prepared {
+                template,
+                folded: fold(&template.text),
+                literal_length: literal_length(&template.text),
+            })
+            .collect()
+    })
+}
+
 /// Characters Event Viewer copies carry that are not text: left-to-right and right-to-left
 /// marks and embeddings (`‎3/‎10/‎2012`).
 const FORMAT_MARKS: &[char] = &[
@@ -182,10 +204,10 @@ fn is_cjk(c: char) -> bool {
 /// Fields pulled from `message` by a template of (`provider`, `id`), when one matches.
 pub fn extract(provider: &str, id: u32, message: &str) -> Option<Fields> {
     let message = fold(message);
-    templates()
+    prepared()
         .iter()
-        .filter(|t| t.provider.eq_ignore_ascii_case(provider) && t.id == id)
-        .find_map(|t| matches(&fold(&t.text), &message).map(|values| fields(t, values)))
+        .filter(|p| p.template.provider.eq_ignore_ascii_case(provider) && p.template.id == id)
+        .find_map(|p| matches(&p.folded, &message).map(|values| fields(p.template, values)))
 }
 
 /// Identifies an event from its message text alone: (provider, id, fields) of the template
@@ -193,12 +215,12 @@ pub fn extract(provider: &str, id: u32, message: &str) -> Option<Fields> {
 /// placeholders (Wininit 1001 is `%1`) would match anything and is never used for this.
 pub fn identify(message: &str) -> Option<(&'static str, u32, Fields)> {
     let folded = fold(message);
-    templates()
+    prepared()
         .iter()
-        .filter(|t| literal_length(&t.text) >= 12)
-        .filter_map(|t| matches(&fold(&t.text), &folded).map(|values| (t, values)))
-        .max_by_key(|(t, _)| literal_length(&t.text))
-        .map(|(t, values)| (t.provider.as_str(), t.id, fields(t, values)))
+        .filter(|p| p.literal_length >= 12)
+        .filter_map(|p| matches(&p.folded, &folded).map(|values| (p, values)))
+        .max_by_key(|(p, _)| p.literal_length)
+        .map(|(p, values)| (p.template.provider.as_str(), p.template.id, fields(p.template, values)))
 }
 
 /// Characters of a template that are not placeholders.
