@@ -208,7 +208,8 @@ pub fn service_security_descriptor(a: &Analysis<'_>) -> Option<Assessment> {
             if REQUIRED.iter().any(|r| r.eq_ignore_ascii_case(service)))
     });
     let dumped = super::phrased::phrases(a, &["service-sddl"]);
-    if denied.is_empty() && dumped.is_empty() {
+    let refused = super::phrased::phrases(a, &["service-denied"]);
+    if denied.is_empty() && dumped.is_empty() && refused.is_empty() {
         return None;
     }
     let mut s = Assessment::default();
@@ -219,6 +220,14 @@ pub fn service_security_descriptor(a: &Analysis<'_>) -> Option<Assessment> {
             "バックアップに必要なサービスを開始できなかった: アクセス拒否",
         ),
         &denied,
+    );
+    s.support_if(
+        0.3,
+        bi(
+            "sc was refused the service itself (OpenService FAILED 5: access denied), even from an elevated prompt",
+            "管理者として実行しても sc がサービスそのものを拒否された (OpenService FAILED 5: アクセス拒否)",
+        ),
+        &refused,
     );
     s.support_if(
         0.25,
@@ -239,7 +248,7 @@ pub const SVC003: Rule = Rule {
     cause: Cause::ServiceSecurityDescriptor,
     title: "A service's security descriptor was changed: it cannot start or be queried",
     explanation: Explanation {
-        detects: "Service Control Manager 7000/7001 with error 5 (access denied) for a service backups need (VSS, swprv, CryptSvc, EventSystem, wbengine), and an `sc sdshow` descriptor pasted beside it.",
+        detects: "Service Control Manager 7000/7001 with error 5 (access denied) for a service backups need (VSS, swprv, CryptSvc, EventSystem, wbengine), `sc` refused the service itself (`[SC] OpenService FAILED 5`), and an `sc sdshow` or `sc sdset` descriptor pasted beside it.",
         why: "the Service Control Manager checks each service's own security descriptor before it starts or queries it; a descriptor tightened by a hardening tool or left wrong by an uninstall (no SYSTEM or Administrators entry) keeps the service from starting, and the writers it hosts disappear.",
         check: "`sc sdshow SERVICE` for each service that fails with access denied, compared with the default descriptor of the same Windows version (a healthy machine's).",
     },

@@ -109,7 +109,13 @@ pub const PHRASES: &[Phrase] = &[
             &["volume label:", "recovery"],
         ],
     ),
-    ("service-sddl", &[&["d:(a;;"]]),
+    // `sc sdshow` / `sc sdset` descriptors (the DACL's first entry allows or denies), and `sc`
+    // refused the service itself (`[SC] OpenService FAILED 5:`, Microsoft Learn: sc.exe).
+    ("service-sddl", &[&["d:(a;;"], &["d:(d;;"]]),
+    (
+        "service-denied",
+        &[&["[sc] ", "openservice failed 5"], &["[sc] startservice failed 5"]],
+    ),
     (
         "files-skipped",
         &[
