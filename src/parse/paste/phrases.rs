@@ -11,7 +11,7 @@
 //! disk to the schedule while another is offline); Microsoft Japan support blog (2017-05-17,
 //! `sc sdshow cryptsvc`); sdengin2.dll 0x8100002F, 0x8100002B, 0x8100002D; BlbEvents.dll 18,
 //! 545, 146, 658; KB 2298620 (VSS 8193 on VSS\Diag); KB 913642 (NTBackup, 0x800423f0); KB
-//! 2000779 (the Windows Server Backup snap-in without its task); vsserror.h
+//! vsserror.h
 //! (VSS_E_MAXIMUM_NUMBER_OF_SNAPSHOTS_REACHED, VSS_E_WRITERERROR_INCONSISTENTSNAPSHOT).
 
 /// A phrase: its id, and alternatives of fragments that must all be on one line.
@@ -160,8 +160,6 @@ pub const PHRASES: &[Phrase] = &[
             &["schedule settings were not found"],
             &["schedule settings was not found"],
             &["backup is not configured after windows was upgraded"],
-            // The snap-in cannot open without its scheduled task's folder (KB 2000779).
-            &["fatal error occurred during a windows server backup snap-in operation"],
         ],
     ),
     (

@@ -68,16 +68,38 @@ const INNER: &[&str] = &[
 /// Lines after a statement that may still carry its codes.
 const FOLLOWING: usize = 8;
 
+/// Phrases of `phrases` that are themselves the report of a failed run (a dialog or message
+/// that says why the backup failed), so a line holding one is a failure statement even without
+/// "backup failed" in it: `EFI システム パーティション(ESP)で排他ロックが取得できませんでした。
+/// (0x8078011E)` pasted alone.
+const FAILURE_PHRASES: &[&str] = &[
+    "esp-lock",
+    "target-not-found",
+    "network-target-denied",
+    "concurrent",
+    "invalid-media-id",
+    "critical-volume",
+    "bitlocker-locked-target",
+    "schedule-missing",
+    "source-volume-missing",
+];
+
 /// Every stated run in `text`, on lines `allowed` accepts (1-based line numbers).
 pub fn find(text: &str, allowed: impl Fn(u64) -> bool) -> Vec<Statement> {
     let lines: Vec<&str> = text.split('\n').map(|l| l.trim_end_matches('\r')).collect();
-    let mut out = Vec::new();
+    let mut out: Vec<Statement> = Vec::new();
     for (index, line) in lines.iter().enumerate() {
         let number = index as u64 + 1;
         if !allowed(number) {
             continue;
         }
-        let Some(failed) = outcome(line) else { continue };
+        let failed = match outcome(line) {
+            Some(failed) => failed,
+            // A failure reported in its own words; not when it is the detail of a statement
+            // just above (the dialog's heading and its reason are one run).
+            None if names_a_failure(line) && out.last().is_none_or(|s| number > s.line + FOLLOWING as u64) => true,
+            None => continue,
+        };
         let (code, inner) = codes_after(&lines[index..], &allowed, number);
         out.push(Statement {
             line: number,
@@ -88,6 +110,11 @@ pub fn find(text: &str, allowed: impl Fn(u64) -> bool) -> Vec<Statement> {
         });
     }
     out
+}
+
+/// True when `line` holds one of the [`FAILURE_PHRASES`].
+fn names_a_failure(line: &str) -> bool {
+    super::phrases::find(line).any(|id| FAILURE_PHRASES.contains(&id))
 }
 
 /// `Some(true)` for a failure statement, `Some(false)` for a success, `None` otherwise.
@@ -174,5 +201,22 @@ mod tests {
     fn the_event_message_of_a_failure_is_not_a_statement() {
         let text = "Backup started at '11/2/2009 10:15:03 PM' failed with following error code '2155348237' (Enumeration of the files failed.).\r\nThe VSS service is shutting down due to idle timeout.\r\n";
         assert!(find(text, |_| true).is_empty());
+    }
+
+    #[test]
+    fn a_reason_pasted_alone_is_a_failure_and_under_its_heading_is_the_same_run() {
+        let alone = find(
+            "EFI システム パーティション(ESP)で排他ロックが取得できませんでした。 (0x8078011E)\r\n",
+            |_| true,
+        );
+        assert_eq!(alone.len(), 1);
+        assert!(alone[0].failed);
+        assert_eq!(alone[0].code, Some(0x8078_011E));
+        let dialog = "The backup did not complete successfully.\r\nThe backup location is locked by BitLocker. Unlock the drive and try again.\r\nError code: 0x8100002B\r\n";
+        let found = find(dialog, |_| true);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].code, Some(0x8100_002B));
+        // A warning that some files were skipped is no failed run.
+        assert!(find("The backup completed but some files were skipped.\r\n", |_| true).is_empty());
     }
 }
