@@ -18,15 +18,20 @@ use super::ParsedFile;
 
 pub use line::{parse_line, LineHead};
 
-/// Reads a decoded servicing log, at most `max_lines` lines of it.
+/// Logs at least this long are read in line ranges on every core.
+const RANGE_BYTES: usize = 8 << 20;
+
+/// Reads a decoded servicing log, at most `max_lines` lines of it. A long log is cut into line
+/// ranges, each starting at an entry's first line, read in parallel and joined in order: the
+/// result is the one a single reader gives.
 pub fn parse(path: &Arc<str>, size: u64, decoded: &Decoded<'_>, max_lines: u64) -> ParsedFile {
-    let mut reader = EntryReader::new(Arc::clone(path));
-    let mut lines = decoded.text.split('\n');
-    for (number, raw) in (1..=max_lines).zip(lines.by_ref()) {
-        reader.line(number, raw.strip_suffix('\r').unwrap_or(raw));
-    }
-    let stopped = lines.next().is_some();
-    reader.finish();
+    let (text, stopped) = within_budget(&decoded.text, max_lines);
+    let ranges = if text.len() < RANGE_BYTES {
+        vec![(1, text)]
+    } else {
+        entry_ranges(text, rayon::current_num_threads() * 2)
+    };
+    let mut reader = read_ranges(path, &ranges);
     let mut parsed = ParsedFile::new_text(path, size, Some(kind_of(&reader.sources)), decoded);
     if stopped {
         parsed.notices.push(crate::parse::budget_notice(path, max_lines));
@@ -47,6 +52,81 @@ pub fn parse(path: &Arc<str>, size: u64, decoded: &Decoded<'_>, max_lines: u64) 
     parsed.events = reader.events;
     parsed.anchors = reader.anchors;
     parsed
+}
+
+/// The text of its first `max_lines` lines, and whether a line was left out (the text has a
+/// `max_lines`-th line break, so a further line, even an empty one, follows).
+fn within_budget(text: &str, max_lines: u64) -> (&str, bool) {
+    let Some(last) = usize::try_from(max_lines).ok().and_then(|max| max.checked_sub(1)) else {
+        return ("", true);
+    };
+    match memchr::memchr_iter(b'\n', text.as_bytes()).nth(last) {
+        Some(end) => (&text[..end], true),
+        None => (text, false),
+    }
+}
+
+/// Reads each line range (with its first line number) on its own reader, in parallel, and
+/// joins the readers in order.
+fn read_ranges<'a>(path: &Arc<str>, ranges: &[(u64, &'a str)]) -> EntryReader<'a> {
+    use rayon::prelude::*;
+    let readers: Vec<EntryReader<'a>> = ranges
+        .par_iter()
+        .map(|(first_line, range)| {
+            let mut reader = EntryReader::new(Arc::clone(path));
+            for (number, raw) in (*first_line..).zip(range.split('\n')) {
+                reader.line(number, raw.strip_suffix('\r').unwrap_or(raw));
+            }
+            reader.finish();
+            reader
+        })
+        .collect();
+    readers
+        .into_iter()
+        .reduce(EntryReader::join)
+        .unwrap_or_else(|| EntryReader::new(Arc::clone(path)))
+}
+
+/// `text` cut into about `parts` ranges, each (but the first) starting at a line that opens an
+/// entry, so no entry is split; with each range's first line number.
+fn entry_ranges(text: &str, parts: usize) -> Vec<(u64, &str)> {
+    if parts < 2 {
+        return vec![(1, text)];
+    }
+    let bytes = text.as_bytes();
+    let mut ranges = Vec::with_capacity(parts);
+    let (mut start, mut first_line) = (0usize, 1u64);
+    for part in 1..parts {
+        let target = (text.len() / parts * part).max(start);
+        let Some(cut) = next_entry_start(text, target) else {
+            break;
+        };
+        if cut <= start {
+            continue;
+        }
+        ranges.push((first_line, &text[start..cut - 1]));
+        first_line += memchr::memchr_iter(b'\n', &bytes[start..cut]).count() as u64;
+        start = cut;
+    }
+    ranges.push((first_line, &text[start..]));
+    ranges
+}
+
+/// The byte offset of the first line at or after `from` that opens an entry (a line start,
+/// after a `\n`).
+fn next_entry_start(text: &str, from: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut at = from;
+    while let Some(newline) = memchr::memchr(b'\n', bytes.get(at..)?) {
+        let line_start = at + newline + 1;
+        let end = memchr::memchr(b'\n', &bytes[line_start..]).map_or(bytes.len(), |e| line_start + e);
+        let line = text.get(line_start..end)?;
+        if parse_line(line.strip_suffix('\r').unwrap_or(line)).is_some() {
+            return Some(line_start);
+        }
+        at = line_start;
+    }
+    None
 }
 
 /// Counts of source columns, to tell a CBS.log from a dism.log from a setupact.log.
@@ -124,6 +204,20 @@ impl<'a> EntryReader<'a> {
         self.flush();
     }
 
+    /// `self` followed by `next`, the reader of the range after it: as if one reader had read
+    /// both (an anchor is kept only where the offset changes, across the seam too).
+    fn join(mut self, next: EntryReader<'a>) -> EntryReader<'a> {
+        self.events.extend(next.events);
+        for anchor in next.anchors {
+            self.add_anchor(Some(anchor));
+        }
+        self.sources.cbs += next.sources.cbs;
+        self.sources.dism += next.sources.dism;
+        self.sources.setup += next.sources.setup;
+        self.preamble += next.preamble;
+        self
+    }
+
     fn flush(&mut self) {
         let Some(mut pending) = self.pending.take() else {
             return;
@@ -191,5 +285,86 @@ impl<'a> EntryReader<'a> {
         if self.anchors.last().is_none_or(|last| last.offset != anchor.offset) {
             self.anchors.push(anchor);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::{entry_ranges, read_ranges, within_budget};
+
+    /// Entries with continuation lines, a preamble, CSI stamps that anchor the clock, and CRLF.
+    fn log() -> String {
+        let mut text = String::from("\u{feff}preamble line\r\n");
+        for i in 0..300 {
+            let source = if i % 3 == 0 { "CSI" } else { "CBS" };
+            text.push_str(&format!(
+                "2024-05-10 13:{:02}:{:02}, Info                  {source:<7}{}\r\n",
+                (i / 60) % 60,
+                i % 60,
+                if source == "CSI" {
+                    format!(
+                        "{:08x}@2024/5/10:{}:{:02}:{:02}.000 Entry {i}",
+                        i,
+                        4 + i / 200,
+                        (i / 60) % 60,
+                        i % 60
+                    )
+                } else {
+                    format!("Entry {i} [HRESULT = 0x800f081f - CBS_E_SOURCE_MISSING]")
+                }
+            ));
+            if i % 7 == 0 {
+                text.push_str("    a continuation line\r\n\r\n");
+            }
+        }
+        text
+    }
+
+    fn summary(reader: &super::EntryReader<'_>) -> Vec<String> {
+        let mut out: Vec<String> = reader
+            .events
+            .iter()
+            .map(|e| {
+                format!(
+                    "{:?} {:?} {:?} {:?}",
+                    e.origin,
+                    e.time,
+                    e.message,
+                    e.fields.iter().collect::<Vec<_>>()
+                )
+            })
+            .collect();
+        out.extend(reader.anchors.iter().map(|a| format!("{a:?}")));
+        out.push(format!(
+            "{} {} {} {}",
+            reader.sources.cbs, reader.sources.dism, reader.sources.setup, reader.preamble
+        ));
+        out
+    }
+
+    #[test]
+    fn line_ranges_read_in_parallel_give_what_one_reader_gives() {
+        let text = log();
+        let path: Arc<str> = Arc::from("CBS.log");
+        let whole = summary(&read_ranges(&path, &[(1, text.as_str())]));
+        for parts in 2..9 {
+            let ranges = entry_ranges(&text, parts);
+            assert!(ranges.len() > 1, "{parts} parts");
+            assert_eq!(summary(&read_ranges(&path, &ranges)), whole, "{parts} parts");
+        }
+    }
+
+    #[test]
+    fn the_budget_keeps_the_first_lines_and_says_when_it_cut() {
+        assert_eq!(within_budget("a\nb\nc", 2), ("a\nb", true));
+        assert_eq!(within_budget("a\nb", 2), ("a\nb", false));
+        assert_eq!(
+            within_budget("a\nb\n", 2),
+            ("a\nb", true),
+            "an empty last line is a line"
+        );
+        assert_eq!(within_budget("a", 0), ("", true));
     }
 }
