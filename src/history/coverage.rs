@@ -6,10 +6,17 @@ use crate::model::SourceKind;
 
 /// The kinds of log present in the case.
 pub fn logs_present(case: &Case) -> Vec<LogKind> {
+    // The channel of each file's first event, in one pass over the timeline.
+    let mut channels: std::collections::HashMap<&str, Option<&str>> = std::collections::HashMap::new();
+    for event in &case.events {
+        channels
+            .entry(&*event.origin.file)
+            .or_insert_with(|| event.channel.as_deref());
+    }
     let mut present = Vec::new();
     for file in &case.files {
         let kind = match file.kind {
-            Some(SourceKind::Evtx) => evtx_kind(case, &file.path),
+            Some(SourceKind::Evtx) => evtx_kind(channels.get(&*file.path).copied().flatten(), &file.path),
             Some(source) => source.provides(),
             None => None,
         };
@@ -23,20 +30,15 @@ pub fn logs_present(case: &Case) -> Vec<LogKind> {
     present
 }
 
-/// The channel of an evtx file: from its events, or its name when it holds none.
-fn evtx_kind(case: &Case, path: &str) -> Option<LogKind> {
-    let channel = case
-        .events
-        .iter()
-        .find(|e| &*e.origin.file == path)
-        .and_then(|e| e.channel.as_deref())
-        .map(str::to_ascii_lowercase)
-        .unwrap_or_else(|| {
-            path.rsplit(['/', '\\', '!'])
-                .next()
-                .unwrap_or(path)
-                .to_ascii_lowercase()
-        });
+/// The kind of an evtx file: from the channel of its first event, or from its name when it
+/// holds none.
+fn evtx_kind(channel: Option<&str>, path: &str) -> Option<LogKind> {
+    let channel = channel.map(str::to_ascii_lowercase).unwrap_or_else(|| {
+        path.rsplit(['/', '\\', '!'])
+            .next()
+            .unwrap_or(path)
+            .to_ascii_lowercase()
+    });
     if channel.starts_with("system") {
         Some(LogKind::System)
     } else if channel.starts_with("application") {
