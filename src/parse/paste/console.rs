@@ -35,6 +35,12 @@ const PHRASES: &[(&str, &str, Verdict)] = &[
         "There is a system repair pending which requires reboot to complete",
         Verdict::RebootRequired,
     ),
+    // German sfc (Windows 10): the pending-repair verdict, as a public German note quotes it.
+    (
+        "sfc",
+        "Es steht eine Systemreparatur aus, deren Abschluss einen Neustart erfordert",
+        Verdict::RebootRequired,
+    ),
     ("sfc", "整合性違反を検出しませんでした", Verdict::Clean),
     ("sfc", "それらは正常に修復されました", Verdict::Repaired),
     ("sfc", "一部は修正できませんでした", Verdict::CannotRepair),
@@ -51,7 +57,8 @@ const PHRASES: &[(&str, &str, Verdict)] = &[
     ("dism", "ソース ファイルが見つかりませんでした", Verdict::SourceMissing),
 ];
 
-/// True when the text is console output of sfc or dism.
+/// True when the text is console output of sfc or dism: its banner, or a verdict copied
+/// without it (`sfc /scannow` answering with the pending-repair line alone).
 pub fn looks_like(text: &str) -> bool {
     [
         "Windows Resource Protection",
@@ -61,6 +68,7 @@ pub fn looks_like(text: &str) -> bool {
     ]
     .iter()
     .any(|m| text.contains(m))
+        || PHRASES.iter().any(|(_, phrase, _)| text.contains(phrase))
 }
 
 /// The verdicts in the text, with the error codes printed (`Error: 0x800f081f`, `エラー: 0x800f081f`).
@@ -120,7 +128,7 @@ fn merge(verdicts: Vec<Run>) -> Vec<Run> {
 
 #[cfg(test)]
 mod tests {
-    use super::verdicts;
+    use super::{looks_like, verdicts};
     use crate::model::Verdict;
 
     #[test]
@@ -136,5 +144,16 @@ mod tests {
         );
         let reboot = "Error: 3017\r\n";
         assert_eq!(verdicts(reboot)[0].code, Some(3017));
+    }
+
+    #[test]
+    fn a_pending_repair_verdict_copied_without_its_banner_is_console_output() {
+        let english = "C:\\WINDOWS\\system32>sfc /scannow\r\nThere is a system repair pending which requires reboot to complete.  Restart Windows and run sfc again.\r\n";
+        assert!(looks_like(english));
+        assert_eq!(verdicts(english)[0].verdict, Verdict::RebootRequired);
+        let german = "Es steht eine Systemreparatur aus, deren Abschluss einen Neustart erfordert.\r\n";
+        assert!(looks_like(german));
+        assert_eq!(verdicts(german)[0].verdict, Verdict::RebootRequired);
+        assert!(!looks_like("sfc /scannow found nothing, what next?\n"));
     }
 }

@@ -162,6 +162,8 @@ pub const PHRASES: &[Phrase] = &[
             &["backup is not configured after windows was upgraded"],
         ],
     ),
+    // A requester's report of a writer that timed out (vsserror.h VSS_E_WRITERERROR_TIMEOUT).
+    ("writer-timeout", &[&["vss_e_writererror_timeout"]]),
     (
         "source-volume-missing",
         &[

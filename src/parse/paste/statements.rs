@@ -82,6 +82,7 @@ const FAILURE_PHRASES: &[&str] = &[
     "bitlocker-locked-target",
     "schedule-missing",
     "source-volume-missing",
+    "writer-timeout",
 ];
 
 /// Every stated run in `text`, on lines `allowed` accepts (1-based line numbers).
@@ -216,6 +217,8 @@ mod tests {
         let found = find(dialog, |_| true);
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].code, Some(0x8100_002B));
+        let timeout = find("  Snapshot creation failed. VSS writer status: FAILED_AT_FREEZE (0x800423f2 - VSS_E_WRITERERROR_TIMEOUT)\r\n", |_| true);
+        assert_eq!(timeout.first().and_then(|s| s.code), Some(0x8004_23F2));
         // A warning that some files were skipped is no failed run.
         assert!(find("The backup completed but some files were skipped.\r\n", |_| true).is_empty());
     }
