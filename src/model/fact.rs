@@ -102,6 +102,10 @@ pub enum MachineKey {
     ComputerName,
     /// msinfo32 `BIOS Version/Date`.
     BiosVersion,
+    /// bcdedit `recoveryenabled` of the current boot entry (`Yes`, `No`).
+    RecoveryEnabled,
+    /// bcdedit `bootstatuspolicy` of the current boot entry (`IgnoreAllFailures`, ...).
+    BootStatusPolicy,
 }
 
 impl MachineKey {
@@ -116,6 +120,8 @@ impl MachineKey {
             MachineKey::SecureBootState => "secure-boot-state",
             MachineKey::ComputerName => "computer-name",
             MachineKey::BiosVersion => "bios-version",
+            MachineKey::RecoveryEnabled => "recovery-enabled",
+            MachineKey::BootStatusPolicy => "boot-status-policy",
         }
     }
 }

@@ -21,6 +21,24 @@ pub fn parse_bcdedit(path: &Arc<str>, text: &str) -> Vec<Fact> {
         };
         match key {
             "identifier" => block_is_current = first == "{current}",
+            "recoveryenabled" if block_is_current => {
+                facts.push(machine(
+                    path,
+                    number,
+                    MachineKey::RecoveryEnabled,
+                    first.to_string(),
+                    false,
+                ));
+            }
+            "bootstatuspolicy" if block_is_current => {
+                facts.push(machine(
+                    path,
+                    number,
+                    MachineKey::BootStatusPolicy,
+                    first.to_string(),
+                    false,
+                ));
+            }
             "path" => {
                 let value = line[line.find(first).unwrap_or(0)..].trim().to_string();
                 let lower = value.to_ascii_lowercase();

@@ -109,8 +109,9 @@ pub const SEC001: Rule = Rule {
 /// 001: a boot-sector infection, then a manual MBR repair and image restores).
 pub fn malware_damage(a: &Analysis<'_>) -> Option<Assessment> {
     let detections = a.select(|k| matches!(k, SignalKind::Malware { .. }));
+    let recovery_off = a.select(|k| matches!(k, SignalKind::BootRecoveryOff { .. }));
     if detections.is_empty() {
-        return None;
+        return recovery_inhibited(a, &recovery_off);
     }
     let mut s = Assessment::default();
     let threats: Vec<String> = detections
@@ -168,10 +169,47 @@ pub fn malware_damage(a: &Analysis<'_>) -> Option<Assessment> {
             weakened.iter().copied(),
         );
     }
+    s.support_if(
+        0.15,
+        bi(
+            "the boot entry has Windows' automatic recovery turned off, as ransomware leaves it (MITRE ATT&CK T1490)",
+            "ブート エントリで Windows の自動回復が無効になっている (ランサムウェアが残す設定、MITRE ATT&CK T1490)",
+        ),
+        &recovery_off,
+    );
     let since = s.first();
     s.explain(a, &[], since, None);
     // A threat still on the machine explains more than one that was removed.
     s.cap(if stayed.is_empty() { 0.6 } else { 0.7 });
+    Some(s)
+}
+
+/// No detection in the logs, but the boot entry with automatic recovery turned off: T1490's
+/// `bcdedit /set {default} recoveryenabled no` and `bootstatuspolicy ignoreallfailures`
+/// (MITRE ATT&CK, Inhibit System Recovery). Both together are ransomware's signature; one
+/// alone is also an admin's choice, so it stays low.
+fn recovery_inhibited(a: &Analysis<'_>, recovery_off: &[&crate::signals::Signal]) -> Option<Assessment> {
+    if recovery_off.is_empty() {
+        return None;
+    }
+    let mut s = Assessment::default();
+    s.support(
+        if recovery_off.len() >= 2 { 0.5 } else { 0.25 },
+        bi(
+            "the boot entry has Windows' automatic recovery turned off (bcdedit recoveryenabled No, bootstatuspolicy IgnoreAllFailures), the settings ransomware leaves to inhibit recovery (MITRE ATT&CK T1490)",
+            "ブート エントリで Windows の自動回復が無効になっている (bcdedit の recoveryenabled No、bootstatuspolicy IgnoreAllFailures)。ランサムウェアが回復を妨げるために残す設定 (MITRE ATT&CK T1490)",
+        ),
+        recovery_off.iter().copied(),
+    );
+    s.missing(
+        0.05,
+        bi(
+            "an antimalware detection in the logs",
+            "ログ内のマルウェア対策製品による検出",
+        ),
+    );
+    s.explain(a, &[], None, None);
+    s.cap(0.6);
     Some(s)
 }
 
@@ -181,12 +219,13 @@ pub const SEC002: Rule = Rule {
     cause: Cause::MalwareDamage,
     title: "Malware was detected; it may have damaged boot code, services or system files",
     explanation: Explanation {
-        detects: "antimalware detections (Microsoft Security Essentials 1116/1117 in the System log on Windows 7, Defender 1116/1117 in its Operational log later), removals that failed (1008/1118/1119: the threat likely stayed, which weighs more), and weakened protection (2001 signature update failed, 5001 real-time protection off).",
+        detects: "antimalware detections (Microsoft Security Essentials 1116/1117 in the System log on Windows 7, Defender 1116/1117 in its Operational log later), removals that failed (1008/1118/1119: the threat likely stayed, which weighs more), weakened protection (2001 signature update failed, 5001 real-time protection off), and a boot entry with automatic recovery turned off (bcdedit recoveryenabled No with bootstatuspolicy IgnoreAllFailures, what ransomware sets).",
         why: "boot-sector malware and its removal damage the MBR and boot configuration (repairs from WinRE leave no event), other families disable services or replace files; backups and restores fail afterwards.",
         check: "what the threat family does, what was repaired by hand, and whether services and system files are intact.",
     },
     references: &[
         "Microsoft Learn: Microsoft Defender Antivirus event IDs and error codes (https://learn.microsoft.com/defender-endpoint/troubleshoot-microsoft-defender-antivirus)",
+        "MITRE ATT&CK T1490, Inhibit System Recovery: bcdedit recoveryenabled no, bootstatuspolicy ignoreallfailures (https://attack.mitre.org/techniques/T1490/)",
     ],
     repair: &[
         step("Run a full scan with current signatures (offline scan for boot-sector threats)", None, true, Risk::Low, None),
@@ -228,5 +267,28 @@ mod tests {
         );
         let with_failures = confidence(&SEC002, &malware.failure("2012-11-01T10:00:00Z", "0x80070422").build());
         assert!(with_failures > 0.0, "{with_failures}");
+    }
+
+    #[test]
+    fn a_boot_entry_with_recovery_turned_off_points_to_ransomware_and_one_setting_alone_stays_low() {
+        let setting = |key: crate::model::MachineKey, value: &str| crate::model::FactKind::Machine {
+            key,
+            value: value.into(),
+            inferred: false,
+        };
+        let both = CaseBuilder::new()
+            .fact(setting(crate::model::MachineKey::RecoveryEnabled, "No"))
+            .fact(setting(crate::model::MachineKey::BootStatusPolicy, "IgnoreAllFailures"))
+            .build();
+        assert!(confidence(&SEC002, &both) >= 0.45);
+        let one = CaseBuilder::new()
+            .fact(setting(crate::model::MachineKey::BootStatusPolicy, "IgnoreAllFailures"))
+            .build();
+        let c = confidence(&SEC002, &one);
+        assert!(c > 0.0 && c < 0.3, "{c}");
+        let default = CaseBuilder::new()
+            .fact(setting(crate::model::MachineKey::RecoveryEnabled, "Yes"))
+            .build();
+        assert_eq!(confidence(&SEC002, &default), 0.0);
     }
 }

@@ -248,6 +248,13 @@ pub enum SignalKind {
         /// The phrase's id (`esp-lock`, `target-not-found`).
         id: String,
     },
+    /// The current boot entry has Windows' automatic recovery turned off (bcdedit
+    /// `recoveryenabled No`, `bootstatuspolicy IgnoreAllFailures`): what ransomware sets to
+    /// keep a victim from recovering (MITRE ATT&CK T1490), and what some admins set by hand.
+    BootRecoveryOff {
+        /// The bcdedit setting and its value.
+        setting: String,
+    },
     /// An event known to be harmless, named so users stop chasing it.
     Harmless {
         /// Why it is harmless, with the source.

@@ -445,6 +445,15 @@ fn extra_fact_signals(kind: &FactKind) -> Vec<SignalKind> {
             why: format!("a {value} volume: Windows Backup writes system images only to NTFS"),
         }],
         FactKind::Mention { what, .. } if what == "partition" => vec![SignalKind::SystemReservedNamed],
+        FactKind::Machine {
+            key: key @ (MachineKey::RecoveryEnabled | MachineKey::BootStatusPolicy),
+            value,
+            ..
+        } if value.eq_ignore_ascii_case("no") || value.eq_ignore_ascii_case("IgnoreAllFailures") => {
+            vec![SignalKind::BootRecoveryOff {
+                setting: format!("{} {value}", key.as_str()),
+            }]
+        }
         FactKind::Mention { what, value } if what == "phrase" => vec![SignalKind::Phrase { id: value.clone() }],
         FactKind::BackupStatement { text, .. }
             if text
