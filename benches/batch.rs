@@ -4,8 +4,12 @@
 //! overhead, not parallelism; then `batch` on every core, for the record. Target: at most 1.2.
 //! Run with `cargo bench --bench batch`.
 
+mod common;
+
+use common::median;
+
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use backupdiag::config::{AnalyzeFormat, ColorChoice, Command, Config};
 use backupdiag::input::InputLimits;
@@ -89,11 +93,6 @@ fn batch(root: &Path) -> usize {
     let (mut out, mut err) = (Vec::new(), Vec::new());
     let _ = backupdiag::run(&config(command, vec![root.join("cases")]), &mut out, &mut err);
     out.len()
-}
-
-fn median(mut times: Vec<Duration>) -> Duration {
-    times.sort();
-    times[times.len() / 2]
 }
 
 fn main() {

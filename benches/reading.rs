@@ -11,6 +11,10 @@
 //! Each backupdiag run is a process of the release binary, timed whole. Run with
 //! `cargo bench --bench reading`.
 
+mod common;
+
+use common::{evtx_files, median};
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -20,11 +24,6 @@ use rayon::prelude::*;
 
 const ROUNDS: usize = 5;
 const TEXT_BYTES: u64 = 256 << 20;
-
-fn median(mut times: Vec<Duration>) -> Duration {
-    times.sort();
-    times[times.len() / 2]
-}
 
 /// Runs `program args` to its end with output discarded; returns the wall time and the peak
 /// resident memory in KiB (VmHWM polled from /proc while it runs).
@@ -94,18 +93,6 @@ fn write_text_case(dir: &Path, corpus: &Path) -> &'static str {
     }
     file.flush().expect("flush");
     from
-}
-
-fn evtx_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            evtx_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "evtx") {
-            out.push(path);
-        }
-    }
 }
 
 /// The evtx reference: every record rendered to JSON by the crate, files in parallel.

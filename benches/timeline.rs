@@ -3,6 +3,10 @@
 //! parallel), in the same run, and prints the ratio. Run with `cargo bench --bench timeline`.
 //! Skips when the corpus is absent.
 
+mod common;
+
+use common::{evtx_files, median};
+
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -12,18 +16,6 @@ use backupdiag::config::{Command, Config, TimelineFormat};
 use backupdiag::input::InputLimits;
 
 const ROUNDS: usize = 7;
-
-fn evtx_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            evtx_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "evtx") {
-            out.push(path);
-        }
-    }
-}
 
 /// The reference: evtx's JSON rendering of every record, files in parallel.
 fn reference(files: &[PathBuf]) -> (usize, usize) {
@@ -64,11 +56,6 @@ fn ours(corpus: &Path) -> (usize, usize) {
     let mut err = Vec::new();
     let _ = backupdiag::run(&config, &mut out, &mut err);
     (out.iter().filter(|b| **b == b'\n').count(), out.len())
-}
-
-fn median(mut times: Vec<Duration>) -> Duration {
-    times.sort();
-    times[times.len() / 2]
 }
 
 fn time<T>(f: impl Fn() -> T) -> (Duration, T) {
