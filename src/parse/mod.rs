@@ -102,23 +102,30 @@ fn empty_content() -> Content {
 /// Reads one input; cabinets give one result per member. `max_records` is the work budget of
 /// one file (see [`crate::input::InputLimits::max_records`]).
 pub fn parse_input(input: &Input, max_records: u64) -> Vec<ParsedFile> {
-    let caught = std::panic::catch_unwind(|| parse_unguarded(input, max_records));
+    // The hash is taken while the file is read, on another core when one is free.
+    let (caught, hex) = rayon::join(
+        || std::panic::catch_unwind(|| parse_unguarded(input, max_records)),
+        || sha256_hex(input),
+    );
     let mut files = caught.unwrap_or_else(|_| {
         let mut failed = ParsedFile::new(input, None, None);
         let reason = "internal error while reading this file (a bug in backupdiag: please report it with the file)";
         failed.notices.push(Notice::new(Severity::Error, &*input.path, reason));
         vec![failed]
     });
-    // What was read, provably: the hash of the bytes, for the report and the chain of custody.
-    if let Ok(bytes) = input.content.bytes() {
-        use sha2::Digest;
-        let digest = sha2::Sha256::digest(&*bytes);
-        let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-        for file in &mut files {
-            file.sha256 = Some(hex.clone());
-        }
+    for file in &mut files {
+        file.sha256.clone_from(&hex);
     }
     files
+}
+
+/// What was read, provably: the SHA-256 of the input's bytes, in hex, for the report and the
+/// chain of custody.
+fn sha256_hex(input: &Input) -> Option<String> {
+    use sha2::Digest;
+    let bytes = input.content.bytes().ok()?;
+    let digest = sha2::Sha256::digest(&*bytes);
+    Some(digest.iter().map(|b| format!("{b:02x}")).collect())
 }
 
 /// [`parse_input`] without its net: a parser's panic unwinds (for the fuzz targets).
