@@ -232,7 +232,7 @@ pub const SEC002: Rule = Rule {
         step("Check and repair system files", Some("sfc /scannow"), true, Risk::Low, None),
         step("Check the start types of the services backups need", Some("sc qc wbengine & sc qc VSS & sc qc RpcSs"), false, Risk::Low, None),
     ],
-    needs: &[LogKind::System, LogKind::Defender],
+    needs: &[LogKind::System, LogKind::Defender, LogKind::BootConfig],
     check: malware_damage,
 };
 
