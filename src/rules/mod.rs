@@ -306,7 +306,9 @@ pub fn evaluate(analysis: &Analysis<'_>) -> Vec<Hypothesis> {
             // A rule that found nothing of its own defers to what the failure codes say.
             let assessment = match assessment {
                 Some(own) if own.has_own_evidence() => Some(own),
-                other => score::from_codes_alone(rule.cause, analysis, &covered).or(other),
+                other => score::from_codes_alone(rule.cause, analysis, &covered)
+                    .or(other)
+                    .or_else(|| score::from_mentioned_codes(rule.cause, analysis)),
             }?;
             Some(assessment.into_hypothesis(rule, analysis))
         })

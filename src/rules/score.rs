@@ -441,6 +441,55 @@ pub fn from_codes_alone(cause: Cause, analysis: &Analysis<'_>, covered: &[usize]
     Some(s)
 }
 
+/// Cap of a hypothesis raised by a code only mentioned in text: low, whatever the code.
+const MENTIONED_CAP: f64 = 0.45;
+
+/// A case with no backup run at all (a ticket's own words, a requester's log line, an error
+/// code typed alone): a code it mentions names the causes the code table gives it, as a failure
+/// code would, but weaker (three quarters of the code's weight) and never above low, and said
+/// so. A case that shows any run, failed or not, is judged by its runs instead.
+pub fn from_mentioned_codes(cause: Cause, analysis: &Analysis<'_>) -> Option<Assessment> {
+    if !analysis.runs.is_empty() {
+        return None;
+    }
+    let id = cause.id();
+    let (weight, code, fact) = analysis
+        .case
+        .facts
+        .iter()
+        .filter_map(|fact| match &fact.kind {
+            crate::model::FactKind::Mention { what, value } if what == "hresult" => {
+                let info = crate::model::codes::parse_query(value).and_then(crate::model::codes::lookup)?;
+                Some((info.weight_for(&id), info, fact))
+            }
+            _ => None,
+        })
+        .filter(|(weight, _, _)| *weight >= NAMES_THE_CAUSE)
+        .max_by(|a, b| a.0.total_cmp(&b.0))?;
+    let mut s = Assessment::default();
+    s.points = weight * 0.75;
+    s.reasons.push(bi(
+        format!(
+            "the text mentions {} ({}), which points to this cause",
+            code.label(),
+            code.en.as_deref().unwrap_or("no message text known")
+        ),
+        format!("テキストに {} があり、この原因を示します", code.label()),
+    ));
+    s.evidence.add(&Evidence::new(
+        &fact.origin,
+        None,
+        format!("mentioned: {}", code.label()),
+    ));
+    s.untimed = true;
+    s.against.push(bi(
+        "only a code mentioned in the text points to it: no failed run, event or log shows the cause",
+        "これを示すのはテキスト中のコードだけで、失敗した実行やイベント、ログは原因を示していません",
+    ));
+    s.cap(MENTIONED_CAP);
+    Some(s)
+}
+
 /// The failure codes that point to `cause` in the code table (any weight): the codes a rule
 /// credits failures with.
 pub fn codes_for(cause: Cause) -> Vec<u32> {
@@ -491,5 +540,24 @@ mod tests {
         }
         let shown: Vec<&str> = assessment.evidence.shown.iter().map(|e| e.location.as_str()).collect();
         assert_eq!(shown, ["a#1", "a#2", "b:3"]);
+    }
+
+    #[test]
+    fn a_code_mentioned_in_text_names_its_cause_low_and_only_without_any_run() {
+        use crate::rules::testing::{assess, CaseBuilder};
+        let mentioned = crate::model::FactKind::Mention {
+            what: "hresult".into(),
+            value: "0x80042317".into(),
+        };
+        let alone = CaseBuilder::new().fact(mentioned.clone()).build();
+        let shd001 = crate::rules::find("SHD001").expect("registered");
+        let found = assess(shd001, &alone).expect("the mention names the cause");
+        assert!(found.confidence > 0.0 && found.confidence < 0.5, "{}", found.confidence);
+        assert!(found.against.iter().any(|t| t.contains("only a code mentioned")));
+        let with_a_run = CaseBuilder::new()
+            .fact(mentioned)
+            .success("2024-05-20T10:00:00Z")
+            .build();
+        assert!(assess(shd001, &with_a_run).is_none(), "runs speak for the case");
     }
 }
