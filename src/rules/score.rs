@@ -466,8 +466,11 @@ pub fn from_mentioned_codes(cause: Cause, analysis: &Analysis<'_>) -> Option<Ass
         })
         .filter(|(weight, _, _)| *weight >= NAMES_THE_CAUSE)
         .max_by(|a, b| a.0.total_cmp(&b.0))?;
-    let mut s = Assessment::default();
-    s.points = weight * 0.75;
+    let mut s = Assessment {
+        points: weight * 0.75,
+        untimed: true,
+        ..Assessment::default()
+    };
     s.reasons.push(bi(
         format!(
             "the text mentions {} ({}), which points to this cause",
@@ -481,7 +484,6 @@ pub fn from_mentioned_codes(cause: Cause, analysis: &Analysis<'_>) -> Option<Ass
         None,
         format!("mentioned: {}", code.label()),
     ));
-    s.untimed = true;
     s.against.push(bi(
         "only a code mentioned in the text points to it: no failed run, event or log shows the cause",
         "これを示すのはテキスト中のコードだけで、失敗した実行やイベント、ログは原因を示していません",
