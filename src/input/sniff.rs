@@ -129,6 +129,16 @@ fn looks_vssadmin(text: &str) -> bool {
         .collect();
     lines.iter().any(|l| l.starts_with("vssadmin 1.1 - "))
         || lines.windows(4).any(|w| is_writer_block(w) || is_provider_block(w))
+        || lines.windows(3).any(is_listed_provider)
+}
+
+/// PowerShell's list view of a `Win32_ShadowProvider`: `Name :`, `ID : {guid}`, `Version :`.
+fn is_listed_provider(w: &[&str]) -> bool {
+    let labelled = |line: &str, label: &str| {
+        line.split_once(':')
+            .is_some_and(|(l, _)| l.trim().eq_ignore_ascii_case(label))
+    };
+    labelled(w[0], "Name") && labelled(w[1], "ID") && has_guid(w[1]) && labelled(w[2], "Version")
 }
 
 /// A quoted name, two GUID lines and a `[N]` state line.

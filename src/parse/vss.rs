@@ -51,6 +51,13 @@ pub fn parse(path: &Arc<str>, text: &str) -> Listing {
             });
             providers += 1;
             i += 4;
+        } else if let Some((provider, used)) = listed_provider(window) {
+            listing.facts.push(Fact {
+                origin: origin(window[0].0),
+                kind: FactKind::VssProvider(provider),
+            });
+            providers += 1;
+            i += used;
         } else if is_storage_block(window) {
             storage += 1;
             i += 5;
@@ -129,6 +136,46 @@ fn provider_block(window: &[(u64, &str)]) -> Option<ProviderInfo> {
         provider_id: provider_id.to_ascii_lowercase(),
         version: value(version_line).to_string(),
     })
+}
+
+/// Labels of a provider in PowerShell's list view of `Win32_ShadowProvider`
+/// (`Get-CimInstance Win32_ShadowProvider | Format-List Name, ID, Version`): the properties of
+/// the WMI class (Microsoft Learn, "Win32_ShadowProvider class").
+const LISTED_LABELS: [&str; 3] = ["Name", "ID", "Version"];
+
+/// A provider in PowerShell's list view: a `Name :` line, then `ID : {guid}` and `Version :`
+/// among the next few lines (other properties may sit between them). Returns the provider and
+/// the lines it spans.
+fn listed_provider(window: &[(u64, &str)]) -> Option<(ProviderInfo, usize)> {
+    fn label(line: &str) -> Option<(&str, &str)> {
+        line.split_once(':').map(|(l, v)| (l.trim(), v.trim()))
+    }
+    let (first, name) = label(window.first()?.1)?;
+    if !first.eq_ignore_ascii_case(LISTED_LABELS[0]) || name.is_empty() {
+        return None;
+    }
+    let (mut id, mut version, mut used) = (None, None, 1);
+    for (offset, (_, line)) in window.iter().enumerate().skip(1).take(7) {
+        let Some((key, value)) = label(line) else { break };
+        if key.eq_ignore_ascii_case(LISTED_LABELS[0]) {
+            break;
+        }
+        if key.eq_ignore_ascii_case(LISTED_LABELS[1]) {
+            id = find_guid(value);
+        } else if key.eq_ignore_ascii_case(LISTED_LABELS[2]) {
+            version = Some(value);
+        }
+        used = offset + 1;
+    }
+    Some((
+        ProviderInfo {
+            name: name.to_string(),
+            provider_type: String::new(),
+            provider_id: id?.to_ascii_lowercase(),
+            version: version?.to_string(),
+        },
+        used,
+    ))
 }
 
 /// A listing without blocks: an error message (any line after the banner that names an error
@@ -273,5 +320,43 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn powershell_list_view_of_the_providers_is_a_provider_listing() {
+        let text = "\r\nName    : Microsoft Software Shadow Copy provider 1.0\r\nID      : {B5946137-7B9F-4925-AF80-51ABD60B20D5}\r\nVersion : 1.0.0.7\r\n\r\nName    : QEMU Guest Agent VSS Provider\r\nID      : {3629D4ED-EE09-4E0E-9A5C-6D8BA2872AEF}\r\nVersion : 110.0.2\r\n";
+        assert!(
+            crate::input::sniff::sniff(text.as_bytes())
+                == crate::input::sniff::Sniffed::Text(
+                    crate::input::sniff::TextKind::Vssadmin,
+                    crate::input::encoding::TextEncoding::Utf8
+                )
+        );
+        let listing = super::parse(&std::sync::Arc::from("providers.txt"), text);
+        let providers: Vec<(String, String)> = listing
+            .facts
+            .iter()
+            .filter_map(|f| match &f.kind {
+                crate::model::FactKind::VssProvider(p) => Some((p.name.clone(), p.version.clone())),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            providers,
+            vec![
+                (
+                    "Microsoft Software Shadow Copy provider 1.0".to_string(),
+                    "1.0.0.7".to_string()
+                ),
+                ("QEMU Guest Agent VSS Provider".to_string(), "110.0.2".to_string()),
+            ]
+        );
+        // Name and Version without an ID is no provider.
+        assert!(
+            super::parse(&std::sync::Arc::from("x.txt"), "Name : x\nVersion : 1.0\n")
+                .facts
+                .iter()
+                .all(|f| !matches!(f.kind, crate::model::FactKind::VssProvider(_)))
+        );
     }
 }

@@ -9,7 +9,7 @@ use crate::util::{repo_root, run};
 
 /// Cases whose expected cause (or an accepted one) must be among the first three hypotheses.
 /// A regression guard, raised as the rules improve.
-const TOP3_FLOOR: usize = 70;
+const TOP3_FLOOR: usize = 71;
 
 #[derive(Debug, serde::Deserialize)]
 struct Expect {
