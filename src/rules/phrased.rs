@@ -15,7 +15,8 @@ pub fn phrases<'a>(a: &'a Analysis<'_>, ids: &[&str]) -> Vec<&'a Signal> {
 
 /// Which failures a named cause explains.
 pub enum Explains {
-    /// Failures with a code the code table points to the cause.
+    /// Failures with a code the code table points to the cause (every failure when the table
+    /// names no code for it).
     Codes,
     /// Any failure from the phrase's first appearance on (the phrase is the failure's own
     /// event, which has no code).
