@@ -143,32 +143,29 @@ impl Layout {
     /// counted), the rest indented by `indent` spaces.
     pub fn wrap(&self, first: &str, indent: usize, text: &str) -> String {
         let indent = " ".repeat(indent);
-        // Break only at spaces (never inside `/Source:...`, a date or a code); a word longer
-        // than the line (a path, Japanese text without spaces) is split where it must be.
-        let options = textwrap::Options::new(self.width)
+        let options = self
+            .breaking(self.width)
             .initial_indent(first)
-            .subsequent_indent(&indent)
-            .word_separator(match self.lang {
-                // Japanese has no spaces between words: break where Unicode allows (UAX #14).
-                crate::config::Lang::Ja => textwrap::WordSeparator::UnicodeBreakProperties,
-                crate::config::Lang::En => textwrap::WordSeparator::AsciiSpace,
-            })
-            .word_splitter(textwrap::WordSplitter::NoHyphenation)
-            .break_words(true);
+            .subsequent_indent(&indent);
         textwrap::fill(text, options)
     }
 
-    /// `text` broken into lines of at most `width` columns where its language allows a break
-    /// (at spaces in English, by UAX #14 in Japanese), for a table cell of known width.
+    /// `text` broken into lines of at most `width` columns, for a table cell of known width.
     pub fn fill(&self, text: &str, width: usize) -> String {
-        let options = textwrap::Options::new(width)
+        textwrap::fill(text, self.breaking(width))
+    }
+
+    /// Where lines may break: only at spaces in English (never inside `/Source:...`, a date or
+    /// a code), where Unicode allows in Japanese (UAX #14: it has no spaces between words); a
+    /// word longer than the line (a path) is split where it must be.
+    fn breaking<'a>(&self, width: usize) -> textwrap::Options<'a> {
+        textwrap::Options::new(width)
             .word_separator(match self.lang {
                 crate::config::Lang::Ja => textwrap::WordSeparator::UnicodeBreakProperties,
                 crate::config::Lang::En => textwrap::WordSeparator::AsciiSpace,
             })
             .word_splitter(textwrap::WordSplitter::NoHyphenation)
-            .break_words(true);
-        textwrap::fill(text, options)
+            .break_words(true)
     }
 
     /// A table fitted to the width, with a header row and no borders.
