@@ -61,10 +61,12 @@ fn signal(event: &Event, kind: SignalKind) -> Signal {
 pub fn event(event: &Event) -> Vec<Signal> {
     let kinds = match event.source {
         SourceKind::Evtx | SourceKind::Paste => {
-            let mut kinds = evtx(event);
+            // Providers match case-insensitively (tables §0): lowered once per event.
+            let provider = event.provider.to_ascii_lowercase();
+            let mut kinds = evtx(event, &provider);
             if !kinds.iter().any(|k| matches!(k, SignalKind::Harmless { .. })) {
                 kinds.extend(
-                    phrases(event)
+                    phrases(event, &provider)
                         .into_iter()
                         .map(|id| SignalKind::Phrase { id: id.to_string() }),
                 );
@@ -79,8 +81,7 @@ pub fn event(event: &Event) -> Vec<Signal> {
 
 /// The phrases an event states: by its id where the id alone says it (a recorded event has
 /// no message text), and in the lines of a pasted message.
-fn phrases(event: &Event) -> Vec<&'static str> {
-    let provider = event.provider.to_ascii_lowercase();
+fn phrases(event: &Event, provider: &str) -> Vec<&'static str> {
     let mut ids: Vec<&'static str> = PHRASE_EVENTS
         .iter()
         .filter(|(p, id, _)| *p == provider && Some(*id) == event.event_id)
@@ -89,7 +90,7 @@ fn phrases(event: &Event) -> Vec<&'static str> {
     // A recorded event has no message: its texts are its field values, read in order as the
     // message shows them (VSS 12289's routine in %1 and its hr in %2 end up on one line), for
     // the providers whose phrases live there.
-    let recorded = if PHRASE_PROVIDERS.contains(&provider.as_str()) {
+    let recorded = if PHRASE_PROVIDERS.contains(&provider) {
         let values: Vec<&str> = event.fields.iter().map(|(_, value)| value).collect();
         values.join(" ")
     } else {
@@ -106,17 +107,16 @@ fn phrases(event: &Event) -> Vec<&'static str> {
     ids
 }
 
-fn evtx(event: &Event) -> Vec<SignalKind> {
+fn evtx(event: &Event, provider: &str) -> Vec<SignalKind> {
     let Some(id) = event.event_id else {
         return Vec::new();
     };
-    let provider = event.provider.to_ascii_lowercase();
     if provider == "vss" && id == 13 && first_code(event) == Some(0x8007_045b) {
         return vec![SignalKind::Harmless {
             reason: HARMLESS_VSS13_SHUTDOWN.into(),
         }];
     }
-    if let Some(reason) = harmless_by_content(event, &provider, id) {
+    if let Some(reason) = harmless_by_content(event, provider, id) {
         return vec![SignalKind::Harmless { reason: reason.into() }];
     }
     if let Some((_, _, reason)) = HARMLESS_EVENTS.iter().find(|(p, i, _)| *p == provider && *i == id) {
@@ -126,7 +126,7 @@ fn evtx(event: &Event) -> Vec<SignalKind> {
             }];
         }
     }
-    match provider.as_str() {
+    match provider {
         "microsoft-windows-backup" => backup(event, id),
         p if (p, id) == WIN7_BACKUP_FAILED => vec![SignalKind::Backup {
             outcome: BackupOutcome::Failed,
