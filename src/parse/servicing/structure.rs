@@ -38,87 +38,87 @@ pub fn extract(source: &str, message: &str, fields: Fields) -> Structure {
     found
 }
 
-/// The markers the readers below look for, found in one pass over a line (Aho-Corasick), so a
-/// line with none of them costs one scan instead of a substring search per marker.
-const MARKERS: &[&str] = &[
-    "[HRESULT = ",
-    "(hr:",
-    "HRESULT=",
-    "hr=",
-    "hrStatus: ",
-    "[SR]",
-    "Hashes for file member",
-    "<----- ",
-    "Executing command line: ",
-    "information: OS Version=",
-    "Reboot required=",
-    "PID=",
-    "Session: ",
-    "Universal Time is: ",
-    "Callback_BootEnvironmentDetect:FirmwareType ",
+/// The reader that a marker on a line calls for.
+#[derive(Debug, Clone, Copy)]
+enum Reader {
+    Hresults,
+    Sfc,
+    Dism,
+    CbsSession,
+    UniversalTime,
+    Firmware,
+}
+
+/// The markers the readers below look for, each with its reader, found in one pass over a line
+/// (Aho-Corasick): a line with none of them costs one scan instead of a substring search per
+/// marker.
+const MARKERS: &[(&str, Reader)] = &[
+    ("[HRESULT = ", Reader::Hresults),
+    ("(hr:", Reader::Hresults),
+    ("HRESULT=", Reader::Hresults),
+    ("hr=", Reader::Hresults),
+    ("hrStatus: ", Reader::Hresults),
+    ("[SR]", Reader::Sfc),
+    ("Hashes for file member", Reader::Sfc),
+    ("<----- ", Reader::Dism),
+    ("Executing command line: ", Reader::Dism),
+    ("information: OS Version=", Reader::Dism),
+    ("Reboot required=", Reader::Dism),
+    ("PID=", Reader::Dism),
+    ("Session: ", Reader::CbsSession),
+    ("Universal Time is: ", Reader::UniversalTime),
+    ("Callback_BootEnvironmentDetect:FirmwareType ", Reader::Firmware),
 ];
 
-/// Which of [`MARKERS`] a line holds, as bits in the order of the list.
+/// The readers a line calls for, as bits (one per [`Reader`]).
 #[derive(Debug, Clone, Copy)]
 struct Seen(u32);
 
 impl Seen {
     fn of(line: &str) -> Seen {
         static AUTOMATON: std::sync::LazyLock<Option<aho_corasick::AhoCorasick>> =
-            std::sync::LazyLock::new(|| aho_corasick::AhoCorasick::new(MARKERS).ok());
+            std::sync::LazyLock::new(|| aho_corasick::AhoCorasick::new(MARKERS.iter().map(|(m, _)| m)).ok());
         match AUTOMATON.as_ref() {
-            Some(automaton) => Seen(
-                automaton
-                    .find_overlapping_iter(line)
-                    .fold(0, |bits, m| bits | 1 << m.pattern().as_u32()),
-            ),
+            Some(automaton) => Seen(automaton.find_overlapping_iter(line).fold(0, |bits, m| {
+                MARKERS
+                    .get(m.pattern().as_usize())
+                    .map_or(bits, |(_, reader)| bits | 1 << *reader as u32)
+            })),
             // The automaton cannot fail to build for this fixed list; if it did, every
             // reader runs, as before the prefilter.
             None => Seen(u32::MAX),
         }
     }
 
-    /// True when any of `markers` is on the line.
-    fn any(self, markers: &[&str]) -> bool {
-        markers.iter().any(|m| {
-            MARKERS
-                .iter()
-                .position(|known| known == m)
-                .is_none_or(|at| self.0 & (1 << at) != 0)
-        })
+    fn calls(self, reader: Reader) -> bool {
+        self.0 & (1 << reader as u32) != 0
     }
 }
 
 fn extract_line(line: &str, found: &mut Structure) {
     let seen = Seen::of(line);
-    if seen.any(&["[HRESULT = ", "(hr:", "HRESULT=", "hr=", "hrStatus: "]) {
+    if seen.calls(Reader::Hresults) {
         hresults(line, found);
     }
-    if seen.any(&["[SR]", "Hashes for file member"]) {
+    if seen.calls(Reader::Sfc) {
         sfc_result(line, found);
     }
     checksur(line, found);
-    if seen.any(&[
-        "<----- ",
-        "Executing command line: ",
-        "information: OS Version=",
-        "Reboot required=",
-        "PID=",
-    ]) {
+    if seen.calls(Reader::Dism) {
         dism(line, found);
     }
-    if seen.any(&["Session: "]) {
+    if seen.calls(Reader::CbsSession) {
         cbs_session(line, found);
     }
     if let Some(rest) = seen
-        .any(&["Universal Time is: "])
+        .calls(Reader::UniversalTime)
         .then(|| after(line, "Universal Time is: "))
         .flatten()
     {
         found.utc = parse_dotted_utc(rest);
     }
     let firmware = "Callback_BootEnvironmentDetect:FirmwareType ";
-    if let Some(rest) = seen.any(&[firmware]).then(|| after(line, firmware)).flatten() {
+    if let Some(rest) = seen.calls(Reader::Firmware).then(|| after(line, firmware)).flatten() {
         let code = rest.trim_end_matches('.').trim();
         found.push("firmware_type", code);
         match code {
