@@ -41,13 +41,17 @@ fn memory(data: &[u8]) -> Input {
 
 /// The whole front end of one input: sniffing, decoding and whichever parser the sniffer picks.
 pub fn front_end(data: &[u8]) {
-    let _ = parse::parse_unguarded(&memory(data), 1 << 20);
+    let _ = parse::parse_unguarded(&memory(data), parse::ReadOptions::everything(1 << 20));
 }
 
 /// One input through every stage: parse, build the case, diagnose, render the JSON report
 /// in both languages.
 pub fn analyze(data: &[u8]) {
-    let parsed = parse::parse_unguarded(&memory(data), 1 << 20);
+    let options = parse::ReadOptions {
+        max_records: 1 << 20,
+        keep: parse::Keep::Evidence,
+    };
+    let parsed = parse::parse_unguarded(&memory(data), options);
     let case = crate::case::Case::build(parsed, Vec::new(), None, None);
     let diagnosis = crate::diagnose::diagnose(&case);
     for lang in [Lang::En, Lang::Ja] {
@@ -79,7 +83,13 @@ pub fn encoding(data: &[u8]) {
 /// The servicing log grammar (CBS, DISM, Panther) and its structure extraction.
 pub fn servicing(data: &[u8]) {
     let decoded = encoding::decode(data);
-    let _ = parse::servicing::parse(&Arc::from("CBS.log"), data.len() as u64, &decoded, 1 << 20);
+    for keep in [parse::Keep::Everything, parse::Keep::Evidence] {
+        let options = parse::ReadOptions {
+            max_records: 1 << 20,
+            keep,
+        };
+        let _ = parse::servicing::parse(&Arc::from("CBS.log"), data.len() as u64, &decoded, options);
+    }
     for line in decoded.text.lines().take(64) {
         let _ = parse::servicing::parse_line(line);
         let _ = parse::servicing::structure::normalize_hresult(line);
@@ -135,7 +145,7 @@ pub fn evtx(data: &[u8]) {
 
 /// A cabinet of servicing logs (`CbsPersist_*.cab`).
 pub fn cab(data: &[u8]) {
-    let _ = parse::parse_cab(&memory(data), 1 << 20);
+    let _ = parse::parse_cab(&memory(data), parse::ReadOptions::everything(1 << 20));
 }
 
 /// A zip archive: central directory, local-header salvage, names, limits, nesting.

@@ -42,14 +42,23 @@ pub enum ExitStatus {
 
 /// Reads every input under the configured paths into one case (files in parallel).
 pub fn read_case(config: &Config) -> Case {
+    read_case_keeping(config, keep_for(config))
+}
+
+/// [`read_case`], the readers keeping `keep`.
+fn read_case_keeping(config: &Config, keep: parse::Keep) -> Case {
     let collected = input::collect(&config.paths, config.limits);
     let total_bytes = collected.inputs.iter().map(|i| i.size).sum();
     let progress = progress::Progress::start(collected.inputs.len(), total_bytes, config.progress);
+    let options = parse::ReadOptions {
+        max_records: config.limits.max_records,
+        keep,
+    };
     let parsed: Vec<Vec<parse::ParsedFile>> = collected
         .inputs
         .par_iter()
         .map(|input| {
-            let files = parse::parse_input(input, config.limits.max_records);
+            let files = parse::parse_input(input, options);
             progress.done(input.size);
             files
         })
@@ -61,6 +70,37 @@ pub fn read_case(config: &Config) -> Case {
         config.zone.as_ref(),
         config.computer.as_deref(),
     )
+}
+
+/// What the readers keep for `config`'s command: every event where all of them are printed
+/// (`timeline`) or searched for names (`--redact`), else what the diagnosis reads.
+fn keep_for(config: &Config) -> parse::Keep {
+    if config.redact || matches!(config.command, Command::Timeline { .. }) {
+        parse::Keep::Everything
+    } else {
+        parse::Keep::Evidence
+    }
+}
+
+/// Every report `analyze` and `inputs` write for `config`'s paths and zone (JSON, table,
+/// Markdown, HTML with its chart; English and Japanese), the readers keeping `keep`: the test
+/// that reading only the evidence changes no output compares the two.
+#[doc(hidden)]
+pub fn reports_keeping(config: &Config, keep: parse::Keep) -> io::Result<Vec<u8>> {
+    let case = read_case_keeping(config, keep);
+    let zone = config.zone.as_ref().map(|z| z.tz.clone());
+    let diagnosis = diagnose::diagnose(&case);
+    let mut out = Vec::new();
+    report::inputs::write_json(&case, &mut out)?;
+    for lang in [config::Lang::En, config::Lang::Ja] {
+        let layout = report::layout::Layout::plain(100).in_lang(lang);
+        report::inputs::write_table(&case, zone.as_ref(), &layout, &mut out)?;
+        report::analyze::write_json(&case, &diagnosis, lang, &mut out)?;
+        report::analysis_table::write(&case, &diagnosis, zone.as_ref(), &layout, &mut out)?;
+        report::markdown::write(&case, &diagnosis, zone.as_ref(), lang, &mut out)?;
+        report::html::write(&case, &diagnosis, zone.as_ref(), lang, &mut out)?;
+    }
+    Ok(out)
 }
 
 /// Runs one command: report on `out`, notices on `err`.

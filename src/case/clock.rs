@@ -10,11 +10,12 @@ use std::collections::BTreeMap;
 
 use jiff::tz::{Offset, TimeZone};
 
+use crate::model::servicing_fields::SESSION_STARTS;
 use crate::model::zone::offset_text;
 pub use crate::model::Zone;
 use serde::Serialize;
 
-use crate::model::{AnchorBasis, ClockAnchor, Event, EventTime, Location, Notice, Severity};
+use crate::model::{AnchorBasis, Event, EventTime, Location, Notice, Severity};
 use crate::parse::ParsedFile;
 
 /// How a file's times were put on the UTC timeline.
@@ -126,12 +127,13 @@ pub fn anchor(files: &mut [ParsedFile], zone: Option<&Zone>) -> (Vec<ClockBasis>
         .iter_mut()
         .zip(lenders)
         .map(|(file, borrowed)| {
-            let has_local = file.events.iter().any(|e| e.time.local_time().is_some());
+            let has_local = file.events.iter().any(|e| e.time.local_time().is_some())
+                || file.tally.runs().iter().any(|r| r.time.local_time().is_some());
             if !has_local {
                 return ClockBasis::Utc;
             }
             if !file.anchors.is_empty() {
-                apply_anchors(&mut file.events, &file.anchors);
+                apply_anchors(file);
                 let offsets = file.anchors.iter().map(|a| offset_text(a.offset)).collect();
                 return ClockBasis::Log {
                     offsets,
@@ -139,20 +141,20 @@ pub fn anchor(files: &mut [ParsedFile], zone: Option<&Zone>) -> (Vec<ClockBasis>
                 };
             }
             if let Some(zone) = zone {
-                apply_zone(&mut file.events, &zone.tz);
+                apply_zone(file, &zone.tz);
                 return ClockBasis::Zone {
                     zone: zone.name.clone(),
                 };
             }
             if let Some((offset, from)) = &borrowed {
-                apply_zone(&mut file.events, &TimeZone::fixed(*offset));
+                apply_zone(file, &TimeZone::fixed(*offset));
                 return ClockBasis::Borrowed {
                     offset: offset_text(*offset),
                     from: from.clone(),
                 };
             }
             if let Some((offset, pairs)) = matched_offset(&file.events, &installer_starts) {
-                apply_zone(&mut file.events, &TimeZone::fixed(offset));
+                apply_zone(file, &TimeZone::fixed(offset));
                 return ClockBasis::Matched {
                     offset: offset_text(offset),
                     pairs,
@@ -198,17 +200,24 @@ fn lender(files: &[ParsedFile], index: usize) -> Option<(Offset, String)> {
     Some((anchor.offset, other.path.to_string()))
 }
 
-/// The local time written on `line` of `file`.
+/// The local time written on `line` of `file` (an event's line, kept or tallied).
 fn line_time(file: &ParsedFile, line: u64) -> Option<jiff::civil::DateTime> {
-    file.events
-        .iter()
-        .find(|e| e.origin.location == Location::Line(line))
-        .and_then(|e| e.time.local_time())
+    let kept = file.events.iter().find(|e| e.origin.location == Location::Line(line));
+    let time = match kept {
+        Some(event) => event.time,
+        None => {
+            let runs = file.tally.runs();
+            runs.get(runs.partition_point(|r| r.line <= line).checked_sub(1)?)?.time
+        }
+    };
+    time.local_time()
 }
 
 /// The earliest and latest local wall-clock time a file writes.
 fn local_span(file: &ParsedFile) -> Option<(jiff::civil::DateTime, jiff::civil::DateTime)> {
-    let mut times = file.events.iter().filter_map(|e| e.time.local_time());
+    let kept = file.events.iter().map(|e| &e.time);
+    let tallied = file.tally.runs().iter().map(|r| &r.time);
+    let mut times = kept.chain(tallied).filter_map(EventTime::local_time);
     let first = times.next()?;
     Some(times.fold((first, first), |(lo, hi), t| (lo.min(t), hi.max(t))))
 }
@@ -268,10 +277,9 @@ fn matched_offset(events: &[Event], starts: &[jiff::Timestamp]) -> Option<(Offse
         return None;
     }
     let sessions = events.iter().filter(|e| {
-        e.message.as_deref().is_some_and(|m| {
-            m.contains("TI: --- Initializing Trusted Installer ---")
-                || m.contains("<----- Starting Dism.exe session ----->")
-        })
+        e.message
+            .as_deref()
+            .is_some_and(|m| SESSION_STARTS.iter().any(|start| m.contains(start)))
     });
     let mut votes: BTreeMap<i32, usize> = BTreeMap::new();
     let mut sessions_seen = 0;
@@ -300,27 +308,40 @@ fn matched_offset(events: &[Event], starts: &[jiff::Timestamp]) -> Option<(Offse
         .flatten()
 }
 
-fn apply_anchors(events: &mut [Event], anchors: &[ClockAnchor]) {
-    for event in events {
-        let line = match event.origin.location {
-            Location::Line(line) => line,
-            Location::Record(_) => continue,
+/// Every time of `file`, kept and tallied, with the line it was read on.
+fn times_mut(file: &mut ParsedFile) -> impl Iterator<Item = (Option<u64>, &mut EventTime)> {
+    let kept = file.events.iter_mut().map(|e| {
+        let line = match e.origin.location {
+            Location::Line(line) => Some(line),
+            Location::Record(_) => None,
         };
+        (line, &mut e.time)
+    });
+    let tallied = file.tally.runs_mut().iter_mut().map(|r| (Some(r.line), &mut r.time));
+    kept.chain(tallied)
+}
+
+/// Each line's time takes the offset of the last anchor at or before it (the first anchor
+/// before that).
+fn apply_anchors(file: &mut ParsedFile) {
+    let anchors = file.anchors.clone();
+    for (line, time) in times_mut(file) {
+        let Some(line) = line else { continue };
         let index = anchors.partition_point(|a| a.line <= line).saturating_sub(1);
         if let Some(anchor) = anchors.get(index) {
-            set_utc(event, &TimeZone::fixed(anchor.offset));
+            set_utc(time, &TimeZone::fixed(anchor.offset));
         }
     }
 }
 
-fn apply_zone(events: &mut [Event], tz: &TimeZone) {
-    for event in events {
-        set_utc(event, tz);
+fn apply_zone(file: &mut ParsedFile, tz: &TimeZone) {
+    for (_, time) in times_mut(file) {
+        set_utc(time, tz);
     }
 }
 
-fn set_utc(event: &mut Event, tz: &TimeZone) {
-    if let EventTime::Local { local, utc, .. } = &mut event.time {
+fn set_utc(time: &mut EventTime, tz: &TimeZone) {
+    if let EventTime::Local { local, utc, .. } = time {
         *utc = local.to_zoned(tz.clone()).ok().map(|z| z.timestamp());
     }
 }

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use jiff::Timestamp;
 
 use crate::input::encoding::TextEncoding;
-use crate::model::{Event, EventTime, Fact, Notice, Severity, SourceKind};
+use crate::model::{Event, EventTime, Fact, Notice, Severity, SourceKind, Tally};
 use crate::parse::ParsedFile;
 
 pub use clock::{ClockBasis, Zone};
@@ -43,6 +43,8 @@ pub struct FileSummary {
     pub empty: bool,
     /// The input's SHA-256, hex.
     pub sha256: Option<String>,
+    /// Its events read and not kept, with their times on the case's clock.
+    pub tally: Tally,
 }
 
 impl FileSummary {
@@ -107,7 +109,7 @@ impl Case {
         case.notices.extend(clock_notices);
         for (file, clock) in parsed.into_iter().zip(clocks) {
             case.files.push(FileSummary {
-                span: span(&file.events),
+                span: span(&file.events, &file.tally),
                 path: file.path,
                 kind: file.kind,
                 encoding: file.encoding,
@@ -119,6 +121,7 @@ impl Case {
                 shapes: file.shapes,
                 empty: file.empty,
                 sha256: file.sha256,
+                tally: file.tally,
             });
             case.events.extend(file.events);
             case.facts.extend(file.facts);
@@ -134,17 +137,29 @@ impl Case {
             .chain(self.files.iter().flat_map(|f| f.notices.iter()))
     }
 
+    /// How many events were read: those kept and those tallied.
+    pub fn event_count(&self) -> usize {
+        self.events.len() + self.files.iter().map(|f| f.tally.count()).sum::<usize>()
+    }
+
     /// True when at least one input was read as a known kind without failing.
     pub fn anything_read(&self) -> bool {
         self.files.iter().any(FileSummary::was_read)
     }
 }
 
-fn span(events: &[Event]) -> Option<(EventTime, EventTime)> {
-    let timed = || events.iter().filter(|e| e.time.is_known());
-    let first = timed().min_by_key(|e| e.time.sort_key())?;
-    let last = timed().max_by_key(|e| e.time.sort_key())?;
-    Some((first.time, last.time))
+/// The earliest and latest time of a file's events, kept or tallied (the first of equals).
+fn span(events: &[Event], tally: &Tally) -> Option<(EventTime, EventTime)> {
+    let timed = || {
+        events
+            .iter()
+            .map(|e| e.time)
+            .chain(tally.runs().iter().map(|r| r.time))
+            .filter(EventTime::is_known)
+    };
+    let first = timed().min_by_key(EventTime::sort_key)?;
+    let last = timed().max_by_key(EventTime::sort_key)?;
+    Some((first, last))
 }
 
 /// Sorts by time, then file, then place in the file: the same order on every run.

@@ -12,6 +12,14 @@ use std::sync::Arc;
 pub enum Content {
     /// A file on disk, opened when it is read.
     File(PathBuf),
+    /// A file mapped once for all its readers: the hash and the parser share its pages (two
+    /// maps of one file count twice in the resident memory).
+    Mapped {
+        /// The file, for readers that stream it themselves.
+        path: PathBuf,
+        /// Its pages.
+        map: Arc<memmap2::Mmap>,
+    },
     /// Bytes unpacked from an archive.
     Memory(Arc<[u8]>),
 }
@@ -20,7 +28,7 @@ pub enum Content {
 #[derive(Debug)]
 pub enum Bytes {
     /// A memory-mapped file.
-    Mapped(memmap2::Mmap),
+    Mapped(Arc<memmap2::Mmap>),
     /// A shared in-memory buffer.
     Shared(Arc<[u8]>),
     /// A zero-length file (which cannot be mapped).
@@ -48,7 +56,23 @@ impl Content {
                 File::open(path)?.take(n as u64).read_to_end(&mut out)?;
                 Ok(out)
             }
+            Content::Mapped { map, .. } => Ok(map[..n.min(map.len())].to_vec()),
             Content::Memory(buf) => Ok(buf[..n.min(buf.len())].to_vec()),
+        }
+    }
+
+    /// This content with its file mapped, so that every later read shares one mapping. A file
+    /// that cannot be mapped, or is empty, stays as it is (its read then says why).
+    pub fn mapped(&self) -> Content {
+        match self {
+            Content::File(path) => match File::open(path).and_then(|file| map_file(&file)) {
+                Ok(Bytes::Mapped(map)) => Content::Mapped {
+                    path: path.clone(),
+                    map,
+                },
+                _ => self.clone(),
+            },
+            Content::Mapped { .. } | Content::Memory(_) => self.clone(),
         }
     }
 
@@ -56,6 +80,7 @@ impl Content {
     pub fn bytes(&self) -> io::Result<Bytes> {
         match self {
             Content::File(path) => map_file(&File::open(path)?),
+            Content::Mapped { map, .. } => Ok(Bytes::Mapped(Arc::clone(map))),
             Content::Memory(buf) => Ok(Bytes::Shared(Arc::clone(buf))),
         }
     }
@@ -72,5 +97,5 @@ fn map_file(file: &File) -> io::Result<Bytes> {
     // mapped, reads could fault, which is the documented risk of every mmap-based reader
     // (ripgrep takes the same one). The map never outlives the `Bytes` that owns it.
     let map = unsafe { memmap2::Mmap::map(file)? };
-    Ok(Bytes::Mapped(map))
+    Ok(Bytes::Mapped(Arc::new(map)))
 }

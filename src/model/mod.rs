@@ -11,6 +11,7 @@ mod log_kind;
 pub mod messages;
 mod notice;
 pub mod servicing_fields;
+mod tally;
 mod time;
 pub mod zone;
 
@@ -21,5 +22,6 @@ pub use fact::{Fact, FactKind, MachineKey, ProviderInfo, VssListing, WriterState
 pub use lang::Lang;
 pub use log_kind::LogKind;
 pub use notice::{Notice, Severity};
+pub use tally::{Tally, TallyRun};
 pub use time::{AnchorBasis, ClockAnchor, EventTime, Precision, TimeKeys};
 pub use zone::Zone;

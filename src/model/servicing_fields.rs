@@ -23,6 +23,31 @@ pub const REBOOT_REQUIRED: &str = "reboot_required";
 /// The firmware Windows Setup saw (`BIOS`, `UEFI`).
 pub const FIRMWARE: &str = "firmware";
 
+/// Whether `name` = `value` is a value a signal reads: an `[SR]` result of [`sr::READ`], a
+/// failing HRESULT (severity bit set; `S_OK` and other success codes say nothing), a DISM
+/// summary count, a reboot flag, a firmware type. `analyze` keeps a line as an event only when
+/// it states one (or opens a servicing session, which the clock reads); every other line is
+/// tallied. A test holds `signals` to it.
+pub fn is_evidence(name: &str, value: &str) -> bool {
+    match name {
+        SR => sr::READ.contains(&value),
+        HRESULT | CHECKSUR_STATUS => value
+            .strip_prefix("0x")
+            .and_then(|hex| u32::from_str_radix(hex, 16).ok())
+            .is_some_and(|code| code & 0x8000_0000 != 0),
+        CHECKSUR_DETECTED | CHECKSUR_REPAIRED | REBOOT_REQUIRED | FIRMWARE => true,
+        _ => false,
+    }
+}
+
+/// Lines that open a servicing session (TrustedInstaller starting in CBS.log, a DISM session):
+/// the clock pairs them with the System log's installer starts.
+pub const SESSION_STARTS: &[&str] = &[TRUSTED_INSTALLER_START, DISM_SESSION_START];
+/// CBS.log: the Windows Modules Installer starts a servicing session.
+pub const TRUSTED_INSTALLER_START: &str = "TI: --- Initializing Trusted Installer ---";
+/// dism.log: a DISM session starts.
+pub const DISM_SESSION_START: &str = "<----- Starting Dism.exe session ----->";
+
 /// `[SR]` results the signals read.
 pub mod sr {
     /// "Cannot repair member file".
@@ -35,4 +60,36 @@ pub mod sr {
     pub const TRANSACTION_REPAIRED: &str = "transaction-repaired";
     /// "A reboot is required to complete this operation".
     pub const REBOOT_REQUIRED: &str = "reboot-required";
+
+    /// The results a signal reads (the others, `hash-mismatch`, `verify-begin`, ..., only
+    /// narrate the scan).
+    pub const READ: &[&str] = &[
+        CANNOT_REPAIR,
+        CANNOT_REPROJECT,
+        UNABLE_TO_REPAIR,
+        TRANSACTION_REPAIRED,
+        REBOOT_REQUIRED,
+    ];
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{is_evidence, sr, CHECKSUR_STATUS, FIRMWARE, HRESULT, SR};
+
+    #[test]
+    fn failures_and_read_results_are_evidence_successes_and_narration_are_not() {
+        let cases = [
+            (SR, sr::CANNOT_REPAIR, true),
+            (SR, "hash-mismatch", false),
+            (HRESULT, "0x800f081f", true),
+            (HRESULT, "0x00000000", false),
+            (HRESULT, "0x00000bc9", false),
+            (CHECKSUR_STATUS, "0x80070bc9", true),
+            (FIRMWARE, "UEFI", true),
+            ("csi_counter", "000001c9", false),
+        ];
+        for (name, value, evidence) in cases {
+            assert_eq!(is_evidence(name, value), evidence, "{name} = {value}");
+        }
+    }
 }

@@ -18,7 +18,36 @@ use std::sync::Arc;
 use crate::input::encoding::{self, Decoded, TextEncoding};
 use crate::input::sniff::{self, Sniffed, TextKind};
 use crate::input::{Content, Input};
-use crate::model::{ClockAnchor, Event, Fact, Notice, Severity, SourceKind};
+use crate::model::{ClockAnchor, Event, Fact, Notice, Severity, SourceKind, Tally};
+
+/// What a reader keeps of the events it reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Keep {
+    /// Every event: `timeline` prints them all, `--redact` gathers names from them all.
+    Everything,
+    /// The events a signal or the clock reads; the others are tallied ([`Tally`]: how many and
+    /// when), which is all `analyze` and `inputs` show of them.
+    Evidence,
+}
+
+/// How a reader reads one file.
+#[derive(Debug, Clone, Copy)]
+pub struct ReadOptions {
+    /// The per-file work budget (see [`crate::input::InputLimits::max_records`]).
+    pub max_records: u64,
+    /// What it keeps.
+    pub keep: Keep,
+}
+
+impl ReadOptions {
+    /// Every event, within `max_records`.
+    pub fn everything(max_records: u64) -> ReadOptions {
+        ReadOptions {
+            max_records,
+            keep: Keep::Everything,
+        }
+    }
+}
 
 /// Everything read from one file.
 #[derive(Debug, Clone)]
@@ -33,6 +62,8 @@ pub struct ParsedFile {
     pub size: u64,
     /// Timed events.
     pub events: Vec<Event>,
+    /// Events read and not kept (see [`Keep`]): how many, and when.
+    pub tally: Tally,
     /// Untimed facts.
     pub facts: Vec<Fact>,
     /// Records read: events for logs, writer or provider blocks for vssadmin output, values
@@ -61,6 +92,7 @@ impl ParsedFile {
             encoding,
             size: input.size,
             events: Vec::new(),
+            tally: Tally::default(),
             facts: Vec::new(),
             records: 0,
             anchors: Vec::new(),
@@ -99,12 +131,15 @@ fn empty_content() -> Content {
     Content::Memory(Arc::from(Vec::new()))
 }
 
-/// Reads one input; cabinets give one result per member. `max_records` is the work budget of
-/// one file (see [`crate::input::InputLimits::max_records`]).
-pub fn parse_input(input: &Input, max_records: u64) -> Vec<ParsedFile> {
+/// Reads one input; cabinets give one result per member.
+pub fn parse_input(input: &Input, options: ReadOptions) -> Vec<ParsedFile> {
+    let input = &Input {
+        content: input.content.mapped(),
+        ..input.clone()
+    };
     // The hash is taken while the file is read, on another core when one is free.
     let (caught, hex) = rayon::join(
-        || std::panic::catch_unwind(|| parse_unguarded(input, max_records)),
+        || std::panic::catch_unwind(|| parse_unguarded(input, options)),
         || sha256_hex(input),
     );
     let mut files = caught.unwrap_or_else(|_| {
@@ -129,15 +164,16 @@ fn sha256_hex(input: &Input) -> Option<String> {
 }
 
 /// [`parse_input`] without its net: a parser's panic unwinds (for the fuzz targets).
-pub(crate) fn parse_unguarded(input: &Input, max_records: u64) -> Vec<ParsedFile> {
+pub(crate) fn parse_unguarded(input: &Input, options: ReadOptions) -> Vec<ParsedFile> {
+    let max_records = options.max_records;
     let head = match input.content.head(sniff::SNIFF_BYTES) {
         Ok(head) => head,
         Err(err) => return vec![unreadable(input, &err)],
     };
     let mut files = match sniff::sniff(&head) {
         Sniffed::Evtx => vec![evtx::parse(input, max_records)],
-        Sniffed::Cab => cab::parse(input, max_records),
-        Sniffed::Text(kind, encoding) => vec![parse_text(input, kind, encoding, max_records)],
+        Sniffed::Cab => cab::parse(input, options),
+        Sniffed::Text(kind, encoding) => vec![parse_text(input, kind, encoding, options)],
         Sniffed::Empty => {
             let mut empty = ParsedFile::new(input, None, None);
             empty.skipped = Some("empty file: nothing in it to read".to_string());
@@ -173,7 +209,7 @@ pub(crate) fn budget_notice(path: &str, max_records: u64) -> Notice {
     Notice::new(Severity::Damaged, path, reason)
 }
 
-fn parse_text(input: &Input, kind: TextKind, encoding: TextEncoding, max_records: u64) -> ParsedFile {
+fn parse_text(input: &Input, kind: TextKind, encoding: TextEncoding, options: ReadOptions) -> ParsedFile {
     let bytes = match input.content.bytes() {
         Ok(bytes) => bytes,
         Err(err) => return unreadable(input, &err),
@@ -181,7 +217,7 @@ fn parse_text(input: &Input, kind: TextKind, encoding: TextEncoding, max_records
     let decoded = encoding::decode_as(&bytes, encoding);
     let path = &input.path;
     match kind {
-        TextKind::Servicing => servicing::parse(path, input.size, &decoded, max_records),
+        TextKind::Servicing => servicing::parse(path, input.size, &decoded, options),
         TextKind::Vssadmin => {
             let listing = vss::parse(path, &decoded.text);
             let mut parsed = ParsedFile::new_text(path, input.size, Some(SourceKind::Vssadmin), &decoded);

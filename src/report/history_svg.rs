@@ -325,11 +325,16 @@ fn place_milestones(milestones: &[(usize, i64)], axis: &Axis) -> Vec<(usize, i64
 fn density(case: &Case, axis: &Axis) -> Vec<(String, Vec<(f64, usize)>)> {
     use std::collections::BTreeMap;
     let mut per_source: BTreeMap<String, BTreeMap<i64, usize>> = BTreeMap::new();
-    for event in &case.events {
-        let Some(t) = event.time.order_key() else { continue };
-        let file = super::layout::file_part(&event.origin.file).to_string();
+    let kept = case.events.iter().map(|e| (&e.origin.file, e.time, 1));
+    let tallied = case
+        .files
+        .iter()
+        .flat_map(|f| f.tally.runs().iter().map(move |r| (&f.path, r.time, r.count as usize)));
+    for (file, time, count) in kept.chain(tallied) {
+        let Some(t) = time.order_key() else { continue };
+        let file = super::layout::file_part(file).to_string();
         let bin = (axis.x(t.as_second()) / 8.0).floor() as i64;
-        *per_source.entry(file).or_default().entry(bin).or_default() += 1;
+        *per_source.entry(file).or_default().entry(bin).or_default() += count;
     }
     let mut sources: Vec<(String, Vec<(f64, usize)>)> = per_source
         .into_iter()

@@ -245,7 +245,7 @@ pub(crate) fn summary_in(case: &Case, lang: crate::config::Lang) -> String {
         count(Status::Skipped),
         count(Status::Empty),
     );
-    let (events, others) = (case.events.len(), case.facts.len() - writers);
+    let (events, others) = (case.event_count(), case.facts.len() - writers);
     match lang {
         crate::config::Lang::En => {
             let empty = if empty == 0 {
@@ -340,7 +340,7 @@ pub fn write_json(case: &Case, out: &mut dyn Write) -> io::Result<()> {
         computers: &case.computers,
         files: json_files(case),
         notices: &case.notices,
-        events: case.events.len(),
+        events: case.event_count(),
     };
     serde_json::to_writer_pretty(&mut *out, &report)?;
     writeln!(out)

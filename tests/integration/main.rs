@@ -10,6 +10,7 @@ mod corpus;
 mod demo;
 mod diagnosis;
 mod encodings;
+mod evidence_only;
 mod exit_codes;
 mod exports;
 mod first_run;

@@ -14,7 +14,10 @@ fn parses_cleanly(bytes: Vec<u8>) -> Result<(), TestCaseError> {
         size: bytes.len() as u64,
         content: Content::Memory(Arc::from(bytes)),
     };
-    for file in backupdiag::parse::parse_input(&input, backupdiag::input::InputLimits::default().max_records) {
+    for file in backupdiag::parse::parse_input(
+        &input,
+        backupdiag::parse::ReadOptions::everything(backupdiag::input::InputLimits::default().max_records),
+    ) {
         for notice in &file.notices {
             prop_assert!(
                 !notice.reason.contains("internal error"),

@@ -56,9 +56,12 @@ fn assert_no_panic(name: &str, seed: &[u8]) {
         content: Content::Memory(Arc::from(seed.to_vec())),
         size: seed.len() as u64,
     };
-    let whole_records = parse_input(&whole, backupdiag::input::InputLimits::default().max_records)
-        .first()
-        .map(|p| p.records);
+    let whole_records = parse_input(
+        &whole,
+        backupdiag::parse::ReadOptions::everything(backupdiag::input::InputLimits::default().max_records),
+    )
+    .first()
+    .map(|p| p.records);
     for (index, bytes) in mutations(seed, &mut rng).into_iter().enumerate() {
         let size = bytes.len() as u64;
         let input = Input {
@@ -66,7 +69,10 @@ fn assert_no_panic(name: &str, seed: &[u8]) {
             content: Content::Memory(Arc::from(bytes)),
             size,
         };
-        for parsed in parse_input(&input, backupdiag::input::InputLimits::default().max_records) {
+        for parsed in parse_input(
+            &input,
+            backupdiag::parse::ReadOptions::everything(backupdiag::input::InputLimits::default().max_records),
+        ) {
             let internal = parsed.notices.iter().find(|n| n.reason.contains("internal error"));
             assert!(internal.is_none(), "{name} mutation {index} panicked");
             // Whatever the damage, the file is read or its trouble is said.
@@ -140,10 +146,13 @@ fn evtx_damage_at_chunk_seams_keeps_the_intact_chunks() {
             size: bytes.len() as u64,
             content: Content::Memory(Arc::from(bytes)),
         };
-        let parsed = parse_input(&input, backupdiag::input::InputLimits::default().max_records)
-            .into_iter()
-            .next()
-            .expect("one result");
+        let parsed = parse_input(
+            &input,
+            backupdiag::parse::ReadOptions::everything(backupdiag::input::InputLimits::default().max_records),
+        )
+        .into_iter()
+        .next()
+        .expect("one result");
         assert!(
             !parsed.notices.iter().any(|n| n.reason.contains("internal error")),
             "{name}: panicked"

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use crate::input::{encoding, sniff, Input};
 use crate::model::{Notice, Severity};
 
-use crate::parse::{servicing, ParsedFile};
+use crate::parse::{servicing, ParsedFile, ReadOptions};
 
 mod layout;
 
@@ -15,8 +15,8 @@ mod layout;
 const MAX_MEMBER_BYTES: u64 = 1 << 30;
 
 /// Reads every servicing log inside a cabinet.
-pub fn parse(input: &Input, max_records: u64) -> Vec<ParsedFile> {
-    match read_members(input, max_records) {
+pub fn parse(input: &Input, options: ReadOptions) -> Vec<ParsedFile> {
+    match read_members(input, options) {
         Ok(files) => files,
         Err(reason) => {
             let mut failed = ParsedFile::new(input, None, None);
@@ -26,7 +26,7 @@ pub fn parse(input: &Input, max_records: u64) -> Vec<ParsedFile> {
     }
 }
 
-fn read_members(input: &Input, max_records: u64) -> Result<Vec<ParsedFile>, String> {
+fn read_members(input: &Input, options: ReadOptions) -> Result<Vec<ParsedFile>, String> {
     let bytes = input.content.bytes().map_err(|e| format!("cannot read: {e}"))?;
     layout::check(&bytes).map_err(|e| format!("damaged cabinet: {e}"))?;
     let mut cabinet = cab::Cabinet::new(Cursor::new(&bytes[..])).map_err(|e| format!("not a readable cabinet: {e}"))?;
@@ -42,7 +42,7 @@ fn read_members(input: &Input, max_records: u64) -> Result<Vec<ParsedFile>, Stri
     let mut files = Vec::with_capacity(names.len());
     for (name, declared) in names {
         let member_path: Arc<str> = Arc::from(format!("{}!{name}", input.path));
-        files.push(read_member(&mut cabinet, &name, declared, member_path, max_records));
+        files.push(read_member(&mut cabinet, &name, declared, member_path, options));
     }
     Ok(files)
 }
@@ -52,7 +52,7 @@ fn read_member<R: Read + std::io::Seek>(
     name: &str,
     declared: u64,
     path: Arc<str>,
-    max_records: u64,
+    options: ReadOptions,
 ) -> ParsedFile {
     let member = Input {
         path: Arc::clone(&path),
@@ -78,7 +78,7 @@ fn read_member<R: Read + std::io::Seek>(
     }
     match sniff::sniff(&data[..data.len().min(sniff::SNIFF_BYTES)]) {
         sniff::Sniffed::Text(sniff::TextKind::Servicing, enc) => {
-            servicing::parse(&path, data.len() as u64, &encoding::decode_as(&data, enc), max_records)
+            servicing::parse(&path, data.len() as u64, &encoding::decode_as(&data, enc), options)
         }
         other => {
             let mut skipped = ParsedFile::new(&member, None, None);

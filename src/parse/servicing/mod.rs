@@ -6,32 +6,35 @@
 mod line;
 pub mod structure;
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use crate::input::encoding::Decoded;
+use crate::model::servicing_fields::is_evidence;
 use crate::model::{
     AnchorBasis, Certainty, ClockAnchor, Event, EventTime, Fields, FieldsFrom, Interner, Level, Location, Notice,
-    Origin, Severity, SourceKind,
+    Origin, Severity, SourceKind, Tally,
 };
 
-use super::ParsedFile;
+use super::{Keep, ParsedFile, ReadOptions};
 
 pub use line::{parse_line, LineHead};
 
 /// Logs at least this long are read in line ranges on every core.
 const RANGE_BYTES: usize = 8 << 20;
 
-/// Reads a decoded servicing log, at most `max_lines` lines of it. A long log is cut into line
-/// ranges, each starting at an entry's first line, read in parallel and joined in order: the
-/// result is the one a single reader gives.
-pub fn parse(path: &Arc<str>, size: u64, decoded: &Decoded<'_>, max_lines: u64) -> ParsedFile {
+/// Reads a decoded servicing log, at most `options.max_records` lines of it. A long log is cut
+/// into line ranges, each starting at an entry's first line, read in parallel and joined in
+/// order: the result is the one a single reader gives.
+pub fn parse(path: &Arc<str>, size: u64, decoded: &Decoded<'_>, options: ReadOptions) -> ParsedFile {
+    let max_lines = options.max_records;
     let (text, stopped) = within_budget(&decoded.text, max_lines);
     let ranges = if text.len() < RANGE_BYTES {
         vec![(1, text)]
     } else {
         entry_ranges(text, rayon::current_num_threads() * 2)
     };
-    let mut reader = read_ranges(path, &ranges);
+    let mut reader = read_ranges(path, &ranges, options.keep);
     let mut parsed = ParsedFile::new_text(path, size, Some(kind_of(&reader.sources)), decoded);
     if stopped {
         parsed.notices.push(crate::parse::budget_notice(path, max_lines));
@@ -48,8 +51,9 @@ pub fn parse(path: &Arc<str>, size: u64, decoded: &Decoded<'_>, max_lines: u64) 
     for event in &mut reader.events {
         event.source = parsed.kind.unwrap_or(SourceKind::Cbs);
     }
-    parsed.records = reader.events.len();
+    parsed.records = reader.events.len() + reader.tally.count();
     parsed.events = reader.events;
+    parsed.tally = reader.tally;
     parsed.anchors = reader.anchors;
     parsed
 }
@@ -68,12 +72,12 @@ fn within_budget(text: &str, max_lines: u64) -> (&str, bool) {
 
 /// Reads each line range (with its first line number) on its own reader, in parallel, and
 /// joins the readers in order.
-fn read_ranges<'a>(path: &Arc<str>, ranges: &[(u64, &'a str)]) -> EntryReader<'a> {
+fn read_ranges<'a>(path: &Arc<str>, ranges: &[(u64, &'a str)], keep: Keep) -> EntryReader<'a> {
     use rayon::prelude::*;
     let readers: Vec<EntryReader<'a>> = ranges
         .par_iter()
         .map(|(first_line, range)| {
-            let mut reader = EntryReader::new(Arc::clone(path));
+            let mut reader = EntryReader::new(Arc::clone(path), keep);
             for (number, raw) in (*first_line..).zip(range.split('\n')) {
                 reader.line(number, raw.strip_suffix('\r').unwrap_or(raw));
             }
@@ -84,7 +88,7 @@ fn read_ranges<'a>(path: &Arc<str>, ranges: &[(u64, &'a str)]) -> EntryReader<'a
     readers
         .into_iter()
         .reduce(EntryReader::join)
-        .unwrap_or_else(|| EntryReader::new(Arc::clone(path)))
+        .unwrap_or_else(|| EntryReader::new(Arc::clone(path), keep))
 }
 
 /// `text` cut into about `parts` ranges, each (but the first) starting at a line that opens an
@@ -156,8 +160,10 @@ struct Pending<'a> {
 
 struct EntryReader<'a> {
     file: Arc<str>,
+    keep: Keep,
     pending: Option<Pending<'a>>,
     events: Vec<Event>,
+    tally: Tally,
     anchors: Vec<ClockAnchor>,
     sources: SourceCounts,
     preamble: usize,
@@ -165,11 +171,13 @@ struct EntryReader<'a> {
 }
 
 impl<'a> EntryReader<'a> {
-    fn new(file: Arc<str>) -> EntryReader<'a> {
+    fn new(file: Arc<str>, keep: Keep) -> EntryReader<'a> {
         EntryReader {
             file,
+            keep,
             pending: None,
             events: Vec::new(),
+            tally: Tally::default(),
             anchors: Vec::new(),
             sources: SourceCounts::default(),
             preamble: 0,
@@ -208,6 +216,7 @@ impl<'a> EntryReader<'a> {
     /// both (an anchor is kept only where the offset changes, across the seam too).
     fn join(mut self, next: EntryReader<'a>) -> EntryReader<'a> {
         self.events.extend(next.events);
+        self.tally.append(next.tally);
         for anchor in next.anchors {
             self.add_anchor(Some(anchor));
         }
@@ -227,15 +236,15 @@ impl<'a> EntryReader<'a> {
         }
         let head = &pending.head;
         self.count_source(head.source);
-        let message = if pending.continuation.is_empty() {
-            head.message.to_string()
+        let message: Cow<'a, str> = if pending.continuation.is_empty() {
+            Cow::Borrowed(head.message)
         } else {
             let mut joined = head.message.to_string();
             for more in &pending.continuation {
                 joined.push('\n');
                 joined.push_str(more);
             }
-            joined
+            Cow::Owned(joined)
         };
         let mut fields = Fields::new();
         if let Some(id) = head.message_id {
@@ -250,6 +259,11 @@ impl<'a> EntryReader<'a> {
             };
             self.add_anchor(ClockAnchor::from_readings(pending.line, head.local, utc, basis));
         }
+        let evidence = found.session_start || found.fields.iter().any(|(name, value)| is_evidence(name, value));
+        if self.keep == Keep::Evidence && !evidence {
+            self.tally.add(pending.line, EventTime::local(head.local));
+            return;
+        }
         self.events.push(Event {
             time: EventTime::local(head.local),
             origin: Origin {
@@ -263,7 +277,7 @@ impl<'a> EntryReader<'a> {
             channel: None,
             computer: None,
             fields: found.fields,
-            message: Some(message.into()),
+            message: Some(message.into_owned().into_boxed_str()),
             certainty: Certainty::Recorded,
             fields_from: FieldsFrom::Record,
         });
@@ -284,6 +298,7 @@ impl<'a> EntryReader<'a> {
         };
         if self.anchors.last().is_none_or(|last| last.offset != anchor.offset) {
             self.anchors.push(anchor);
+            self.tally.cut();
         }
     }
 }
@@ -292,7 +307,7 @@ impl<'a> EntryReader<'a> {
 mod tests {
     use std::sync::Arc;
 
-    use super::{entry_ranges, read_ranges, within_budget};
+    use super::{entry_ranges, read_ranges, within_budget, Keep};
 
     /// Entries with continuation lines, a preamble, CSI stamps that anchor the clock, and CRLF.
     fn log() -> String {
@@ -348,11 +363,44 @@ mod tests {
     fn line_ranges_read_in_parallel_give_what_one_reader_gives() {
         let text = log();
         let path: Arc<str> = Arc::from("CBS.log");
-        let whole = summary(&read_ranges(&path, &[(1, text.as_str())]));
+        let whole = summary(&read_ranges(&path, &[(1, text.as_str())], Keep::Everything));
         for parts in 2..9 {
             let ranges = entry_ranges(&text, parts);
             assert!(ranges.len() > 1, "{parts} parts");
-            assert_eq!(summary(&read_ranges(&path, &ranges)), whole, "{parts} parts");
+            assert_eq!(
+                summary(&read_ranges(&path, &ranges, Keep::Everything)),
+                whole,
+                "{parts} parts"
+            );
+        }
+    }
+
+    #[test]
+    fn evidence_alone_keeps_the_lines_signals_read_and_tallies_every_other_line() {
+        let text = log();
+        let path: Arc<str> = Arc::from("CBS.log");
+        let all = read_ranges(&path, &[(1, text.as_str())], Keep::Everything);
+        let tallied_times = |reader: &super::EntryReader<'_>| {
+            let mut times = std::collections::BTreeMap::new();
+            for run in reader.tally.runs() {
+                *times.entry(format!("{:?}", run.time)).or_insert(0) += run.count;
+            }
+            times
+        };
+        let one = read_ranges(&path, &[(1, text.as_str())], Keep::Evidence);
+        // The CBS entries state a failing HRESULT; the CSI entries state only their counter.
+        assert_eq!(one.events.len(), 200);
+        assert_eq!(one.events.len() + one.tally.count(), all.events.len());
+        assert!(one
+            .events
+            .iter()
+            .all(|e| e.fields.iter().any(|(name, _)| name == "hresult")));
+        assert_eq!(one.anchors, all.anchors, "the clock reads tallied lines too");
+        for parts in [2, 5] {
+            let ranges = entry_ranges(&text, parts);
+            let split = read_ranges(&path, &ranges, Keep::Evidence);
+            assert_eq!(summary(&split), summary(&one), "{parts} parts");
+            assert_eq!(tallied_times(&split), tallied_times(&one), "{parts} parts");
         }
     }
 

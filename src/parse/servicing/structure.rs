@@ -15,6 +15,8 @@ pub struct Structure {
     pub fields: Fields,
     /// The UTC time the message states for itself (CSI `@` stamp, `Universal Time is:`).
     pub utc: Option<DateTime>,
+    /// The entry opens a servicing session (TrustedInstaller starting, a DISM session).
+    pub session_start: bool,
 }
 
 impl Structure {
@@ -26,7 +28,11 @@ impl Structure {
 /// Extracts the structure of one entry (its message including continuation lines), adding to
 /// `fields` (which may already hold values of the line's head).
 pub fn extract(source: &str, message: &str, fields: Fields) -> Structure {
-    let mut found = Structure { fields, utc: None };
+    let mut found = Structure {
+        fields,
+        utc: None,
+        session_start: false,
+    };
     let body = if source == "CSI" {
         csi_counter(message, &mut found)
     } else {
@@ -47,6 +53,7 @@ enum Reader {
     CbsSession,
     UniversalTime,
     Firmware,
+    SessionStart,
 }
 
 /// The markers the readers below look for, each with its reader, found in one pass over a line
@@ -68,18 +75,24 @@ const MARKERS: &[(&str, Reader)] = &[
     ("Session: ", Reader::CbsSession),
     ("Universal Time is: ", Reader::UniversalTime),
     ("Callback_BootEnvironmentDetect:FirmwareType ", Reader::Firmware),
+    (f::TRUSTED_INSTALLER_START, Reader::SessionStart),
 ];
 
-/// The readers a line calls for, as bits (one per [`Reader`]).
+/// The readers a line calls for, as bits (one per [`Reader`]). No marker overlaps another
+/// (a test checks), so the leftmost-first search, which skips over a match, misses none.
 #[derive(Debug, Clone, Copy)]
 struct Seen(u32);
 
 impl Seen {
     fn of(line: &str) -> Seen {
-        static AUTOMATON: std::sync::LazyLock<Option<aho_corasick::AhoCorasick>> =
-            std::sync::LazyLock::new(|| aho_corasick::AhoCorasick::new(MARKERS.iter().map(|(m, _)| m)).ok());
+        static AUTOMATON: std::sync::LazyLock<Option<aho_corasick::AhoCorasick>> = std::sync::LazyLock::new(|| {
+            aho_corasick::AhoCorasick::builder()
+                .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+                .build(MARKERS.iter().map(|(m, _)| m))
+                .ok()
+        });
         match AUTOMATON.as_ref() {
-            Some(automaton) => Seen(automaton.find_overlapping_iter(line).fold(0, |bits, m| {
+            Some(automaton) => Seen(automaton.find_iter(line).fold(0, |bits, m| {
                 MARKERS
                     .get(m.pattern().as_usize())
                     .map_or(bits, |(_, reader)| bits | 1 << *reader as u32)
@@ -110,6 +123,7 @@ fn extract_line(line: &str, found: &mut Structure) {
     if seen.calls(Reader::CbsSession) {
         cbs_session(line, found);
     }
+    found.session_start |= seen.calls(Reader::SessionStart);
     if let Some(rest) = seen
         .calls(Reader::UniversalTime)
         .then(|| after(line, "Universal Time is: "))
@@ -324,8 +338,9 @@ fn checksur(line: &str, found: &mut Structure) {
 
 /// DISM session markers, command lines, host and image versions, component and PID.
 fn dism(line: &str, found: &mut Structure) {
-    if line.contains("<----- Starting Dism.exe session ----->") {
+    if line.contains(f::DISM_SESSION_START) {
         found.push("dism_session", "start");
+        found.session_start = true;
     } else if line.contains("<----- Ending Dism.exe session ----->") {
         found.push("dism_session", "end");
     }
@@ -372,7 +387,18 @@ fn cbs_session(line: &str, found: &mut Structure) {
 
 #[cfg(test)]
 mod tests {
-    use super::{extract, normalize_hresult};
+    use super::{extract, normalize_hresult, MARKERS};
+
+    #[test]
+    fn no_marker_overlaps_another() {
+        for (a, _) in MARKERS {
+            for (b, _) in MARKERS.iter().filter(|(b, _)| b != a) {
+                assert!(!a.contains(b), "{a:?} holds {b:?}");
+                let joined = (1..a.len().min(b.len())).any(|n| a.ends_with(&b[..n]));
+                assert!(!joined, "{a:?} ends with the start of {b:?}");
+            }
+        }
+    }
 
     fn fields(source: &str, message: &str) -> Vec<(String, String)> {
         extract(source, message, super::Fields::new())

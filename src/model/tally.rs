@@ -1,0 +1,106 @@
+//! The events a reader read but did not keep.
+//!
+//! Most lines of a servicing log say nothing any signal reads ("Read out cached package
+//! applicability ..."), yet they count: a file's record count, its first and last time and the
+//! history chart's density are those of every line. A [`Tally`] keeps exactly that, how many
+//! and when, in runs of lines written at one time, so a 256 MiB CBS.log costs a few thousand
+//! runs instead of millions of events.
+
+use super::EventTime;
+
+/// The events of one file that were read and not kept, as runs in line order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Tally {
+    runs: Vec<TallyRun>,
+    /// The next event starts a run even at the same time (the clock's offset changed).
+    cut: bool,
+}
+
+/// Tallied lines written at one time, the first of them on `line`; lines kept as events may lie
+/// between them, never a change of the clock's offset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TallyRun {
+    /// The first line of the run.
+    pub line: u64,
+    /// The time every line of the run was written at.
+    pub time: EventTime,
+    /// How many lines.
+    pub count: u32,
+}
+
+impl Tally {
+    /// Counts one more event, read on `line` at `time`.
+    pub fn add(&mut self, line: u64, time: EventTime) {
+        match self.runs.last_mut() {
+            Some(last) if !self.cut && last.time == time && last.count < u32::MAX => last.count += 1,
+            _ => self.runs.push(TallyRun { line, time, count: 1 }),
+        }
+        self.cut = false;
+    }
+
+    /// The clock's offset changes from the next event on: it starts a run of its own.
+    pub fn cut(&mut self) {
+        self.cut = true;
+    }
+
+    /// `self` followed by `next`, the tally of the lines after it.
+    pub fn append(&mut self, next: Tally) {
+        self.runs.extend(next.runs);
+        self.cut = next.cut;
+    }
+
+    /// How many events were tallied.
+    pub fn count(&self) -> usize {
+        self.runs.iter().map(|r| r.count as usize).sum()
+    }
+
+    /// The runs, in line order.
+    pub fn runs(&self) -> &[TallyRun] {
+        &self.runs
+    }
+
+    /// The runs, for the clock to fill in their UTC times.
+    pub fn runs_mut(&mut self) -> &mut [TallyRun] {
+        &mut self.runs
+    }
+
+    /// True when nothing was tallied.
+    pub fn is_empty(&self) -> bool {
+        self.runs.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Tally;
+    use crate::model::EventTime;
+
+    fn at(second: i8) -> EventTime {
+        EventTime::local(jiff::civil::date(2024, 5, 10).at(13, 0, second, 0))
+    }
+
+    #[test]
+    fn lines_at_one_time_share_a_run_unless_the_clock_changes_between_them() {
+        let mut tally = Tally::default();
+        tally.add(1, at(0));
+        tally.add(2, at(0));
+        tally.add(4, at(1));
+        tally.cut();
+        tally.add(5, at(1));
+        tally.add(6, at(1));
+        let runs: Vec<(u64, u32)> = tally.runs().iter().map(|r| (r.line, r.count)).collect();
+        assert_eq!(runs, [(1, 2), (4, 1), (5, 2)]);
+        assert_eq!(tally.count(), 5);
+    }
+
+    #[test]
+    fn appending_keeps_the_line_order() {
+        let (mut first, mut second) = (Tally::default(), Tally::default());
+        first.add(1, at(0));
+        second.add(9, at(0));
+        first.append(second);
+        let lines: Vec<u64> = first.runs().iter().map(|r| r.line).collect();
+        assert_eq!(lines, [1, 9], "a seam starts a run: the next range's clock is its own");
+        assert_eq!(first.count(), 2);
+    }
+}
