@@ -133,25 +133,53 @@ fn empty_content() -> Content {
 
 /// Reads one input; cabinets give one result per member.
 pub fn parse_input(input: &Input, options: ReadOptions) -> Vec<ParsedFile> {
+    if let Some(streamed) = guarded(input, || streamed(input, options)) {
+        return streamed;
+    }
     let input = &Input {
         content: input.content.mapped(),
         ..input.clone()
     };
     // The hash is taken while the file is read, on another core when one is free.
-    let (caught, hex) = rayon::join(
-        || std::panic::catch_unwind(|| parse_unguarded(input, options)),
+    let (files, hex) = rayon::join(
+        || guarded(input, || Some(parse_unguarded(input, options))),
         || sha256_hex(input),
     );
-    let mut files = caught.unwrap_or_else(|_| {
-        let mut failed = ParsedFile::new(input, None, None);
-        let reason = "internal error while reading this file (a bug in backupdiag: please report it with the file)";
-        failed.notices.push(Notice::new(Severity::Error, &*input.path, reason));
-        vec![failed]
-    });
+    let mut files = files.unwrap_or_default();
     for file in &mut files {
         file.sha256.clone_from(&hex);
     }
     files
+}
+
+/// `read()` behind the net: a reader's panic becomes an error naming the file.
+fn guarded(input: &Input, read: impl FnOnce() -> Option<Vec<ParsedFile>>) -> Option<Vec<ParsedFile>> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(read)).unwrap_or_else(|_| {
+        let mut failed = ParsedFile::new(input, None, None);
+        let reason = "internal error while reading this file (a bug in backupdiag: please report it with the file)";
+        failed.notices.push(Notice::new(Severity::Error, &*input.path, reason));
+        Some(vec![failed])
+    })
+}
+
+/// A big UTF-8 servicing log on disk, read as a stream with its hash ([`servicing::stream`]);
+/// `None` for every other input.
+fn streamed(input: &Input, options: ReadOptions) -> Option<Vec<ParsedFile>> {
+    let Content::File(path) = &input.content else {
+        return None;
+    };
+    if input.size < servicing::stream::STREAM_BYTES {
+        return None;
+    }
+    let head = input.content.head(sniff::SNIFF_BYTES).ok()?;
+    let Sniffed::Text(TextKind::Servicing, encoding @ (TextEncoding::Utf8 | TextEncoding::Utf8Bom)) =
+        sniff::sniff(&head)
+    else {
+        return None;
+    };
+    let read = std::fs::File::open(path)
+        .and_then(|mut file| servicing::stream::parse(&input.path, input.size, encoding, &mut file, options));
+    Some(vec![read.unwrap_or_else(|err| unreadable(input, &err))])
 }
 
 /// What was read, provably: the SHA-256 of the input's bytes, in hex, for the report and the

@@ -4,6 +4,7 @@
 //! log it is.
 
 mod line;
+pub mod stream;
 pub mod structure;
 
 use std::borrow::Cow;
@@ -27,35 +28,49 @@ const RANGE_BYTES: usize = 8 << 20;
 /// into line ranges, each starting at an entry's first line, read in parallel and joined in
 /// order: the result is the one a single reader gives.
 pub fn parse(path: &Arc<str>, size: u64, decoded: &Decoded<'_>, options: ReadOptions) -> ParsedFile {
-    let max_lines = options.max_records;
-    let (text, stopped) = within_budget(&decoded.text, max_lines);
+    let (text, stopped) = within_budget(&decoded.text, options.max_records);
+    let found = read_text(path, 1, text, options.keep);
+    let mut parsed = ParsedFile::new_text(path, size, Some(kind_of(&found.sources)), decoded);
+    fill(&mut parsed, found, stopped.then_some(options.max_records));
+    parsed
+}
+
+/// Reads `text`, whose first line is `first_line`: in line ranges on every core when it is long.
+fn read_text(path: &Arc<str>, first_line: u64, text: &str, keep: Keep) -> Entries {
     let ranges = if text.len() < RANGE_BYTES {
-        vec![(1, text)]
+        vec![(first_line, text)]
     } else {
         entry_ranges(text, rayon::current_num_threads() * 2)
+            .into_iter()
+            .map(|(line, range)| (line + first_line - 1, range))
+            .collect()
     };
-    let mut reader = read_ranges(path, &ranges, options.keep);
-    let mut parsed = ParsedFile::new_text(path, size, Some(kind_of(&reader.sources)), decoded);
-    if stopped {
-        parsed.notices.push(crate::parse::budget_notice(path, max_lines));
+    read_ranges(path, &ranges, keep)
+}
+
+/// `parsed` holding what was found, with a notice for lines before the first entry and one for
+/// the work budget when it stopped the reading at `stopped_at` lines.
+fn fill(parsed: &mut ParsedFile, mut found: Entries, stopped_at: Option<u64>) {
+    let path = Arc::clone(&parsed.path);
+    if let Some(max_lines) = stopped_at {
+        parsed.notices.push(crate::parse::budget_notice(&path, max_lines));
     }
-    if reader.preamble > 0 {
+    if found.preamble > 0 {
         let reason = format!(
             "{} text line(s) before the first timestamped line are not on the timeline",
-            reader.preamble
+            found.preamble
         );
         parsed
             .notices
-            .push(Notice::new(Severity::Note, &**path, reason).at("line 1"));
+            .push(Notice::new(Severity::Note, &*path, reason).at("line 1"));
     }
-    for event in &mut reader.events {
+    for event in &mut found.events {
         event.source = parsed.kind.unwrap_or(SourceKind::Cbs);
     }
-    parsed.records = reader.events.len() + reader.tally.count();
-    parsed.events = reader.events;
-    parsed.tally = reader.tally;
-    parsed.anchors = reader.anchors;
-    parsed
+    parsed.records = found.events.len() + found.tally.count();
+    parsed.events = found.events;
+    parsed.tally = found.tally;
+    parsed.anchors = found.anchors;
 }
 
 /// The text of its first `max_lines` lines, and whether a line was left out (the text has a
@@ -72,23 +87,19 @@ fn within_budget(text: &str, max_lines: u64) -> (&str, bool) {
 
 /// Reads each line range (with its first line number) on its own reader, in parallel, and
 /// joins the readers in order.
-fn read_ranges<'a>(path: &Arc<str>, ranges: &[(u64, &'a str)], keep: Keep) -> EntryReader<'a> {
+fn read_ranges(path: &Arc<str>, ranges: &[(u64, &str)], keep: Keep) -> Entries {
     use rayon::prelude::*;
-    let readers: Vec<EntryReader<'a>> = ranges
+    let found: Vec<Entries> = ranges
         .par_iter()
         .map(|(first_line, range)| {
             let mut reader = EntryReader::new(Arc::clone(path), keep);
             for (number, raw) in (*first_line..).zip(range.split('\n')) {
                 reader.line(number, raw.strip_suffix('\r').unwrap_or(raw));
             }
-            reader.finish();
-            reader
+            reader.finish()
         })
         .collect();
-    readers
-        .into_iter()
-        .reduce(EntryReader::join)
-        .unwrap_or_else(|| EntryReader::new(Arc::clone(path), keep))
+    found.into_iter().reduce(Entries::join).unwrap_or_default()
 }
 
 /// `text` cut into about `parts` ranges, each (but the first) starting at a line that opens an
@@ -158,15 +169,59 @@ struct Pending<'a> {
     continuation: Vec<&'a str>,
 }
 
-struct EntryReader<'a> {
-    file: Arc<str>,
-    keep: Keep,
-    pending: Option<Pending<'a>>,
+/// What the readers of a log found, in line order.
+#[derive(Default)]
+struct Entries {
     events: Vec<Event>,
     tally: Tally,
     anchors: Vec<ClockAnchor>,
     sources: SourceCounts,
     preamble: usize,
+}
+
+impl Entries {
+    /// `self` followed by `next`, found in the lines after it: as if one reader had read both
+    /// (an anchor is kept only where the offset changes, across the seam too).
+    fn join(mut self, next: Entries) -> Entries {
+        self.events.extend(next.events);
+        self.tally.append(next.tally);
+        for anchor in next.anchors {
+            self.add_anchor(Some(anchor));
+        }
+        self.sources.cbs += next.sources.cbs;
+        self.sources.dism += next.sources.dism;
+        self.sources.setup += next.sources.setup;
+        self.preamble += next.preamble;
+        self
+    }
+
+    /// Keeps an anchor only where the offset changes, so the list stays short.
+    fn add_anchor(&mut self, anchor: Option<ClockAnchor>) {
+        let Some(anchor) = anchor else {
+            return;
+        };
+        if self.anchors.last().is_none_or(|last| last.offset != anchor.offset) {
+            self.anchors.push(anchor);
+            self.tally.cut();
+        }
+    }
+
+    fn count_source(&mut self, source: &str) {
+        match source {
+            "CBS" | "CSI" | "DPX" | "DEPLOY" | "SQM" => self.sources.cbs += 1,
+            "DISM" | "" => self.sources.dism += 1,
+            _ => self.sources.setup += 1,
+        }
+    }
+}
+
+/// Reads the lines of one range, entry by entry (a timestamped line and the lines that
+/// continue it).
+struct EntryReader<'a> {
+    file: Arc<str>,
+    keep: Keep,
+    pending: Option<Pending<'a>>,
+    found: Entries,
     interner: Interner,
 }
 
@@ -176,11 +231,7 @@ impl<'a> EntryReader<'a> {
             file,
             keep,
             pending: None,
-            events: Vec::new(),
-            tally: Tally::default(),
-            anchors: Vec::new(),
-            sources: SourceCounts::default(),
-            preamble: 0,
+            found: Entries::default(),
             interner: Interner::default(),
         }
     }
@@ -202,29 +253,15 @@ impl<'a> EntryReader<'a> {
             }
             None => match &mut self.pending {
                 Some(pending) => pending.continuation.push(text),
-                None if !text.trim().is_empty() => self.preamble += 1,
+                None if !text.trim().is_empty() => self.found.preamble += 1,
                 None => {}
             },
         }
     }
 
-    fn finish(&mut self) {
+    fn finish(mut self) -> Entries {
         self.flush();
-    }
-
-    /// `self` followed by `next`, the reader of the range after it: as if one reader had read
-    /// both (an anchor is kept only where the offset changes, across the seam too).
-    fn join(mut self, next: EntryReader<'a>) -> EntryReader<'a> {
-        self.events.extend(next.events);
-        self.tally.append(next.tally);
-        for anchor in next.anchors {
-            self.add_anchor(Some(anchor));
-        }
-        self.sources.cbs += next.sources.cbs;
-        self.sources.dism += next.sources.dism;
-        self.sources.setup += next.sources.setup;
-        self.preamble += next.preamble;
-        self
+        self.found
     }
 
     fn flush(&mut self) {
@@ -235,7 +272,7 @@ impl<'a> EntryReader<'a> {
             pending.continuation.pop();
         }
         let head = &pending.head;
-        self.count_source(head.source);
+        self.found.count_source(head.source);
         let message: Cow<'a, str> = if pending.continuation.is_empty() {
             Cow::Borrowed(head.message)
         } else {
@@ -257,14 +294,15 @@ impl<'a> EntryReader<'a> {
             } else {
                 AnchorBasis::UniversalTimeLine
             };
-            self.add_anchor(ClockAnchor::from_readings(pending.line, head.local, utc, basis));
+            self.found
+                .add_anchor(ClockAnchor::from_readings(pending.line, head.local, utc, basis));
         }
         let evidence = found.session_start || found.fields.iter().any(|(name, value)| is_evidence(name, value));
         if self.keep == Keep::Evidence && !evidence {
-            self.tally.add(pending.line, EventTime::local(head.local));
+            self.found.tally.add(pending.line, EventTime::local(head.local));
             return;
         }
-        self.events.push(Event {
+        self.found.events.push(Event {
             time: EventTime::local(head.local),
             origin: Origin {
                 file: Arc::clone(&self.file),
@@ -281,25 +319,6 @@ impl<'a> EntryReader<'a> {
             certainty: Certainty::Recorded,
             fields_from: FieldsFrom::Record,
         });
-    }
-
-    fn count_source(&mut self, source: &str) {
-        match source {
-            "CBS" | "CSI" | "DPX" | "DEPLOY" | "SQM" => self.sources.cbs += 1,
-            "DISM" | "" => self.sources.dism += 1,
-            _ => self.sources.setup += 1,
-        }
-    }
-
-    /// Keeps an anchor only where the offset changes, so the list stays short.
-    fn add_anchor(&mut self, anchor: Option<ClockAnchor>) {
-        let Some(anchor) = anchor else {
-            return;
-        };
-        if self.anchors.last().is_none_or(|last| last.offset != anchor.offset) {
-            self.anchors.push(anchor);
-            self.tally.cut();
-        }
     }
 }
 
@@ -337,7 +356,7 @@ mod tests {
         text
     }
 
-    fn summary(reader: &super::EntryReader<'_>) -> Vec<String> {
+    fn summary(reader: &super::Entries) -> Vec<String> {
         let mut out: Vec<String> = reader
             .events
             .iter()
@@ -380,7 +399,7 @@ mod tests {
         let text = log();
         let path: Arc<str> = Arc::from("CBS.log");
         let all = read_ranges(&path, &[(1, text.as_str())], Keep::Everything);
-        let tallied_times = |reader: &super::EntryReader<'_>| {
+        let tallied_times = |reader: &super::Entries| {
             let mut times = std::collections::BTreeMap::new();
             for run in reader.tally.runs() {
                 *times.entry(format!("{:?}", run.time)).or_insert(0) += run.count;

@@ -1,0 +1,249 @@
+//! Big servicing logs (a CbsPersist set of hundreds of MB, a CBS.log that grew for years) are
+//! read as a stream of blocks rather than mapped whole, so memory stays bounded by the block,
+//! not by the file: each block ends before an entry's first line, is read in line ranges on
+//! every core while the hash takes in its bytes, and the readers' findings are joined in
+//! order. The result equals what [`super::parse`] gives for the whole file (a test compares).
+
+use std::io::{self, Read};
+use std::sync::Arc;
+
+use sha2::{Digest, Sha256};
+
+use crate::input::encoding::{self, Decoded, TextEncoding};
+use crate::parse::{ParsedFile, ReadOptions};
+
+use super::{fill, kind_of, parse_line, read_text, within_budget, Entries};
+
+/// Servicing logs at least this large (UTF-8, on disk) are streamed.
+pub const STREAM_BYTES: u64 = 64 << 20;
+
+/// How much is read at a time (a block grows past it only for an entry longer than that).
+const BLOCK_BYTES: usize = 16 << 20;
+
+/// Reads a UTF-8 servicing log of `size` bytes from `source` block by block, with the SHA-256
+/// (hex) of every byte read; at most `options.max_records` lines are read as entries, the rest
+/// is only hashed. While one block is parsed, the next is read and the bytes are hashed.
+pub fn parse(
+    path: &Arc<str>,
+    size: u64,
+    encoding: TextEncoding,
+    source: &mut (dyn Read + Send),
+    options: ReadOptions,
+) -> io::Result<ParsedFile> {
+    parse_in_blocks(path, size, encoding, source, options, BLOCK_BYTES)
+}
+
+/// [`parse`] with blocks of `block_bytes`.
+fn parse_in_blocks(
+    path: &Arc<str>,
+    size: u64,
+    encoding: TextEncoding,
+    source: &mut (dyn Read + Send),
+    options: ReadOptions,
+    block_bytes: usize,
+) -> io::Result<ParsedFile> {
+    let mut stream = Stream::new(path, encoding, options);
+    let mut hasher = Sha256::new();
+    let mut buf = Vec::with_capacity(block_bytes);
+    let mut eof = read_block(source, &mut buf, block_bytes)?;
+    let mut unhashed = 0;
+    loop {
+        // Whole entries now; the rest waits for the bytes that complete it.
+        let cut = if eof {
+            buf.len()
+        } else {
+            last_entry_start(&buf).unwrap_or(0)
+        };
+        let mut next = Vec::with_capacity(block_bytes + buf.len() - cut);
+        next.extend_from_slice(&buf[cut..]);
+        let (block, new) = (&buf[..cut], &buf[unhashed..]);
+        let ((), read) = rayon::join(
+            || stream.block(block),
+            || {
+                hasher.update(new);
+                if eof {
+                    Ok(true)
+                } else {
+                    read_block(source, &mut next, block_bytes)
+                }
+            },
+        );
+        if eof {
+            break;
+        }
+        unhashed = buf.len() - cut;
+        eof = read?;
+        buf = next;
+    }
+    let mut parsed = stream.finish(size);
+    parsed.sha256 = Some(hasher.finalize().iter().map(|b| format!("{b:02x}")).collect());
+    Ok(parsed)
+}
+
+/// Reads into `buf` until it holds `block_bytes` more bytes; true at the end of the input.
+fn read_block(source: &mut (dyn Read + Send), buf: &mut Vec<u8>, block_bytes: usize) -> io::Result<bool> {
+    let want = buf.len() + block_bytes;
+    let read = (&mut *source).take(block_bytes as u64).read_to_end(buf)?;
+    Ok(read == 0 || buf.len() < want)
+}
+
+/// The offset of the last complete line of `bytes` that opens an entry (a line followed by a
+/// line break); `None` when no line but the first does.
+fn last_entry_start(bytes: &[u8]) -> Option<usize> {
+    let mut end = memchr::memrchr(b'\n', bytes)?;
+    while let Some(newline) = memchr::memrchr(b'\n', &bytes[..end]) {
+        let line = std::str::from_utf8(&bytes[newline + 1..end]).ok();
+        if line.is_some_and(|l| parse_line(l.strip_suffix('\r').unwrap_or(l)).is_some()) {
+            return Some(newline + 1);
+        }
+        end = newline;
+    }
+    None
+}
+
+/// What the blocks read so far found.
+struct Stream<'p> {
+    path: &'p Arc<str>,
+    encoding: TextEncoding,
+    options: ReadOptions,
+    found: Entries,
+    next_line: u64,
+    replaced: usize,
+    stopped: bool,
+}
+
+impl<'p> Stream<'p> {
+    fn new(path: &'p Arc<str>, encoding: TextEncoding, options: ReadOptions) -> Stream<'p> {
+        Stream {
+            path,
+            encoding,
+            options,
+            found: Entries::default(),
+            next_line: 1,
+            replaced: 0,
+            stopped: false,
+        }
+    }
+
+    /// Reads one block: whole entries, the first of the file's when `next_line` is 1.
+    fn block(&mut self, bytes: &[u8]) {
+        if self.stopped || bytes.is_empty() {
+            return;
+        }
+        // The byte-order mark is only at the start of the file.
+        let as_encoded = if self.next_line == 1 {
+            self.encoding
+        } else {
+            TextEncoding::Utf8
+        };
+        let decoded = encoding::decode_as(bytes, as_encoded);
+        self.replaced += decoded.replaced;
+        let left = self.options.max_records.saturating_sub(self.next_line - 1);
+        let (text, stopped) = within_budget(&decoded.text, left);
+        let found = read_text(self.path, self.next_line, text, self.options.keep);
+        self.found = std::mem::take(&mut self.found).join(found);
+        self.next_line += memchr::memchr_iter(b'\n', text.as_bytes()).count() as u64;
+        self.stopped = stopped;
+    }
+
+    fn finish(self, size: u64) -> ParsedFile {
+        let decoded = Decoded {
+            text: "".into(),
+            encoding: self.encoding,
+            replaced: self.replaced,
+        };
+        let kind = Some(kind_of(&self.found.sources));
+        let mut parsed = ParsedFile::new_text(self.path, size, kind, &decoded);
+        fill(
+            &mut parsed,
+            self.found,
+            self.stopped.then_some(self.options.max_records),
+        );
+        parsed
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::{last_entry_start, parse_in_blocks};
+    use crate::input::encoding::{decode_as, TextEncoding};
+    use crate::parse::{Keep, ReadOptions};
+
+    /// Entries with continuation lines, CSI stamps and a clock change, past several blocks.
+    fn log(entries: usize) -> String {
+        let mut text = String::from("\u{feff}");
+        for i in 0..entries {
+            let hour = if i < entries / 2 { 4 } else { 9 };
+            text.push_str(&format!(
+                "2024-05-10 13:{:02}:{:02}, Info                  CSI    {i:08x}@2024/5/10:{hour}:{:02}:{:02}.000 entry {i} {}\r\n",
+                (i / 60) % 60,
+                i % 60,
+                (i / 60) % 60,
+                i % 60,
+                "x".repeat(i % 300)
+            ));
+            if i % 5 == 0 {
+                text.push_str("    continued [HRESULT = 0x800f081f - CBS_E_SOURCE_MISSING]\r\n");
+            }
+        }
+        text
+    }
+
+    fn report(parsed: &crate::parse::ParsedFile) -> String {
+        format!(
+            "{:?} {} {:?} {:?} {:?} {:?} {:?}",
+            parsed.kind,
+            parsed.records,
+            parsed
+                .events
+                .iter()
+                .map(|e| (&e.origin, e.time, &e.message))
+                .collect::<Vec<_>>(),
+            parsed.tally.count(),
+            parsed.anchors,
+            parsed.notices,
+            parsed.encoding
+        )
+    }
+
+    #[test]
+    fn a_streamed_log_reads_as_the_whole_log_reads() {
+        let text = log(6_000);
+        let block = 64 << 10;
+        assert!(text.len() > 10 * block, "{} bytes", text.len());
+        let path: Arc<str> = Arc::from("CBS.log");
+        for (keep, max_records) in [(Keep::Evidence, u64::MAX), (Keep::Everything, 5_000)] {
+            let options = ReadOptions { max_records, keep };
+            let whole = crate::parse::servicing::parse(
+                &path,
+                text.len() as u64,
+                &decode_as(text.as_bytes(), TextEncoding::Utf8Bom),
+                options,
+            );
+            let streamed = parse_in_blocks(
+                &path,
+                text.len() as u64,
+                TextEncoding::Utf8Bom,
+                &mut text.as_bytes(),
+                options,
+                block,
+            )
+            .expect("read");
+            assert_eq!(report(&streamed), report(&whole), "{keep:?}");
+            let digest = <sha2::Sha256 as sha2::Digest>::digest(text.as_bytes());
+            let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+            assert_eq!(streamed.sha256, Some(hex), "every byte is hashed, past the budget too");
+            assert!(whole.anchors.len() == 2 && whole.records > 3_000, "{}", whole.records);
+        }
+    }
+
+    #[test]
+    fn a_block_ends_before_the_last_complete_entry() {
+        let text = "2024-05-10 13:00:00, Info CBS a\n  more\n2024-05-10 13:00:01, Info CBS b\n2024-05-10 13:0";
+        let cut = last_entry_start(text.as_bytes()).expect("cut");
+        assert_eq!(&text[cut..], "2024-05-10 13:00:01, Info CBS b\n2024-05-10 13:0");
+        assert_eq!(last_entry_start(b"2024-05-10 13:00:00, Info CBS a\n  more\n"), None);
+    }
+}
