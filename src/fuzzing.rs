@@ -83,7 +83,7 @@ pub fn encoding(data: &[u8]) {
 /// The servicing log grammar (CBS, DISM, Panther) and its structure extraction.
 pub fn servicing(data: &[u8]) {
     let decoded = encoding::decode(data);
-    for keep in [parse::Keep::Everything, parse::Keep::Evidence] {
+    for keep in [parse::Keep::Everything, parse::Keep::Evidence, parse::Keep::Clock] {
         let options = parse::ReadOptions {
             max_records: 1 << 20,
             keep,

@@ -73,28 +73,44 @@ fn read_case_keeping(config: &Config, keep: parse::Keep) -> Case {
 }
 
 /// What the readers keep for `config`'s command: every event where all of them are printed
-/// (`timeline`) or searched for names (`--redact`), else what the diagnosis reads.
+/// (`timeline`) or searched for names (`--redact`), what the clock reads for `inputs`, what the
+/// diagnosis reads for the rest.
 fn keep_for(config: &Config) -> parse::Keep {
     if config.redact || matches!(config.command, Command::Timeline { .. }) {
         parse::Keep::Everything
+    } else if matches!(config.command, Command::Inputs { .. }) {
+        parse::Keep::Clock
     } else {
         parse::Keep::Evidence
     }
 }
 
-/// Every report `analyze` and `inputs` write for `config`'s paths and zone (JSON, table,
-/// Markdown, HTML with its chart; English and Japanese), the readers keeping `keep`: the test
-/// that reading only the evidence changes no output compares the two.
+/// Every report `inputs` writes for `config`'s paths and zone (JSON, and the table in English
+/// and Japanese), the readers keeping `keep`: the tests that tallying changes no output
+/// compare these.
 #[doc(hidden)]
-pub fn reports_keeping(config: &Config, keep: parse::Keep) -> io::Result<Vec<u8>> {
+pub fn inputs_reports(config: &Config, keep: parse::Keep) -> io::Result<Vec<u8>> {
     let case = read_case_keeping(config, keep);
     let zone = config.zone.as_ref().map(|z| z.tz.clone());
-    let diagnosis = diagnose::diagnose(&case);
     let mut out = Vec::new();
     report::inputs::write_json(&case, &mut out)?;
     for lang in [config::Lang::En, config::Lang::Ja] {
         let layout = report::layout::Layout::plain(100).in_lang(lang);
         report::inputs::write_table(&case, zone.as_ref(), &layout, &mut out)?;
+    }
+    Ok(out)
+}
+
+/// Every report `analyze` writes for `config`'s paths and zone (JSON, table, Markdown, HTML
+/// with its chart; English and Japanese), the readers keeping `keep` (see [`inputs_reports`]).
+#[doc(hidden)]
+pub fn analysis_reports(config: &Config, keep: parse::Keep) -> io::Result<Vec<u8>> {
+    let case = read_case_keeping(config, keep);
+    let zone = config.zone.as_ref().map(|z| z.tz.clone());
+    let diagnosis = diagnose::diagnose(&case);
+    let mut out = Vec::new();
+    for lang in [config::Lang::En, config::Lang::Ja] {
+        let layout = report::layout::Layout::plain(100).in_lang(lang);
         report::analyze::write_json(&case, &diagnosis, lang, &mut out)?;
         report::analysis_table::write(&case, &diagnosis, zone.as_ref(), &layout, &mut out)?;
         report::markdown::write(&case, &diagnosis, zone.as_ref(), lang, &mut out)?;

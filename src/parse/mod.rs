@@ -25,9 +25,12 @@ use crate::model::{ClockAnchor, Event, Fact, Notice, Severity, SourceKind, Tally
 pub enum Keep {
     /// Every event: `timeline` prints them all, `--redact` gathers names from them all.
     Everything,
-    /// The events a signal or the clock reads; the others are tallied ([`Tally`]: how many and
-    /// when), which is all `analyze` and `inputs` show of them.
+    /// The events a signal or the clock reads (`analyze`); the others are tallied ([`Tally`]:
+    /// how many and when), which is all a diagnosis shows of them.
     Evidence,
+    /// The events the clock and the list of computers read (`inputs`, which shows no event);
+    /// the others are tallied.
+    Clock,
 }
 
 /// How a reader reads one file.

@@ -1,7 +1,7 @@
-//! `analyze` and `inputs` read only the events a signal or the clock needs and tally the rest
-//! (`parse::Keep::Evidence`). Every report they write must be byte for byte the one written
-//! from every event: record counts, first and last times, clocks, the chart's density, the
-//! hypotheses and their evidence.
+//! `analyze` reads only the events a signal or the clock needs and `inputs` only those the
+//! clock needs; both tally the rest (`parse::Keep`). Every report they write must be byte for
+//! byte the one written from every event: record counts, first and last times, clocks, the
+//! chart's density, the hypotheses and their evidence.
 
 use std::path::PathBuf;
 
@@ -22,14 +22,26 @@ fn config(paths: Vec<PathBuf>, zone: Option<&str>) -> Config {
 
 fn assert_same_reports(paths: Vec<PathBuf>, zone: Option<&str>) {
     let config = config(paths, zone);
-    let everything = backupdiag::reports_keeping(&config, Keep::Everything).expect("reports");
-    let evidence = backupdiag::reports_keeping(&config, Keep::Evidence).expect("reports");
-    assert!(everything.len() > 1000, "{:?}: reports were written", config.paths);
-    if everything != evidence {
-        let (a, b) = (String::from_utf8_lossy(&everything), String::from_utf8_lossy(&evidence));
-        let line = a.lines().zip(b.lines()).find(|(x, y)| x != y);
-        panic!("{:?} (zone {zone:?}): reports differ, first at {line:?}", config.paths);
-    }
+    let same = |what: &str, everything: Vec<u8>, tallied: Vec<u8>| {
+        assert!(everything.len() > 1000, "{:?}: {what} was written", config.paths);
+        if everything != tallied {
+            let (a, b) = (String::from_utf8_lossy(&everything), String::from_utf8_lossy(&tallied));
+            let line = a.lines().zip(b.lines()).find(|(x, y)| x != y);
+            panic!("{:?} (zone {zone:?}): {what} differs, first at {line:?}", config.paths);
+        }
+    };
+    let inputs = |keep| backupdiag::inputs_reports(&config, keep).expect("inputs");
+    let analysis = |keep| backupdiag::analysis_reports(&config, keep).expect("analysis");
+    same(
+        "inputs, keeping the clock's events",
+        inputs(Keep::Everything),
+        inputs(Keep::Clock),
+    );
+    same(
+        "analyze, keeping the evidence",
+        analysis(Keep::Everything),
+        analysis(Keep::Evidence),
+    );
 }
 
 #[test]

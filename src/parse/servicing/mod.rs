@@ -297,8 +297,12 @@ impl<'a> EntryReader<'a> {
             self.found
                 .add_anchor(ClockAnchor::from_readings(pending.line, head.local, utc, basis));
         }
-        let evidence = found.session_start || found.fields.iter().any(|(name, value)| is_evidence(name, value));
-        if self.keep == Keep::Evidence && !evidence {
+        let kept = match self.keep {
+            Keep::Everything => true,
+            Keep::Evidence => found.session_start || found.fields.iter().any(|(name, value)| is_evidence(name, value)),
+            Keep::Clock => found.session_start,
+        };
+        if !kept {
             self.found.tally.add(pending.line, EventTime::local(head.local));
             return;
         }
