@@ -32,11 +32,11 @@ pub const TARGETS: &[Target] = &[
 ];
 
 fn memory(data: &[u8]) -> Input {
-    Input {
-        path: Arc::from("fuzz-input"),
-        content: Content::Memory(Arc::from(data)),
-        size: data.len() as u64,
-    }
+    Input::new(
+        Arc::from("fuzz-input"),
+        Content::Memory(Arc::from(data)),
+        data.len() as u64,
+    )
 }
 
 /// The whole front end of one input: sniffing, decoding and whichever parser the sniffer picks.

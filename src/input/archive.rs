@@ -241,11 +241,11 @@ impl Unpacker {
             return;
         }
         let size = data.len() as u64;
-        inputs.push(Input {
-            path: Arc::from(entry_path),
-            content: Content::Memory(Arc::from(data)),
+        inputs.push(Input::new(
+            Arc::from(entry_path),
+            Content::Memory(Arc::from(data)),
             size,
-        });
+        ));
     }
 }
 

@@ -47,6 +47,12 @@ impl Deref for Bytes {
     }
 }
 
+impl AsRef<[u8]> for Bytes {
+    fn as_ref(&self) -> &[u8] {
+        self
+    }
+}
+
 impl Content {
     /// The first `n` bytes (fewer if the input is shorter).
     pub fn head(&self, n: usize) -> io::Result<Vec<u8>> {

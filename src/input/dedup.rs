@@ -25,6 +25,7 @@ pub fn drop_repeated_content(collected: &mut Collected) {
             let Some(digest) = sha256(&collected.inputs[index]) else {
                 continue;
             };
+            collected.inputs[index].sha256 = Some(digest);
             match first_with.get(&digest) {
                 Some(&first) => repeated[index] = Some((first, digest)),
                 None => {
@@ -71,11 +72,7 @@ mod tests {
     use crate::input::{Collected, Content, Input};
 
     fn input(name: &str, bytes: &[u8]) -> Input {
-        Input {
-            path: Arc::from(name),
-            content: Content::Memory(Arc::from(bytes)),
-            size: bytes.len() as u64,
-        }
+        Input::new(Arc::from(name), Content::Memory(Arc::from(bytes)), bytes.len() as u64)
     }
 
     #[test]

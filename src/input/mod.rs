@@ -46,6 +46,20 @@ pub struct Input {
     pub content: Content,
     /// Size in bytes.
     pub size: u64,
+    /// Its SHA-256, when already taken (to tell repeated inputs apart), so it is not taken twice.
+    pub sha256: Option<[u8; 32]>,
+}
+
+impl Input {
+    /// An input whose hash is not taken yet.
+    pub fn new(path: Arc<str>, content: Content, size: u64) -> Input {
+        Input {
+            path,
+            content,
+            size,
+            sha256: None,
+        }
+    }
 }
 
 /// Everything found under the user's paths.
@@ -100,11 +114,9 @@ fn add_file(path: PathBuf, unpacker: &mut archive::Unpacker, collected: &mut Col
         return;
     }
     let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
-    collected.inputs.push(Input {
-        path: Arc::from(shown),
-        content: Content::File(path),
-        size,
-    });
+    collected
+        .inputs
+        .push(Input::new(Arc::from(shown), Content::File(path), size));
 }
 
 /// A stream read to its end (or to the limit): an archive is unpacked, anything else kept.
@@ -136,11 +148,11 @@ fn add_stream(
         return;
     }
     let size = streamed.bytes.len() as u64;
-    collected.inputs.push(Input {
-        path: Arc::from(shown),
-        content: Content::Memory(Arc::from(streamed.bytes)),
+    collected.inputs.push(Input::new(
+        Arc::from(shown),
+        Content::Memory(Arc::from(streamed.bytes)),
         size,
-    });
+    ));
 }
 
 /// The bytes of a stream, and the limit when it was longer.

@@ -23,7 +23,11 @@ pub fn parse(input: &Input, max_records: u64) -> ParsedFile {
         .indent(false)
         .validate_checksums(false);
     let outcome = match &input.content {
-        Content::File(path) | Content::Mapped { path, .. } => {
+        Content::Mapped { map, .. } => {
+            EvtxParser::from_read_seek(Cursor::new(crate::input::Bytes::Mapped(Arc::clone(map))))
+                .map(|p| read_file(p.with_configuration(settings), input, max_records))
+        }
+        Content::File(path) => {
             EvtxParser::from_path(path).map(|p| read_file(p.with_configuration(settings), input, max_records))
         }
         Content::Memory(bytes) => EvtxParser::from_read_seek(Cursor::new(Arc::clone(bytes)))

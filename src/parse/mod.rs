@@ -110,11 +110,7 @@ impl ParsedFile {
     /// An empty result for a decoded text file, with a note when bytes had to be replaced.
     pub fn new_text(path: &Arc<str>, size: u64, kind: Option<SourceKind>, decoded: &Decoded<'_>) -> ParsedFile {
         let mut parsed = ParsedFile::new(
-            &Input {
-                path: Arc::clone(path),
-                content: empty_content(),
-                size,
-            },
+            &Input::new(Arc::clone(path), empty_content(), size),
             kind,
             Some(decoded.encoding),
         );
@@ -186,11 +182,13 @@ fn streamed(input: &Input, options: ReadOptions) -> Option<Vec<ParsedFile>> {
 }
 
 /// What was read, provably: the SHA-256 of the input's bytes, in hex, for the report and the
-/// chain of custody.
+/// chain of custody (taken here unless it was taken already).
 fn sha256_hex(input: &Input) -> Option<String> {
     use sha2::Digest;
-    let bytes = input.content.bytes().ok()?;
-    let digest = sha2::Sha256::digest(&*bytes);
+    let digest: [u8; 32] = match input.sha256 {
+        Some(known) => known,
+        None => sha2::Sha256::digest(&*input.content.bytes().ok()?).into(),
+    };
     Some(digest.iter().map(|b| format!("{b:02x}")).collect())
 }
 

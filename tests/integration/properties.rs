@@ -9,10 +9,9 @@ use proptest::prelude::*;
 
 /// Parses `bytes` as one input and fails when the panic net caught anything.
 fn parses_cleanly(bytes: Vec<u8>) -> Result<(), TestCaseError> {
-    let input = Input {
-        path: Arc::from("prop.txt"),
-        size: bytes.len() as u64,
-        content: Content::Memory(Arc::from(bytes)),
+    let input = {
+        let size = bytes.len() as u64;
+        Input::new(Arc::from("prop.txt"), Content::Memory(Arc::from(bytes)), size)
     };
     for file in backupdiag::parse::parse_input(
         &input,

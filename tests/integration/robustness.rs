@@ -51,11 +51,11 @@ fn mutations(seed: &[u8], rng: &mut Rng) -> Vec<Vec<u8>> {
 fn assert_no_panic(name: &str, seed: &[u8]) {
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15 ^ seed.len() as u64);
     // Records of the undamaged file, to tell bit flips that lose records (mutations 48..).
-    let whole = Input {
-        path: Arc::from(name),
-        content: Content::Memory(Arc::from(seed.to_vec())),
-        size: seed.len() as u64,
-    };
+    let whole = Input::new(
+        Arc::from(name),
+        Content::Memory(Arc::from(seed.to_vec())),
+        seed.len() as u64,
+    );
     let whole_records = parse_input(
         &whole,
         backupdiag::parse::ReadOptions::everything(backupdiag::input::InputLimits::default().max_records),
@@ -64,11 +64,11 @@ fn assert_no_panic(name: &str, seed: &[u8]) {
     .map(|p| p.records);
     for (index, bytes) in mutations(seed, &mut rng).into_iter().enumerate() {
         let size = bytes.len() as u64;
-        let input = Input {
-            path: Arc::from(format!("{name}#{index}")),
-            content: Content::Memory(Arc::from(bytes)),
+        let input = Input::new(
+            Arc::from(format!("{name}#{index}")),
+            Content::Memory(Arc::from(bytes)),
             size,
-        };
+        );
         for parsed in parse_input(
             &input,
             backupdiag::parse::ReadOptions::everything(backupdiag::input::InputLimits::default().max_records),
@@ -141,10 +141,9 @@ fn evtx_damage_at_chunk_seams_keeps_the_intact_chunks() {
     assert!(chunks >= 3, "a multi-chunk log to damage ({chunks} chunks)");
 
     let read = |name: &str, bytes: Vec<u8>| {
-        let input = Input {
-            path: Arc::from(name),
-            size: bytes.len() as u64,
-            content: Content::Memory(Arc::from(bytes)),
+        let input = {
+            let size = bytes.len() as u64;
+            Input::new(Arc::from(name), Content::Memory(Arc::from(bytes)), size)
         };
         let parsed = parse_input(
             &input,

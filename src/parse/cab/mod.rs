@@ -54,11 +54,7 @@ fn read_member<R: Read + std::io::Seek>(
     path: Arc<str>,
     options: ReadOptions,
 ) -> ParsedFile {
-    let member = Input {
-        path: Arc::clone(&path),
-        content: super::empty_content(),
-        size: declared,
-    };
+    let member = Input::new(Arc::clone(&path), super::empty_content(), declared);
     let failed = |reason: String| {
         let mut parsed = ParsedFile::new(&member, None, None);
         parsed.notices.push(Notice::new(Severity::Error, &*path, reason));
