@@ -18,14 +18,14 @@ pub fn drop_repeated_content(collected: &mut Collected) {
             by_size.entry(input.size).or_default().push(index);
         }
     }
+    hash_same_sizes(collected, &by_size);
     let mut repeated = vec![None; collected.inputs.len()];
     for indices in by_size.values().filter(|group| group.len() > 1) {
         let mut first_with: BTreeMap<[u8; 32], usize> = BTreeMap::new();
         for &index in indices {
-            let Some(digest) = sha256(&collected.inputs[index]) else {
+            let Some(digest) = collected.inputs[index].sha256 else {
                 continue;
             };
-            collected.inputs[index].sha256 = Some(digest);
             match first_with.get(&digest) {
                 Some(&first) => repeated[index] = Some((first, digest)),
                 None => {
@@ -52,6 +52,21 @@ pub fn drop_repeated_content(collected: &mut Collected) {
             .push(Notice::new(Severity::Note, &*input.path, reason));
         false
     });
+}
+
+/// Takes the hash of every input that shares its size with another, in parallel.
+fn hash_same_sizes(collected: &mut Collected, by_size: &BTreeMap<u64, Vec<usize>>) {
+    use rayon::prelude::*;
+    let mut shared = vec![false; collected.inputs.len()];
+    for &index in by_size.values().filter(|group| group.len() > 1).flatten() {
+        shared[index] = true;
+    }
+    collected
+        .inputs
+        .par_iter_mut()
+        .zip(shared)
+        .filter(|(_, shared)| *shared)
+        .for_each(|(input, _)| input.sha256 = sha256(input));
 }
 
 /// The input's SHA-256, or `None` when it cannot be read (parsing reports that later).

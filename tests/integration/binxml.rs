@@ -1,6 +1,7 @@
 //! The Binary XML fast path against the `evtx` crate's XML rendering, record by record, on the
 //! whole real corpus and on the forge's files: same provider, id, level, time, record id,
-//! channel, computer and fields, or an honest "cannot" (then the XML path is used).
+//! channel, computer and fields, or an honest "cannot" (then the XML path is used). And the
+//! own walk over a chunk's records against the crate's iteration of the same chunk.
 
 use std::path::{Path, PathBuf};
 
@@ -109,5 +110,47 @@ fn the_fast_path_reads_the_forge_files() {
         declined += d;
     }
     assert!(compared > 50);
+    assert_eq!(declined, 0);
+}
+
+/// Each chunk read by backupdiag's own walk against the same chunk read through the crate
+/// (`parse::evtx::chunks_both_ways`); (chunks compared, chunks the walk declined).
+fn compare_chunks(files: &[PathBuf]) -> (usize, usize) {
+    let (mut compared, mut declined) = (0, 0);
+    for file in files {
+        let bytes = std::fs::read(file).expect("read");
+        for (number, (walked, by_crate)) in backupdiag::parse::evtx::chunks_both_ways(bytes).into_iter().enumerate() {
+            match walked {
+                Some(walked) => {
+                    assert_eq!(walked, by_crate, "{} chunk {number}", file.display());
+                    compared += 1;
+                }
+                None => declined += 1,
+            }
+        }
+    }
+    (compared, declined)
+}
+
+#[test]
+fn the_own_chunk_walk_reads_every_corpus_chunk_it_takes_as_the_crate_does() {
+    let Some(corpus) = shared_corpus() else { return };
+    let mut files = Vec::new();
+    evtx_files(&corpus.join("evtx"), &mut files);
+    evtx_files(&corpus.join("evtx-damaged"), &mut files);
+    let (compared, declined) = compare_chunks(&files);
+    eprintln!("evtx chunk walk: {compared} chunks equal, {declined} declined");
+    assert!(compared > 900, "{compared} compared");
+    assert!(declined * 10 < compared, "{declined} declined");
+}
+
+#[test]
+fn the_own_chunk_walk_reads_the_forge_files() {
+    let files: Vec<PathBuf> = ["System.evtx", "Application.evtx", "Microsoft-Windows-Backup.evtx"]
+        .iter()
+        .map(|name| repo_root().join("fixtures/demo").join(name))
+        .collect();
+    let (compared, declined) = compare_chunks(&files);
+    assert!(compared >= 3, "{compared} compared");
     assert_eq!(declined, 0);
 }

@@ -1,5 +1,6 @@
-//! Reads `.evtx` files through the `evtx` crate: every record rendered to XML and read by
-//! `event_xml`, damaged chunks and records reported with their place, the rest kept.
+//! Reads `.evtx` files: the `evtx` crate finds the chunks (in record order, as Windows reads a
+//! log that wrapped around) and reports damaged ones; `chunk` reads their records, on every
+//! core; damaged chunks and records are reported with their place, the rest kept.
 
 use std::io::Cursor;
 use std::sync::Arc;
@@ -7,10 +8,13 @@ use std::sync::Arc;
 use evtx::{EvtxParser, ParserSettings};
 
 use crate::input::{Content, Input};
-use crate::model::{Certainty, Event, EventTime, FieldsFrom, Interner, Location, Notice, Origin, Severity, SourceKind};
+use crate::model::{Event, Notice, Severity, SourceKind};
 
-use super::event_xml::{read_event_xml, XmlEvent};
 use super::ParsedFile;
+
+mod chunk;
+
+use chunk::Item;
 
 /// How many damaged places are named in a file's warning before the rest are only counted.
 const PLACES_NAMED: usize = 3;
@@ -18,10 +22,7 @@ const PLACES_NAMED: usize = 3;
 /// Reads every record of an evtx input that can be read.
 pub fn parse(input: &Input, max_records: u64) -> ParsedFile {
     let mut parsed = ParsedFile::new(input, Some(SourceKind::Evtx), None);
-    let settings = ParserSettings::new()
-        .num_threads(1)
-        .indent(false)
-        .validate_checksums(false);
+    let settings = settings();
     let outcome = match &input.content {
         Content::Mapped { map, .. } => {
             EvtxParser::from_read_seek(Cursor::new(crate::input::Bytes::Mapped(Arc::clone(map))))
@@ -68,68 +69,79 @@ fn read_file<T: std::io::Read + std::io::Seek>(
     (read, notices)
 }
 
+/// For the tests: every chunk of the evtx file `bytes`, read by [`chunk`]'s own walk (`None`
+/// where it declines) and through the crate, each rendered with `Debug`.
+#[doc(hidden)]
+pub fn chunks_both_ways(bytes: Vec<u8>) -> Vec<(Option<String>, String)> {
+    let Ok(parser) = EvtxParser::from_buffer(bytes) else {
+        return Vec::new();
+    };
+    let mut parser = parser.with_configuration(settings());
+    let settings = Arc::new(settings());
+    let file: Arc<str> = Arc::from("test.evtx");
+    parser
+        .chunks()
+        .filter_map(Result::ok)
+        .map(|mut data| {
+            let walked = chunk::walked(&data, &file).map(|events| format!("{events:?}"));
+            let items: Vec<String> = chunk::by_crate(&mut data, &file, &settings)
+                .into_iter()
+                .map(|item| match item {
+                    Item::Event(event) => format!("{event:?}"),
+                    Item::Error(error) => error,
+                })
+                .collect();
+            (walked, format!("[{}]", items.join(", ")))
+        })
+        .collect()
+}
+
+/// How many chunks are read at once, in parallel (1 MiB).
+const CHUNKS_AT_ONCE: usize = 16;
+
+/// Every record (or the error in its place) in the parser's order, at most `max_records`:
+/// chunks are taken from the crate in batches and read on every core, then joined in order.
+/// Whether records were left out.
 fn read_records<T: std::io::Read + std::io::Seek>(
     mut parser: EvtxParser<T>,
     path: &Arc<str>,
     max_records: u64,
 ) -> ((Vec<Event>, Vec<String>), bool) {
-    let mut events = Vec::new();
-    let mut errors = Vec::new();
-    let file = Arc::clone(path);
-    // The fast path reads the record's Binary XML itself; what it cannot read is rendered to
-    // XML by the crate and read by `event_xml` (see `binxml`). The crate clones this closure
-    // for each chunk, so both caches live one chunk.
-    let mut chunk_interner = Interner::default();
-    let mut names = super::binxml::Names::default();
-    let records = parser.serialized_records(move |record| {
-        let record = record?;
-        let fast = super::binxml::read_record(
-            record.chunk.data,
-            record.binxml_offset as usize,
-            record.binxml_size as usize,
-            &mut chunk_interner,
-            &mut names,
-        );
-        let (id, written) = (record.event_record_id, record.timestamp);
-        match fast {
-            Some(event) => Ok((id, written, Decoded::Fast(event))),
-            None => Ok((id, written, Decoded::Xml(record.into_xml_bytes()?.data))),
-        }
-    });
-    let mut interner = Interner::default();
-    let mut records = records.peekable();
+    use rayon::prelude::*;
+    let settings = Arc::new(settings());
+    let (mut events, mut errors) = (Vec::new(), Vec::new());
+    let mut chunks = parser.chunks();
     let mut read = 0u64;
-    while let Some(record) = records.next_if(|_| read < max_records) {
-        read += 1;
-        match record {
-            Ok((id, written, Decoded::Fast(event))) => events.push(to_event(&file, id, written, event)),
-            Ok((id, written, Decoded::Xml(xml))) => {
-                let xml = match std::str::from_utf8(&xml) {
-                    Ok(text) => read_event_xml(text, &mut interner),
-                    Err(_) => read_event_xml(&String::from_utf8_lossy(&xml), &mut interner),
-                };
-                events.push(to_event(&file, id, written, xml));
+    loop {
+        let batch: Vec<_> = chunks.by_ref().take(CHUNKS_AT_ONCE).collect();
+        if batch.is_empty() {
+            return ((events, errors), false);
+        }
+        let items: Vec<Vec<Item>> = batch
+            .into_par_iter()
+            .map(|chunk| chunk::items(chunk, path, &settings))
+            .collect();
+        for item in items.into_iter().flatten() {
+            if read >= max_records {
+                return ((events, errors), true);
             }
-            Err(err) => errors.push(error_chain(&err)),
+            read += 1;
+            match item {
+                Item::Event(event) => events.push(event),
+                Item::Error(error) => errors.push(error),
+            }
         }
     }
-    let stopped = records.peek().is_some();
-    ((events, errors), stopped)
 }
 
-/// A record read by the fast path, or its XML for the fallback.
-enum Decoded {
-    Fast(XmlEvent),
-    Xml(Vec<u8>),
-}
-
-fn to_event(file: &Arc<str>, record_id: u64, written: jiff::Timestamp, xml: XmlEvent) -> Event {
-    let time = EventTime::recorded_utc(xml.time_created.unwrap_or(written));
-    let origin = Origin {
-        file: Arc::clone(file),
-        location: Location::Record(xml.record_id.unwrap_or(record_id)),
-    };
-    xml.into_event(time, origin, SourceKind::Evtx, Certainty::Recorded, FieldsFrom::Xml)
+/// What the crate's parser is told: one thread (chunks are spread over the cores here),
+/// checksums not enforced (a chunk whose checksum fails is read all the same, and reported
+/// when its records cannot be).
+fn settings() -> ParserSettings {
+    ParserSettings::new()
+        .num_threads(1)
+        .indent(false)
+        .validate_checksums(false)
 }
 
 /// Size of the file header block and of one chunk.

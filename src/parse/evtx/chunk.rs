@@ -1,0 +1,141 @@
+//! The records of one chunk. A chunk whose checksums hold is walked here, straight from its
+//! bytes and as the crate walks it (from the chunk header to the free space, ending at the last
+//! record the header names), each record's Binary XML read by `binxml`: the crate's token tree
+//! is never built. Anything else (a checksum that fails, a record header that does not check
+//! out, a record `binxml` cannot read) hands the whole chunk to the crate, whose records are
+//! read as before: by `binxml` where it can, from the crate's XML rendering otherwise. Either
+//! way the chunk gives the same events (a test compares on every record of the real corpus).
+
+use std::sync::Arc;
+
+use evtx::err::EvtxError;
+use evtx::{EvtxChunkData, EvtxRecordHeader, ParserSettings};
+
+use crate::model::{Certainty, Event, EventTime, FieldsFrom, Interner, Location, Origin, SourceKind};
+use crate::parse::binxml::{self, Names};
+use crate::parse::event_xml::{read_event_xml, XmlEvent};
+
+use super::error_chain;
+
+/// One record read, or the error in its place.
+pub(super) enum Item {
+    Event(Event),
+    Error(String),
+}
+
+/// Where a chunk's records start, after its header and tables.
+const RECORDS_START: usize = 512;
+/// A record's header before its Binary XML, and the size copy after it.
+const RECORD_HEADER: usize = 24;
+const RECORD_OVERHEAD: u32 = 28;
+
+/// The records of `chunk` (or the error that lost it), in order.
+pub(super) fn items(
+    chunk: Result<EvtxChunkData, EvtxError>,
+    file: &Arc<str>,
+    settings: &Arc<ParserSettings>,
+) -> Vec<Item> {
+    let mut chunk = match chunk {
+        Ok(chunk) => chunk,
+        Err(err) => return vec![Item::Error(error_chain(&err))],
+    };
+    match walked(&chunk, file) {
+        Some(events) => events.into_iter().map(Item::Event).collect(),
+        None => by_crate(&mut chunk, file, settings),
+    }
+}
+
+/// The events of a chunk whose checksums hold, every record read by `binxml`; `None` at the
+/// first thing the crate might read otherwise.
+pub(super) fn walked(chunk: &EvtxChunkData, file: &Arc<str>) -> Option<Vec<Event>> {
+    if !chunk.validate_checksum() {
+        return None;
+    }
+    let data = &chunk.data[..];
+    let live_end = usize::try_from(chunk.header.free_space_offset).ok()?.min(data.len());
+    let (mut interner, mut names) = (Interner::default(), Names::default());
+    let mut events = Vec::new();
+    let mut at = RECORDS_START;
+    while at < live_end {
+        let header = EvtxRecordHeader::from_bytes_at(data, at).ok()?;
+        let size = header.data_size.checked_sub(RECORD_OVERHEAD)?;
+        let start = at + RECORD_HEADER;
+        let end = start.checked_add(size as usize)?;
+        if end > data.len() {
+            return None;
+        }
+        let xml = binxml::read_record(data, start, size as usize, &mut interner, &mut names)?;
+        events.push(to_event(file, header.event_record_id, header.timestamp, xml));
+        if header.event_record_id == chunk.header.last_event_record_id {
+            break;
+        }
+        at = at.checked_add(header.data_size as usize)?;
+    }
+    Some(events)
+}
+
+/// A record read by the fast path, or its XML for the fallback.
+enum Decoded {
+    Fast(XmlEvent),
+    Xml(Vec<u8>),
+}
+
+/// The chunk's records as the crate iterates them: each read by `binxml` where it can, from
+/// the crate's XML rendering otherwise.
+pub(super) fn by_crate(chunk: &mut EvtxChunkData, file: &Arc<str>, settings: &Arc<ParserSettings>) -> Vec<Item> {
+    let number = chunk.number.unwrap_or_default();
+    let mut parsed = match chunk.parse(Arc::clone(settings)) {
+        Ok(parsed) => parsed,
+        Err(err) => {
+            let err = EvtxError::FailedToParseChunk {
+                chunk_id: number,
+                source: Box::new(err),
+            };
+            return vec![Item::Error(error_chain(&err))];
+        }
+    };
+    let (mut interner, mut names) = (Interner::default(), Names::default());
+    let mut xml_interner = Interner::default();
+    let mut items = Vec::new();
+    for record in parsed.iter() {
+        let recovered = record.as_ref().is_ok_and(|r| r.recovered);
+        let decoded = record.and_then(|record| {
+            let fast = binxml::read_record(
+                record.chunk.data,
+                record.binxml_offset as usize,
+                record.binxml_size as usize,
+                &mut interner,
+                &mut names,
+            );
+            let (id, written) = (record.event_record_id, record.timestamp);
+            match fast {
+                Some(event) => Ok((id, written, Decoded::Fast(event))),
+                None => Ok((id, written, Decoded::Xml(record.into_xml_bytes()?.data))),
+            }
+        });
+        // Carved records that fail to read are noise, as the crate treats them.
+        let item = match decoded {
+            Ok((id, written, Decoded::Fast(event))) => Item::Event(to_event(file, id, written, event)),
+            Ok((id, written, Decoded::Xml(xml))) => {
+                let xml = match std::str::from_utf8(&xml) {
+                    Ok(text) => read_event_xml(text, &mut xml_interner),
+                    Err(_) => read_event_xml(&String::from_utf8_lossy(&xml), &mut xml_interner),
+                };
+                Item::Event(to_event(file, id, written, xml))
+            }
+            Err(_) if recovered => continue,
+            Err(err) => Item::Error(error_chain(&err)),
+        };
+        items.push(item);
+    }
+    items
+}
+
+fn to_event(file: &Arc<str>, record_id: u64, written: jiff::Timestamp, xml: XmlEvent) -> Event {
+    let time = EventTime::recorded_utc(xml.time_created.unwrap_or(written));
+    let origin = Origin {
+        file: Arc::clone(file),
+        location: Location::Record(xml.record_id.unwrap_or(record_id)),
+    };
+    xml.into_event(time, origin, SourceKind::Evtx, Certainty::Recorded, FieldsFrom::Xml)
+}
