@@ -50,6 +50,7 @@ pub fn analyze(data: &[u8]) {
     let options = parse::ReadOptions {
         max_records: 1 << 20,
         keep: parse::Keep::Evidence,
+        reads: crate::signals::reads,
     };
     let parsed = parse::parse_unguarded(&memory(data), options);
     let case = crate::case::Case::build(parsed, Vec::new(), None, None);
@@ -85,8 +86,8 @@ pub fn servicing(data: &[u8]) {
     let decoded = encoding::decode(data);
     for keep in [parse::Keep::Everything, parse::Keep::Evidence, parse::Keep::Clock] {
         let options = parse::ReadOptions {
-            max_records: 1 << 20,
             keep,
+            ..parse::ReadOptions::everything(1 << 20)
         };
         let _ = parse::servicing::parse(&Arc::from("CBS.log"), data.len() as u64, &decoded, options);
     }
@@ -140,7 +141,14 @@ pub fn binxml(data: &[u8]) {
 
 /// An `.evtx` file: header, chunks, records, damage reports.
 pub fn evtx(data: &[u8]) {
-    let _ = parse::evtx::parse(&memory(data), 1 << 20);
+    for keep in [parse::Keep::Everything, parse::Keep::Evidence, parse::Keep::Clock] {
+        let options = parse::ReadOptions {
+            max_records: 1 << 20,
+            keep,
+            reads: crate::signals::reads,
+        };
+        let _ = parse::evtx::parse(&memory(data), options);
+    }
 }
 
 /// A cabinet of servicing logs (`CbsPersist_*.cab`).

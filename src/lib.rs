@@ -53,6 +53,7 @@ fn read_case_keeping(config: &Config, keep: parse::Keep) -> Case {
     let options = parse::ReadOptions {
         max_records: config.limits.max_records,
         keep,
+        reads: signals::reads,
     };
     let parsed: Vec<Vec<parse::ParsedFile>> = collected
         .inputs
@@ -73,10 +74,10 @@ fn read_case_keeping(config: &Config, keep: parse::Keep) -> Case {
 }
 
 /// What the readers keep for `config`'s command: every event where all of them are printed
-/// (`timeline`) or searched for names (`--redact`), what the clock reads for `inputs`, what the
-/// diagnosis reads for the rest.
+/// (`timeline`), searched for names (`--redact`) or sorted by computer (`--computer`), what
+/// the clock reads for `inputs`, what the diagnosis reads for the rest.
 fn keep_for(config: &Config) -> parse::Keep {
-    if config.redact || matches!(config.command, Command::Timeline { .. }) {
+    if config.redact || config.computer.is_some() || matches!(config.command, Command::Timeline { .. }) {
         parse::Keep::Everything
     } else if matches!(config.command, Command::Inputs { .. }) {
         parse::Keep::Clock

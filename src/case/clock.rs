@@ -255,14 +255,7 @@ fn contradictions(files: &[ParsedFile], zone: &Zone) -> Vec<Notice> {
 fn installer_starts(files: &[ParsedFile]) -> Vec<jiff::Timestamp> {
     let mut starts: Vec<jiff::Timestamp> = files
         .iter()
-        .flat_map(|f| f.events.iter())
-        .filter(|e| e.event_id == Some(7036) && &*e.provider == "Service Control Manager")
-        .filter(|e| e.field("param1") == Some("Windows Modules Installer"))
-        .filter(|e| {
-            e.field("Binary")
-                .is_none_or(|b| b.ends_with("2F0034000000") || b.ends_with("2F003400"))
-        })
-        .filter_map(|e| e.time.utc())
+        .flat_map(|f| f.census.installer_starts.iter().copied())
         .collect();
     starts.sort();
     starts

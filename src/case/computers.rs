@@ -29,18 +29,22 @@ pub struct Computer {
 /// Every computer named in `files`, most events first, with its OS where the logs say.
 pub fn computers(files: &[ParsedFile]) -> Vec<Computer> {
     let mut by_name: BTreeMap<String, Computer> = BTreeMap::new();
-    for event in files.iter().flat_map(|f| f.events.iter()) {
-        let Some(name) = event.computer.as_deref() else {
-            continue;
-        };
+    // Names and counts from every event read (kept or tallied), in file order.
+    for (name, count) in files.iter().flat_map(|f| f.census.computers.iter()) {
         let entry = by_name.entry(short(name)).or_insert_with(|| Computer {
             name: name.to_string(),
             events: 0,
             os: None,
             version: None,
         });
-        entry.events += 1;
-        if let Some(version) = os_version(event) {
+        entry.events += count;
+    }
+    // Versions from the boots, which are always kept: the last one read wins.
+    for event in files.iter().flat_map(|f| f.events.iter()) {
+        let (Some(name), Some(version)) = (event.computer.as_deref(), os_version(event)) else {
+            continue;
+        };
+        if let Some(entry) = by_name.get_mut(&short(name)) {
             entry.os = Some(family(&version));
             entry.version = Some(version.iter().map(u32::to_string).collect::<Vec<_>>().join("."));
         }
@@ -93,6 +97,7 @@ pub fn keep_computer(files: &mut Vec<ParsedFile>, name: &str) {
         if named {
             file.events
                 .retain(|e| e.computer.as_deref().is_none_or(|c| short(c) == wanted));
+            file.census = crate::model::Census::of(&file.events);
             file.records = file.records.min(file.events.len().max(file.facts.len()));
             return !file.events.is_empty();
         }
@@ -107,7 +112,7 @@ fn short(name: &str) -> String {
 }
 
 /// Kernel-General 12 (the OS started) gives the version it started.
-fn os_version(event: &Event) -> Option<[u32; 4]> {
+pub(crate) fn os_version(event: &Event) -> Option<[u32; 4]> {
     if event.event_id != Some(12) || !event.provider.eq_ignore_ascii_case("Microsoft-Windows-Kernel-General") {
         return None;
     }

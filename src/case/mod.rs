@@ -3,7 +3,7 @@
 //! file's clock was anchored, and every notice.
 
 pub mod clock;
-mod computers;
+pub(crate) mod computers;
 
 use std::sync::Arc;
 
@@ -45,6 +45,8 @@ pub struct FileSummary {
     pub sha256: Option<String>,
     /// Its events read and not kept, with their times on the case's clock.
     pub tally: Tally,
+    /// The channel of its earliest event (evtx).
+    pub channel: Option<Arc<str>>,
 }
 
 impl FileSummary {
@@ -82,6 +84,7 @@ impl Case {
             notices,
             ..Case::default()
         };
+        parsed.iter_mut().for_each(ParsedFile::take_census);
         let all = computers::computers(&parsed);
         match computer {
             Some(name) => {
@@ -122,6 +125,7 @@ impl Case {
                 empty: file.empty,
                 sha256: file.sha256,
                 tally: file.tally,
+                channel: file.census.first_channel().cloned(),
             });
             case.events.extend(file.events);
             case.facts.extend(file.facts);

@@ -6,17 +6,10 @@ use crate::model::SourceKind;
 
 /// The kinds of log present in the case.
 pub fn logs_present(case: &Case) -> Vec<LogKind> {
-    // The channel of each file's first event, in one pass over the timeline.
-    let mut channels: std::collections::HashMap<&str, Option<&str>> = std::collections::HashMap::new();
-    for event in &case.events {
-        channels
-            .entry(&*event.origin.file)
-            .or_insert_with(|| event.channel.as_deref());
-    }
     let mut present = Vec::new();
     for file in &case.files {
         let kind = match file.kind {
-            Some(SourceKind::Evtx) => evtx_kind(channels.get(&*file.path).copied().flatten(), &file.path),
+            Some(SourceKind::Evtx) => evtx_kind(file.channel.as_deref(), &file.path),
             Some(source) => source.provides(),
             None => None,
         };

@@ -67,10 +67,36 @@ impl Content {
         }
     }
 
+    /// The SHA-256 of every byte; a file not mapped yet is read in blocks rather than mapped,
+    /// so hashing a big file does not hold it in memory.
+    pub fn sha256(&self) -> io::Result<[u8; 32]> {
+        use sha2::{Digest, Sha256};
+        let mut hasher = Sha256::new();
+        match self {
+            Content::File(path) => {
+                let mut file = File::open(path)?;
+                let mut block = vec![0u8; 1 << 20];
+                loop {
+                    let read = file.read(&mut block)?;
+                    if read == 0 {
+                        break;
+                    }
+                    hasher.update(&block[..read]);
+                }
+            }
+            Content::Mapped { map, .. } => hasher.update(&map[..]),
+            Content::Memory(buf) => hasher.update(buf),
+        }
+        Ok(hasher.finalize().into())
+    }
+
     /// This content with its file mapped, so that every later read shares one mapping. A file
-    /// that cannot be mapped, or is empty, stays as it is (its read then says why).
+    /// that cannot be mapped, or is empty, stays as it is (its read then says why); so does a
+    /// file of `MAP_BYTES` or more, whose readers stream it, so that memory does not grow with
+    /// it.
     pub fn mapped(&self) -> Content {
         match self {
+            Content::File(path) if std::fs::metadata(path).is_ok_and(|m| m.len() >= MAP_BYTES) => self.clone(),
             Content::File(path) => match File::open(path).and_then(|file| map_file(&file)) {
                 Ok(Bytes::Mapped(map)) => Content::Mapped {
                     path: path.clone(),
@@ -91,6 +117,9 @@ impl Content {
         }
     }
 }
+
+/// Files this large are read in blocks, never mapped whole for one reader.
+pub const MAP_BYTES: u64 = 64 << 20;
 
 /// Maps a file read-only.
 #[allow(unsafe_code)]

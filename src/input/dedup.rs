@@ -3,8 +3,6 @@
 
 use std::collections::BTreeMap;
 
-use sha2::{Digest, Sha256};
-
 use crate::model::{Notice, Severity};
 
 use super::{Collected, Input};
@@ -71,8 +69,7 @@ fn hash_same_sizes(collected: &mut Collected, by_size: &BTreeMap<u64, Vec<usize>
 
 /// The input's SHA-256, or `None` when it cannot be read (parsing reports that later).
 fn sha256(input: &Input) -> Option<[u8; 32]> {
-    let bytes = input.content.bytes().ok()?;
-    Some(Sha256::digest(&*bytes).into())
+    input.content.sha256().ok()
 }
 
 fn hex(bytes: &[u8]) -> String {

@@ -4,7 +4,7 @@
 //! each input is.
 
 mod archive;
-mod content;
+pub mod content;
 mod dedup;
 pub mod encoding;
 pub mod sniff;

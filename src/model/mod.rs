@@ -2,6 +2,7 @@
 //! UTC or local clock, untimed [`Fact`]s, and [`Notice`]s about the inputs themselves.
 
 mod cause;
+mod census;
 mod closed;
 pub mod codes;
 mod event;
@@ -16,6 +17,7 @@ mod time;
 pub mod zone;
 
 pub use cause::Cause;
+pub use census::Census;
 pub use closed::{FirmwareMode, Verdict};
 pub use event::{Certainty, Event, Fields, FieldsFrom, Interner, Level, Location, Origin, SourceKind};
 pub use fact::{Fact, FactKind, MachineKey, ProviderInfo, VssListing, WriterState};

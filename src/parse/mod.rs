@@ -18,7 +18,7 @@ use std::sync::Arc;
 use crate::input::encoding::{self, Decoded, TextEncoding};
 use crate::input::sniff::{self, Sniffed, TextKind};
 use crate::input::{Content, Input};
-use crate::model::{ClockAnchor, Event, Fact, Notice, Severity, SourceKind, Tally};
+use crate::model::{Census, ClockAnchor, Event, Fact, Notice, Severity, SourceKind, Tally};
 
 /// What a reader keeps of the events it reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,6 +40,9 @@ pub struct ReadOptions {
     pub max_records: u64,
     /// What it keeps.
     pub keep: Keep,
+    /// Whether a recorded event is kept under `keep` (`signals::reads`, which knows what the
+    /// later stages read; servicing lines are told by their fields before an event is made).
+    pub reads: fn(&Event, Keep) -> bool,
 }
 
 impl ReadOptions {
@@ -48,7 +51,13 @@ impl ReadOptions {
         ReadOptions {
             max_records,
             keep: Keep::Everything,
+            reads: |_, _| true,
         }
+    }
+
+    /// Whether `event` is kept.
+    pub fn keeps(&self, event: &Event) -> bool {
+        self.keep == Keep::Everything || (self.reads)(event, self.keep)
     }
 }
 
@@ -67,6 +76,8 @@ pub struct ParsedFile {
     pub events: Vec<Event>,
     /// Events read and not kept (see [`Keep`]): how many, and when.
     pub tally: Tally,
+    /// The computers and the first channel of every event read, kept or tallied.
+    pub census: Census,
     /// Untimed facts.
     pub facts: Vec<Fact>,
     /// Records read: events for logs, writer or provider blocks for vssadmin output, values
@@ -96,6 +107,7 @@ impl ParsedFile {
             size: input.size,
             events: Vec::new(),
             tally: Tally::default(),
+            census: Census::default(),
             facts: Vec::new(),
             records: 0,
             anchors: Vec::new(),
@@ -104,6 +116,14 @@ impl ParsedFile {
             shapes: Vec::new(),
             empty: false,
             sha256: None,
+        }
+    }
+
+    /// The census of a reader that kept every event it read is taken from its events (a reader
+    /// that tallies takes it as it reads).
+    pub fn take_census(&mut self) {
+        if self.census.is_empty() {
+            self.census = Census::of(&self.events);
         }
     }
 
@@ -184,10 +204,9 @@ fn streamed(input: &Input, options: ReadOptions) -> Option<Vec<ParsedFile>> {
 /// What was read, provably: the SHA-256 of the input's bytes, in hex, for the report and the
 /// chain of custody (taken here unless it was taken already).
 fn sha256_hex(input: &Input) -> Option<String> {
-    use sha2::Digest;
-    let digest: [u8; 32] = match input.sha256 {
+    let digest = match input.sha256 {
         Some(known) => known,
-        None => sha2::Sha256::digest(&*input.content.bytes().ok()?).into(),
+        None => input.content.sha256().ok()?,
     };
     Some(digest.iter().map(|b| format!("{b:02x}")).collect())
 }
@@ -200,7 +219,7 @@ pub(crate) fn parse_unguarded(input: &Input, options: ReadOptions) -> Vec<Parsed
         Err(err) => return vec![unreadable(input, &err)],
     };
     let mut files = match sniff::sniff(&head) {
-        Sniffed::Evtx => vec![evtx::parse(input, max_records)],
+        Sniffed::Evtx => vec![evtx::parse(input, options)],
         Sniffed::Cab => cab::parse(input, options),
         Sniffed::Text(kind, encoding) => vec![parse_text(input, kind, encoding, options)],
         Sniffed::Empty => {

@@ -4,6 +4,7 @@
 //! them. Recognition tables are plain data (`tables`), each entry citing its source.
 
 mod codes;
+mod reads;
 mod recognize;
 pub mod tables;
 mod vhd;
@@ -15,6 +16,7 @@ use crate::case::Case;
 use crate::model::{EventTime, Origin, TimeKeys};
 
 pub use codes::service_key;
+pub use reads::reads;
 
 /// Where a signal comes from: the file and place, when it happened (as written), and the
 /// words that show it.

@@ -59,7 +59,12 @@ fn signal(event: &Event, kind: SignalKind) -> Signal {
 
 /// The signals of one event.
 pub fn event(event: &Event) -> Vec<Signal> {
-    let kinds = match event.source {
+    kinds(event).into_iter().map(|kind| signal(event, kind)).collect()
+}
+
+/// What one event says, before it is made a signal with its evidence.
+pub(super) fn kinds(event: &Event) -> Vec<SignalKind> {
+    match event.source {
         SourceKind::Evtx | SourceKind::Paste => {
             // Providers match case-insensitively (tables §0): lowered once per event.
             let provider = event.provider.to_ascii_lowercase();
@@ -75,8 +80,7 @@ pub fn event(event: &Event) -> Vec<Signal> {
         }
         SourceKind::Cbs | SourceKind::Dism | SourceKind::Panther => servicing(event),
         _ => Vec::new(),
-    };
-    kinds.into_iter().map(|kind| signal(event, kind)).collect()
+    }
 }
 
 /// The phrases an event states: by its id where the id alone says it (a recorded event has

@@ -58,11 +58,16 @@ impl Mount {
     }
 }
 
+/// A VHDMP event: a virtual disk mounted or unmounted.
+pub fn is_mount_event(event: &Event) -> bool {
+    event.provider.eq_ignore_ascii_case("Microsoft-Windows-VHDMP")
+}
+
 /// The mounts of VHDs under `WindowsImageBackup`, from VHDMP 1 and 2.
 fn backup_mounts(events: &[Event]) -> Vec<Mount> {
     let mut mounts: Vec<Mount> = Vec::new();
     for event in events {
-        if !event.provider.eq_ignore_ascii_case("Microsoft-Windows-VHDMP") {
+        if !is_mount_event(event) {
             continue;
         }
         let (Some(time), Some(disk)) = (

@@ -8,9 +8,9 @@ use std::sync::Arc;
 use evtx::{EvtxParser, ParserSettings};
 
 use crate::input::{Content, Input};
-use crate::model::{Event, Notice, Severity, SourceKind};
+use crate::model::{Census, Event, Location, Notice, Severity, SourceKind, Tally};
 
-use super::ParsedFile;
+use super::{ParsedFile, ReadOptions};
 
 mod chunk;
 
@@ -20,29 +20,31 @@ use chunk::Item;
 const PLACES_NAMED: usize = 3;
 
 /// Reads every record of an evtx input that can be read.
-pub fn parse(input: &Input, max_records: u64) -> ParsedFile {
+pub fn parse(input: &Input, options: ReadOptions) -> ParsedFile {
     let mut parsed = ParsedFile::new(input, Some(SourceKind::Evtx), None);
     let settings = settings();
     let outcome = match &input.content {
         Content::Mapped { map, .. } => {
             EvtxParser::from_read_seek(Cursor::new(crate::input::Bytes::Mapped(Arc::clone(map))))
-                .map(|p| read_file(p.with_configuration(settings), input, max_records))
+                .map(|p| read_file(p.with_configuration(settings), input, options))
         }
         Content::File(path) => {
-            EvtxParser::from_path(path).map(|p| read_file(p.with_configuration(settings), input, max_records))
+            EvtxParser::from_path(path).map(|p| read_file(p.with_configuration(settings), input, options))
         }
         Content::Memory(bytes) => EvtxParser::from_read_seek(Cursor::new(Arc::clone(bytes)))
-            .map(|p| read_file(p.with_configuration(settings), input, max_records)),
+            .map(|p| read_file(p.with_configuration(settings), input, options)),
     };
     match outcome {
-        Ok(((events, errors), header_notices)) => {
-            parsed.records = events.len();
-            parsed.events = events;
+        Ok((records, header_notices)) => {
+            parsed.records = records.events.len() + records.tally.count();
+            parsed.events = records.events;
+            parsed.tally = records.tally;
+            parsed.census = records.census;
             parsed.notices.extend(header_notices);
-            if let Some(notice) = damage_notice(&input.path, &errors, parsed.events.len()) {
+            if let Some(notice) = damage_notice(&input.path, &records.errors, parsed.records) {
                 parsed.notices.push(notice);
             }
-            if let Some(notice) = unsigned_chunks_notice(input, parsed.events.len()) {
+            if let Some(notice) = unsigned_chunks_notice(input, parsed.records) {
                 parsed.notices.push(notice);
             }
         }
@@ -59,14 +61,24 @@ pub fn parse(input: &Input, max_records: u64) -> ParsedFile {
 fn read_file<T: std::io::Read + std::io::Seek>(
     parser: EvtxParser<T>,
     input: &Input,
-    max_records: u64,
-) -> ((Vec<Event>, Vec<String>), Vec<Notice>) {
+    options: ReadOptions,
+) -> (Records, Vec<Notice>) {
     let mut notices = header_notices(parser.header(), input);
-    let (read, stopped) = read_records(parser, &input.path, max_records);
+    let (read, stopped) = read_records(parser, &input.path, options);
     if stopped {
-        notices.push(crate::parse::budget_notice(&input.path, max_records));
+        notices.push(crate::parse::budget_notice(&input.path, options.max_records));
     }
     (read, notices)
+}
+
+/// What a file's records gave: the events kept, the others tallied, who and where they all
+/// are, and the errors read in place of records.
+#[derive(Default)]
+struct Records {
+    events: Vec<Event>,
+    tally: Tally,
+    census: Census,
+    errors: Vec<String>,
 }
 
 /// For the tests: every chunk of the evtx file `bytes`, read by [`chunk`]'s own walk (`None`
@@ -105,31 +117,43 @@ const CHUNKS_AT_ONCE: usize = 16;
 fn read_records<T: std::io::Read + std::io::Seek>(
     mut parser: EvtxParser<T>,
     path: &Arc<str>,
-    max_records: u64,
-) -> ((Vec<Event>, Vec<String>), bool) {
+    options: ReadOptions,
+) -> (Records, bool) {
     use rayon::prelude::*;
     let settings = Arc::new(settings());
-    let (mut events, mut errors) = (Vec::new(), Vec::new());
+    let mut records = Records::default();
     let mut chunks = parser.chunks();
     let mut read = 0u64;
     loop {
         let batch: Vec<_> = chunks.by_ref().take(CHUNKS_AT_ONCE).collect();
         if batch.is_empty() {
-            return ((events, errors), false);
+            return (records, false);
         }
         let items: Vec<Vec<Item>> = batch
             .into_par_iter()
             .map(|chunk| chunk::items(chunk, path, &settings))
             .collect();
         for item in items.into_iter().flatten() {
-            if read >= max_records {
-                return ((events, errors), true);
+            if read >= options.max_records {
+                return (records, true);
             }
             read += 1;
             match item {
-                Item::Event(event) => events.push(event),
-                Item::Error(error) => errors.push(error),
+                Item::Event(event) => records.add(event, options),
+                Item::Error(error) => records.errors.push(error),
             }
+        }
+    }
+}
+
+impl Records {
+    /// Counts `event`, and keeps it or tallies it.
+    fn add(&mut self, event: Event, options: ReadOptions) {
+        self.census.count(&event);
+        if options.keeps(&event) {
+            self.events.push(event);
+        } else if let Location::Record(record) = event.origin.location {
+            self.tally.add(record, event.time);
         }
     }
 }
@@ -187,21 +211,20 @@ fn header_notices(header: &evtx::EvtxFileHeader, input: &Input) -> Vec<Notice> {
 /// signed one, is damage. A file whose header says records were written
 /// but holds no signed chunk at all is damaged too, however its chunks look.
 fn unsigned_chunks_notice(input: &Input, read: usize) -> Option<Notice> {
-    let bytes = input.content.bytes().ok()?;
+    let mut source = Parts::open(&input.content)?;
+    let header = source.part(0, 64);
     let le = |range: std::ops::Range<usize>| {
-        bytes
+        header
             .get(range)
             .map_or(0, |b| b.iter().rev().fold(0u64, |n, &byte| (n << 8) | u64::from(byte)))
     };
     let (next_record, announced) = (le(24..32), le(42..44));
     let present = (input.size.saturating_sub(HEADER_BYTES) / CHUNK_BYTES).min(announced);
-    let chunk = |index: u64| {
-        let start = usize::try_from(HEADER_BYTES + index * CHUNK_BYTES).unwrap_or(usize::MAX);
-        bytes
-            .get(start..start.saturating_add(CHUNK_BYTES as usize))
-            .unwrap_or_default()
-    };
-    let is_signed = |i: u64| chunk(i).starts_with(b"ElfChnk\0");
+    let start = |index: u64| HEADER_BYTES + index * CHUNK_BYTES;
+    let signed_chunks: Vec<bool> = (0..present)
+        .map(|i| source.part(start(i), 8).starts_with(b"ElfChnk\0"))
+        .collect();
+    let is_signed = |i: u64| usize::try_from(i).ok().and_then(|i| signed_chunks.get(i)) == Some(&true);
     let signed = (0..present).filter(|&i| is_signed(i)).count();
     // Unused space only ever follows the written chunks: an unsigned chunk up to the last
     // signed one, or up to the last chunk the header names, was written once and wiped.
@@ -211,7 +234,11 @@ fn unsigned_chunks_notice(input: &Input, read: usize) -> Option<Notice> {
         .find(|&i| is_signed(i))
         .max(Some(le(16..24)).filter(|_| next_record > 1));
     let damaged: Vec<u64> = (0..present)
-        .filter(|&i| !is_signed(i) && (chunk(i).iter().any(|&b| b != 0) || written.is_some_and(|last| i <= last)))
+        .filter(|&i| {
+            !is_signed(i)
+                && (written.is_some_and(|last| i <= last)
+                    || source.part(start(i), CHUNK_BYTES as usize).iter().any(|&b| b != 0))
+        })
         .collect();
     let (reason, place) = if let Some(&first) = damaged.first() {
         let reason = format!(
@@ -231,6 +258,42 @@ fn unsigned_chunks_notice(input: &Input, read: usize) -> Option<Notice> {
     // Damage that left nothing readable is a failed file, not a damaged one.
     let severity = if read == 0 { Severity::Error } else { Severity::Damaged };
     Some(Notice::new(severity, &*input.path, reason).at(place))
+}
+
+/// Parts of an input read at their offsets: a file is read where asked, never mapped whole.
+enum Parts {
+    File(std::fs::File),
+    Bytes(crate::input::Bytes),
+}
+
+impl Parts {
+    fn open(content: &Content) -> Option<Parts> {
+        match content {
+            Content::File(path) => std::fs::File::open(path).ok().map(Parts::File),
+            Content::Mapped { .. } | Content::Memory(_) => content.bytes().ok().map(Parts::Bytes),
+        }
+    }
+
+    /// `len` bytes from `start`, fewer at the end of the input (none past it or on an error).
+    fn part(&mut self, start: u64, len: usize) -> Vec<u8> {
+        use std::io::{Read, Seek, SeekFrom};
+        match self {
+            Parts::File(file) => {
+                let mut out = Vec::with_capacity(len);
+                let read = file
+                    .seek(SeekFrom::Start(start))
+                    .and_then(|_| file.take(len as u64).read_to_end(&mut out));
+                if read.is_err() {
+                    out.clear();
+                }
+                out
+            }
+            Parts::Bytes(bytes) => {
+                let from = usize::try_from(start).unwrap_or(usize::MAX).min(bytes.len());
+                bytes[from..from.saturating_add(len).min(bytes.len())].to_vec()
+            }
+        }
+    }
 }
 
 fn damage_notice(path: &str, errors: &[String], read: usize) -> Option<Notice> {

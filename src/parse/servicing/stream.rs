@@ -15,7 +15,7 @@ use crate::parse::{ParsedFile, ReadOptions};
 use super::{fill, kind_of, parse_line, read_text, within_budget, Entries};
 
 /// Servicing logs at least this large (UTF-8, on disk) are streamed.
-pub const STREAM_BYTES: u64 = 64 << 20;
+pub const STREAM_BYTES: u64 = crate::input::content::MAP_BYTES;
 
 /// How much is read at a time (a block grows past it only for an entry longer than that).
 const BLOCK_BYTES: usize = 16 << 20;
@@ -215,7 +215,10 @@ mod tests {
         assert!(text.len() > 10 * block, "{} bytes", text.len());
         let path: Arc<str> = Arc::from("CBS.log");
         for (keep, max_records) in [(Keep::Evidence, u64::MAX), (Keep::Everything, 5_000)] {
-            let options = ReadOptions { max_records, keep };
+            let options = ReadOptions {
+                keep,
+                ..ReadOptions::everything(max_records)
+            };
             let whole = crate::parse::servicing::parse(
                 &path,
                 text.len() as u64,
