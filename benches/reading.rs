@@ -4,7 +4,8 @@
 //! 1. a 256 MiB CBS.log (the real CBS logs of `../shared/corpus/text` repeated, or a generated
 //!    one without it): `inputs` and `analyze` against `LC_ALL=C grep -c ', Error'` on the same
 //!    file (targets 2.0 and 2.5); then a 1 GiB one: time against four times the 256 MiB time
-//!    (target 1.15) and peak resident memory of `inputs` and `analyze` (target 256 MiB);
+//!    (target 1.15) and peak resident memory of `inputs` and `analyze` (target 256 MiB); the
+//!    same for the forge's healthy Windows 11 case at about 1 GiB (mostly System.evtx);
 //! 2. `analyze` over `../shared/corpus/evtx` against the `evtx` crate's bare parse of the same
 //!    files (every record rendered to JSON, files in parallel; target 1.0).
 //!
@@ -158,6 +159,55 @@ fn main() {
         println!("{what:<34} {:>8} MiB (target 256 MiB: {verdict})", kib / 1024);
     }
     drop(big);
+
+    // The forge's healthy Windows 11 case scaled to about 1 GiB (a System.evtx of 0.7 GiB and a
+    // CBS.log of 0.3 GiB), against one of about a quarter of it.
+    let forge_case = |scale: u32| {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/scenarios/healthy-win11.toml");
+        let text = std::fs::read_to_string(&path).expect("scenario");
+        let scenario = backupdiag_forge::scenario::Scenario::from_toml("healthy-win11", &text).expect("scenario");
+        backupdiag_forge::bundle::write_folder(&scenario, dir.path(), scale).expect("bundle");
+        dir
+    };
+    let (quarter, whole) = (forge_case(1150), forge_case(4600));
+    let size = |dir: &Path| -> u64 {
+        std::fs::read_dir(dir)
+            .map(|entries| {
+                entries
+                    .flatten()
+                    .filter_map(|e| e.metadata().ok())
+                    .map(|m| m.len())
+                    .sum()
+            })
+            .unwrap_or(0)
+    };
+    let (quarter_path, whole_path) = (
+        quarter.path().to_string_lossy().into_owned(),
+        whole.path().to_string_lossy().into_owned(),
+    );
+    println!(
+        "forge: healthy-win11 at {} MiB and {} MiB",
+        size(quarter.path()) >> 20,
+        size(whole.path()) >> 20
+    );
+    for command in ["inputs", "analyze"] {
+        let (small, _) = measure(ours, &[command, "--format", "json", &quarter_path], &[]);
+        let (large, peak) = measure(ours, &[command, "--format", "json", &whole_path], &[]);
+        ratio_line(
+            &format!("forge 1 GiB {command} vs 4x a quarter"),
+            large,
+            small * 4,
+            1.15,
+        );
+        let verdict = if peak <= 256 * 1024 { "met" } else { "not met" };
+        println!(
+            "{:<34} {:>8} MiB (target 256 MiB: {verdict})",
+            format!("forge 1 GiB {command} peak RSS"),
+            peak / 1024
+        );
+    }
+    drop((quarter, whole));
 
     let mut files = Vec::new();
     evtx_files(&shared.join("evtx"), &mut files);

@@ -22,10 +22,10 @@ pub fn groups(signals: &[Signal]) -> Vec<HarmlessGroup> {
         let SignalKind::Harmless { reason } = &signal.kind else {
             continue;
         };
-        match groups.iter_mut().find(|g| &g.reason == reason) {
+        match groups.iter_mut().find(|g| g.reason == *reason) {
             Some(group) => group.count += 1,
             None => groups.push(HarmlessGroup {
-                reason: reason.clone(),
+                reason: reason.to_string(),
                 count: 1,
                 example: signal.evidence.clone(),
             }),

@@ -259,8 +259,9 @@ pub enum SignalKind {
     },
     /// An event known to be harmless, named so users stop chasing it.
     Harmless {
-        /// Why it is harmless, with the source.
-        reason: String,
+        /// Why it is harmless, with the source (one of the catalogue's texts: a log full of
+        /// harmless lines shares them rather than copying one per line).
+        reason: &'static str,
     },
 }
 

@@ -117,17 +117,15 @@ fn evtx(event: &Event, provider: &str) -> Vec<SignalKind> {
     };
     if provider == "vss" && id == 13 && first_code(event) == Some(0x8007_045b) {
         return vec![SignalKind::Harmless {
-            reason: HARMLESS_VSS13_SHUTDOWN.into(),
+            reason: HARMLESS_VSS13_SHUTDOWN,
         }];
     }
     if let Some(reason) = harmless_by_content(event, provider, id) {
-        return vec![SignalKind::Harmless { reason: reason.into() }];
+        return vec![SignalKind::Harmless { reason }];
     }
     if let Some((_, _, reason)) = HARMLESS_EVENTS.iter().find(|(p, i, _)| *p == provider && *i == id) {
         if !(id == 98 && event.field("CorruptionActionState").is_some_and(|s| s != "0")) {
-            return vec![SignalKind::Harmless {
-                reason: reason.to_string(),
-            }];
+            return vec![SignalKind::Harmless { reason }];
         }
     }
     match provider {
@@ -370,7 +368,7 @@ fn servicing(event: &Event) -> Vec<SignalKind> {
     }
     if event.field(f::HRESULT_NAME) == Some("CBS_E_INVALID_PACKAGE") {
         out.push(SignalKind::Harmless {
-            reason: HARMLESS_INVALID_PACKAGE.into(),
+            reason: HARMLESS_INVALID_PACKAGE,
         });
     }
     if let Some(mode) = event.field(f::FIRMWARE).and_then(FirmwareMode::parse) {

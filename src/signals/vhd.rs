@@ -42,7 +42,7 @@ pub fn mark_backup_vhd_retries(events: &[Event], signals: &mut [Signal]) {
             continue;
         };
         if mounts.iter().any(|m| m.disk == disk && m.covers(time)) {
-            signal.kind = SignalKind::Harmless { reason: REASON.into() };
+            signal.kind = SignalKind::Harmless { reason: REASON };
         }
     }
 }
