@@ -36,9 +36,6 @@ pub enum Cause {
     BadSectorsSource,
     /// The boot mode differs from the one Windows was installed or imaged in.
     FirmwareBootModeMismatch,
-    /// An image restored across a boot-mode or activation change left broken security
-    /// descriptors.
-    BrokenSecurityDescriptorsAfterRestore,
     /// Malware damaged the system.
     MalwareDamage,
     /// A third-party VSS provider interferes (second group).

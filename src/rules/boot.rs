@@ -1,9 +1,9 @@
-//! BOOT001 firmware-boot-mode-mismatch, BOOT002 broken-security-descriptors-after-restore.
+//! BOOT001 firmware-boot-mode-mismatch.
 
 use crate::history::{Analysis, LogKind, MilestoneKind};
 use crate::signals::SignalKind;
 
-use super::repair::{step, CHKDSK_CAUTION};
+use super::repair::step;
 use super::{bi, Assessment, Cause};
 use super::{Explanation, Risk, Rule};
 
@@ -69,101 +69,14 @@ pub const BOOT001: Rule = Rule {
     check: firmware_boot_mode_mismatch,
 };
 
-/// An image restored onto a machine whose boot mode or activation changed since the image
-/// was taken: services and files carry security descriptors that no longer fit (seed story
-/// 001: services found disabled, system image creation failing until chkdsk and SFC).
-pub fn broken_security_descriptors_after_restore(a: &Analysis<'_>) -> Option<Assessment> {
-    let history = &a.milestones;
-    let mut s = Assessment::default();
-    let restore = match history.iter().find(|m| m.kind == MilestoneKind::ImageRestored) {
-        Some(restore) => {
-            s.support(
-                0.3,
-                bi(
-                    "a system image was restored (the logs jump back to the image's time)",
-                    "システム イメージが復元された (ログがイメージの作成時点まで戻っている)",
-                ),
-                [restore],
-            );
-            restore
-        }
-        None => {
-            // A build going back is a restore or a removed update: weaker evidence.
-            let back = history.iter().find(|m| m.kind == MilestoneKind::BuildWentBack)?;
-            s.support(0.2, bi(back.summary.clone(), back.summary_ja.clone()), [back]);
-            back
-        }
-    };
-    let changed = history
-        .iter()
-        .filter(|m| matches!(m.kind, MilestoneKind::BootModeChanged | MilestoneKind::Reactivated));
-    let mut any_change = false;
-    for change in changed {
-        any_change = true;
-        s.support(
-            0.15,
-            bi(
-                format!("and then: {}", change.summary),
-                format!("その後: {}", change.summary_ja),
-            ),
-            [change],
-        );
-    }
-    if !any_change {
-        s.missing(
-            0.15,
-            bi(
-                "a boot-mode change or re-activation around the restore",
-                "復元の前後のブート モードの変更またはライセンス認証のやり直し",
-            ),
-        );
-    }
-    s.explain(a, &[], restore.at(), None);
-    s.cap(0.85);
-    Some(s)
-}
-
-/// BOOT002: registered in `RULES`.
-pub const BOOT002: Rule = Rule {
-    code: "BOOT002",
-    cause: Cause::BrokenSecurityDescriptorsAfterRestore,
-    title: "A system image was restored across a boot-mode or activation change; security descriptors no longer fit",
-    explanation: Explanation {
-        detects: "an image restore (EventLog 6008 reporting a last shutdown long before the boot, with no event in between: the logs jump back to the image's time; or, weaker, Kernel-General 12 showing an older OS build than the boot before, when logs from before the restore were collected too) followed by a boot-mode change or a re-activation (Security-SPP 1024/1040 hardware changed, 8198, 1016), and backup failures after it.",
-        why: "the restored system carries service and file security descriptors and a license state from another configuration; services end up disabled or unstartable and image backups fail (0x80070422, 0x8007045D).",
-        check: "service start types and their security descriptors (sc sdshow), whether sfc and chkdsk find damage, and whether a clean reinstall is the safer way out.",
-    },
-    references: &[
-        "Microsoft Learn: sc sdshow (https://learn.microsoft.com/previous-versions/windows/it-pro/windows-server-2012-R2-and-2012/cc742133(v=ws.11))",
-        "Microsoft Learn: sc sdset (https://learn.microsoft.com/previous-versions/windows/it-pro/windows-server-2012-r2-and-2012/cc742037(v=ws.11))",
-        "Microsoft KB3209092: Event ID 513 when running VSS in Windows Server, a service security descriptor the System Writer cannot read (https://learn.microsoft.com/troubleshoot/windows-server/backup-and-storage/event-id-513-vss-windows-server)",
-    ],
-    repair: &[
-        step("Set the services backups need to their default start types", Some("sc config wbengine start= demand & sc config VSS start= demand & sc config swprv start= demand & sc config SDRSVC start= demand"), true, Risk::Low, None),
-        step("Check the file system, then the system files", Some("chkdsk C: /r  (then)  sfc /scannow"), true, Risk::Medium, Some(CHKDSK_CAUTION)),
-        step("If backups still fail, reinstall Windows in the current boot mode and take a new image; do not restore the old images again", None, true, Risk::High, Some("a reinstall removes installed programs; back up data first")),
-    ],
-    needs: &[LogKind::System, LogKind::Application, LogKind::Setup, LogKind::BootConfig],
-    check: broken_security_descriptors_after_restore,
-};
-
 #[cfg(test)]
 mod tests {
-    use super::{BOOT001, BOOT002};
+    use super::BOOT001;
     use crate::model::{FactKind, MachineKey};
     use crate::rules::testing::{confidence, CaseBuilder};
 
-    fn version(build: &str) -> [(&'static str, String); 4] {
-        [
-            ("MajorVersion", "6".to_string()),
-            ("MinorVersion", "1".to_string()),
-            ("BuildVersion", build.to_string()),
-            ("QfeVersion", "0".to_string()),
-        ]
-    }
-
     #[test]
-    fn a_boot_mode_that_differs_and_a_restore_across_a_reactivation() {
+    fn a_setup_line_is_needed_to_say_how_windows_was_installed() {
         let uefi = CaseBuilder::new().fact(FactKind::Machine {
             key: MachineKey::FirmwareMode,
             value: "UEFI".into(),
@@ -178,46 +91,5 @@ mod tests {
             0.0,
             "an evtx event is not a setup log line"
         );
-        let newer = version("7601");
-        let older = version("7600");
-        let restored = CaseBuilder::new()
-            .event(
-                "2012-10-01T00:00:00Z",
-                "Microsoft-Windows-Kernel-General",
-                12,
-                &newer.each_ref().map(|(n, v)| (*n, v.as_str())),
-            )
-            .event(
-                "2012-10-20T01:00:00Z",
-                "Microsoft-Windows-Kernel-General",
-                12,
-                &older.each_ref().map(|(n, v)| (*n, v.as_str())),
-            )
-            .event(
-                "2012-10-20T01:30:00Z",
-                "Microsoft-Windows-Security-SPP",
-                1040,
-                &[("%1", "x")],
-            )
-            .failure("2013-03-05T11:00:00Z", "0x80070422")
-            .build();
-        let c = confidence(&BOOT002, &restored);
-        assert!(c > 0.0, "a build going back and a re-activation: {c}");
-        let no_change = CaseBuilder::new()
-            .event(
-                "2012-10-01T00:00:00Z",
-                "Microsoft-Windows-Kernel-General",
-                12,
-                &newer.each_ref().map(|(n, v)| (*n, v.as_str())),
-            )
-            .event(
-                "2012-10-20T01:00:00Z",
-                "Microsoft-Windows-Kernel-General",
-                12,
-                &older.each_ref().map(|(n, v)| (*n, v.as_str())),
-            )
-            .failure("2013-03-05T11:00:00Z", "0x80070422")
-            .build();
-        assert!(confidence(&BOOT002, &no_change) < c, "the re-activation adds weight");
     }
 }

@@ -98,7 +98,6 @@ pub const RULES: &[Rule] = &[
     backup::BKP002,
     backup::BKP003,
     boot::BOOT001,
-    boot::BOOT002,
     disk::DSK001,
     disk::DSK002,
     disk::DSK003,

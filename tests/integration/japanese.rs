@@ -79,7 +79,7 @@ fn rules_and_explain_in_japanese() {
     assert_eq!(rules.code, 0);
     assert!(rules.stdout.contains("コード"));
     insta::assert_snapshot!("rules_ja", rules.stdout);
-    for code in ["SYS001", "SVC001", "BOOT002"] {
+    for code in ["SYS001", "SVC001", "BOOT001"] {
         let explain = at_100(&repo_root(), &["explain", "--lang", "ja", code]);
         assert_eq!(explain.code, 0, "{}", explain.stderr);
         assert!(explain.stdout.contains("検出する内容: "), "{}", explain.stdout);

@@ -123,7 +123,7 @@ pub fn utf16le_bom(text: &str) -> Vec<u8> {
 /// The vssadmin listing of the Japanese demo, as text.
 pub const JAPANESE_WRITERS: &str = "vssadmin 1.1 - ボリューム シャドウ コピー サービス管理コマンド ライン ツール\r\n(C) Copyright 2001-2013 Microsoft Corp.\r\n\r\nライター名: 'Task Scheduler Writer'\r\n   ライター Id: {d61d61c8-d73a-4eee-8cdd-f6f9786b7124}\r\n   ライター インスタンス Id: {1bddd48e-5052-49db-9b07-b96f96727e6b}\r\n   状態: [1] 安定\r\n   最後のエラー: エラーなし\r\n\r\nライター名: 'System Writer'\r\n   ライター Id: {e8132975-6f93-4464-a53e-1050253ae220}\r\n   ライター インスタンス Id: {7d1c4f0e-2a8b-4c3d-9e6f-5a4b3c2d1e0f}\r\n   状態: [8] 失敗\r\n   最後のエラー: 再試行不可能なエラー\r\n";
 
-/// True for a rule code: three or four capital letters and three digits (`SVC001`, `BOOT002`).
+/// True for a rule code: three or four capital letters and three digits (`SVC001`, `BOOT001`).
 pub fn rule_code(word: &str) -> bool {
     let letters = word.chars().take_while(char::is_ascii_uppercase).count();
     let digits = &word[letters..];
