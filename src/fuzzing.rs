@@ -89,12 +89,39 @@ pub fn servicing(data: &[u8]) {
             keep,
             ..parse::ReadOptions::everything(1 << 20)
         };
-        let _ = parse::servicing::parse(&Arc::from("CBS.log"), data.len() as u64, &decoded, options);
+        let whole = parse::servicing::parse(&Arc::from("CBS.log"), data.len() as u64, &decoded, options);
+        streamed_as_whole(data, decoded.encoding, options, &whole);
     }
     for line in decoded.text.lines().take(64) {
         let _ = parse::servicing::parse_line(line);
         let _ = parse::servicing::structure::normalize_hresult(line);
     }
+}
+
+/// A UTF-8 log read as a stream of small blocks reads as the whole log does (a difference
+/// panics, so the fuzzer reports it).
+fn streamed_as_whole(data: &[u8], encoding: TextEncoding, options: parse::ReadOptions, whole: &parse::ParsedFile) {
+    if !matches!(encoding, TextEncoding::Utf8 | TextEncoding::Utf8Bom) {
+        return;
+    }
+    let path = Arc::from("CBS.log");
+    let Ok(streamed) =
+        parse::servicing::stream::parse_in_blocks(&path, data.len() as u64, encoding, &mut &data[..], options, 64)
+    else {
+        return;
+    };
+    let summary = |p: &parse::ParsedFile| {
+        format!(
+            "{:?} {} {:?} {:?} {:?} {:?}",
+            p.kind,
+            p.records,
+            p.events,
+            p.tally.count(),
+            p.anchors,
+            p.notices
+        )
+    };
+    assert_eq!(summary(&streamed), summary(whole), "streamed and whole readings differ");
 }
 
 /// Pasted text in every shape (Event Viewer copies, friendly view, notes, console and dialog

@@ -33,8 +33,9 @@ pub fn parse(
     parse_in_blocks(path, size, encoding, source, options, BLOCK_BYTES)
 }
 
-/// [`parse`] with blocks of `block_bytes`.
-fn parse_in_blocks(
+/// [`parse`] with blocks of `block_bytes` (the fuzz target compares it with the whole-file
+/// reader on small blocks).
+pub(crate) fn parse_in_blocks(
     path: &Arc<str>,
     size: u64,
     encoding: TextEncoding,
@@ -108,7 +109,11 @@ struct Stream<'p> {
     options: ReadOptions,
     found: Entries,
     next_line: u64,
+    /// U+FFFD made of malformed bytes, and U+FFFD written as such in well-formed blocks: the
+    /// whole-file reader counts both once any byte is malformed.
     replaced: usize,
+    written_fffd: usize,
+    malformed: bool,
     stopped: bool,
 }
 
@@ -121,6 +126,8 @@ impl<'p> Stream<'p> {
             found: Entries::default(),
             next_line: 1,
             replaced: 0,
+            written_fffd: 0,
+            malformed: false,
             stopped: false,
         }
     }
@@ -137,7 +144,12 @@ impl<'p> Stream<'p> {
             TextEncoding::Utf8
         };
         let decoded = encoding::decode_as(bytes, as_encoded);
-        self.replaced += decoded.replaced;
+        if matches!(decoded.text, std::borrow::Cow::Owned(_)) {
+            self.malformed = true;
+            self.replaced += decoded.replaced;
+        } else {
+            self.written_fffd += memchr::memmem::find_iter(bytes, "\u{FFFD}".as_bytes()).count();
+        }
         let left = self.options.max_records.saturating_sub(self.next_line - 1);
         let (text, stopped) = within_budget(&decoded.text, left);
         let found = read_text(self.path, self.next_line, text, self.options.keep);
@@ -150,7 +162,11 @@ impl<'p> Stream<'p> {
         let decoded = Decoded {
             text: "".into(),
             encoding: self.encoding,
-            replaced: self.replaced,
+            replaced: if self.malformed {
+                self.replaced + self.written_fffd
+            } else {
+                0
+            },
         };
         let kind = Some(kind_of(&self.found.sources));
         let mut parsed = ParsedFile::new_text(self.path, size, kind, &decoded);
