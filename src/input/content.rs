@@ -67,12 +67,17 @@ impl Content {
         }
     }
 
-    /// The SHA-256 of every byte; a file not mapped yet is read in blocks rather than mapped,
-    /// so hashing a big file does not hold it in memory.
+    /// The SHA-256 of every byte; a file of [`MAP_BYTES`] or more is read in blocks rather
+    /// than mapped, so hashing it does not hold it in memory.
     pub fn sha256(&self) -> io::Result<[u8; 32]> {
         use sha2::{Digest, Sha256};
         let mut hasher = Sha256::new();
         match self {
+            Content::File(path) if std::fs::metadata(path)?.len() < MAP_BYTES => {
+                if let Ok(Bytes::Mapped(map)) = map_file(&File::open(path)?) {
+                    hasher.update(&map[..]);
+                }
+            }
             Content::File(path) => {
                 let mut file = File::open(path)?;
                 let mut block = vec![0u8; 1 << 20];
