@@ -5,10 +5,6 @@
 //! previous entry.
 
 use jiff::civil::DateTime;
-use nom::bytes::complete::{tag, take_while_m_n};
-use nom::character::complete::char;
-use nom::combinator::map_res;
-use nom::{IResult, Parser};
 
 /// The head of a timestamped line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,8 +28,8 @@ const SOURCE_WIDTH: usize = 7;
 
 /// Parses a line that starts with a timestamp; `None` for a continuation line.
 pub fn parse_line(line: &str) -> Option<LineHead<'_>> {
-    let (rest, local) = timestamp(line).ok()?;
-    let (rest, _) = tag::<_, _, nom::error::Error<&str>>(", ").parse(rest).ok()?;
+    let (rest, local) = timestamp(line)?;
+    let rest = rest.strip_prefix(", ")?;
     let (level, message_id, source, message) = columns(rest).or_else(|| words(rest))?;
     Some(LineHead {
         local,
@@ -44,33 +40,21 @@ pub fn parse_line(line: &str) -> Option<LineHead<'_>> {
     })
 }
 
-fn number<'a, T: std::str::FromStr>(
-    width: usize,
-) -> impl Parser<&'a str, Output = T, Error = nom::error::Error<&'a str>> {
-    map_res(
-        take_while_m_n(width, width, |c: char| c.is_ascii_digit()),
-        str::parse::<T>,
-    )
-}
-
-fn timestamp(input: &str) -> IResult<&str, DateTime> {
-    let (rest, (year, _, month, _, day, _, hour, _, minute, _, second)) = (
-        number::<i16>(4),
-        char('-'),
-        number::<i8>(2),
-        char('-'),
-        number::<i8>(2),
-        char(' '),
-        number::<i8>(2),
-        char(':'),
-        number::<i8>(2),
-        char(':'),
-        number::<i8>(2),
-    )
-        .parse(input)?;
-    let local = DateTime::new(year, month, day, hour, minute, second, 0)
-        .map_err(|_| nom::Err::Error(nom::error::Error::new(input, nom::error::ErrorKind::Verify)))?;
-    Ok((rest, local))
+/// `YYYY-MM-DD HH:MM:SS` at the start of `line` (a real date and time), and the rest.
+fn timestamp(line: &str) -> Option<(&str, DateTime)> {
+    let bytes = line.as_bytes().get(..19)?;
+    let separators = [(4, b'-'), (7, b'-'), (10, b' '), (13, b':'), (16, b':')];
+    if separators.iter().any(|&(at, byte)| bytes[at] != byte) {
+        return None;
+    }
+    let number = |from: usize, to: usize| {
+        bytes[from..to]
+            .iter()
+            .try_fold(0i16, |n, &b| b.is_ascii_digit().then(|| n * 10 + i16::from(b - b'0')))
+    };
+    let two = |from: usize| number(from, from + 2).and_then(|n| i8::try_from(n).ok());
+    let local = DateTime::new(number(0, 4)?, two(5)?, two(8)?, two(11)?, two(14)?, two(17)?, 0).ok()?;
+    Some((&line[19..], local))
 }
 
 type Columns<'a> = (&'a str, Option<&'a str>, &'a str, &'a str);

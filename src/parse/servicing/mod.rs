@@ -287,7 +287,11 @@ impl<'a> EntryReader<'a> {
         if let Some(id) = head.message_id {
             fields.push("message_id", id);
         }
-        let found = structure::extract(head.source, &message, fields);
+        let readers = match self.keep {
+            Keep::Clock => structure::Readers::Clock,
+            Keep::Everything | Keep::Evidence => structure::Readers::All,
+        };
+        let mut found = structure::extract_for(head.source, &message, fields.clone(), readers);
         if let Some(utc) = found.utc {
             let basis = if head.source == "CSI" {
                 AnchorBasis::CsiUtcStamp
@@ -305,6 +309,10 @@ impl<'a> EntryReader<'a> {
         if !kept {
             self.found.tally.add(pending.line, EventTime::local(head.local));
             return;
+        }
+        if readers != structure::Readers::All {
+            // A line kept is read whole, whatever it was kept for.
+            found = structure::extract(head.source, &message, fields);
         }
         self.found.events.push(Event {
             time: EventTime::local(head.local),

@@ -28,6 +28,20 @@ impl Structure {
 /// Extracts the structure of one entry (its message including continuation lines), adding to
 /// `fields` (which may already hold values of the line's head).
 pub fn extract(source: &str, message: &str, fields: Fields) -> Structure {
+    extract_for(source, message, fields, Readers::All)
+}
+
+/// Which readers run on an entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Readers {
+    /// Every reader.
+    All,
+    /// Only what the clock reads: the UTC stamps and the session starts.
+    Clock,
+}
+
+/// [`extract`] with only `readers`.
+pub fn extract_for(source: &str, message: &str, fields: Fields, readers: Readers) -> Structure {
     let mut found = Structure {
         fields,
         utc: None,
@@ -39,7 +53,7 @@ pub fn extract(source: &str, message: &str, fields: Fields) -> Structure {
         message
     };
     for line in body.split('\n') {
-        extract_line(line.trim_end_matches('\r'), &mut found);
+        extract_line(line.trim_end_matches('\r'), &mut found, readers);
     }
     found
 }
@@ -103,20 +117,30 @@ impl Seen {
         }
     }
 
+    /// These readers' bits alone.
+    fn only(self, readers: &[Reader]) -> Seen {
+        Seen(self.0 & readers.iter().fold(0, |bits, r| bits | 1 << *r as u32))
+    }
+
     fn calls(self, reader: Reader) -> bool {
         self.0 & (1 << reader as u32) != 0
     }
 }
 
-fn extract_line(line: &str, found: &mut Structure) {
-    let seen = Seen::of(line);
+fn extract_line(line: &str, found: &mut Structure, readers: Readers) {
+    let seen = match readers {
+        Readers::All => Seen::of(line),
+        Readers::Clock => Seen::of(line).only(&[Reader::UniversalTime, Reader::SessionStart, Reader::Dism]),
+    };
     if seen.calls(Reader::Hresults) {
         hresults(line, found);
     }
     if seen.calls(Reader::Sfc) {
         sfc_result(line, found);
     }
-    checksur(line, found);
+    if readers == Readers::All {
+        checksur(line, found);
+    }
     if seen.calls(Reader::Dism) {
         dism(line, found);
     }
