@@ -107,7 +107,7 @@ pub fn write_table(
         writeln!(out, "{}", layout.wrap("  - ", 4, &notice.to_string()))?;
     }
     writeln!(out)?;
-    writeln!(out, "{}", summary_in(case, layout.lang))
+    writeln!(out, "{}", layout.wrap("", 2, &summary_in(case, layout.lang)))
 }
 
 /// What there is to say about one file beyond its row: encoding and size, clock, shapes,

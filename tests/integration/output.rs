@@ -147,3 +147,27 @@ fn no_import_cycle_between_stages() {
         "{edges:?}"
     );
 }
+
+#[test]
+fn the_inputs_summary_is_wrapped_to_the_terminal() {
+    let demo = crate::util::repo_root().join("fixtures/demo");
+    let out = crate::util::output_of(
+        std::process::Command::new(env!("CARGO_BIN_EXE_backupdiag"))
+            .args(["inputs", demo.to_str().expect("utf-8 path")])
+            .env("COLUMNS", "50"),
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let summary: Vec<&str> = out
+        .stdout
+        .trim_end()
+        .rsplit("\n\n")
+        .next()
+        .unwrap_or_default()
+        .lines()
+        .collect();
+    assert!(summary.len() > 1, "the summary is wrapped: {summary:?}");
+    assert!(
+        summary[0].contains("files:") && summary.iter().all(|l| l.chars().count() <= 50),
+        "{summary:?}"
+    );
+}
