@@ -51,6 +51,7 @@ pub fn analyze(data: &[u8]) {
         max_records: 1 << 20,
         keep: parse::Keep::Evidence,
         reads: crate::signals::reads,
+        wants: crate::signals::wants,
     };
     let parsed = parse::parse_unguarded(&memory(data), options);
     let case = crate::case::Case::build(parsed, Vec::new(), None, None);
@@ -173,6 +174,7 @@ pub fn evtx(data: &[u8]) {
             max_records: 1 << 20,
             keep,
             reads: crate::signals::reads,
+            wants: crate::signals::wants,
         };
         let _ = parse::evtx::parse(&memory(data), options);
     }

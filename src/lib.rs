@@ -54,6 +54,7 @@ fn read_case_keeping(config: &Config, keep: parse::Keep) -> Case {
         max_records: config.limits.max_records,
         keep,
         reads: signals::reads,
+        wants: signals::wants,
     };
     let parsed: Vec<Vec<parse::ParsedFile>> = collected
         .inputs

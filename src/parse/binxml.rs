@@ -71,10 +71,39 @@ pub fn read_record(
     interner: &mut Interner,
     names: &mut Names,
 ) -> Option<XmlEvent> {
+    match read_record_if(chunk, offset, size, interner, names, |_, _| true)? {
+        Read::Whole(event) => Some(event),
+        Read::System(_) => None,
+    }
+}
+
+/// A record read whole, or only as far as its `System` section.
+pub enum Read {
+    /// Every value backupdiag keeps.
+    Whole(XmlEvent),
+    /// Provider, id, level, time, record id, channel and computer: what `System` holds.
+    System(XmlEvent),
+}
+
+/// [`read_record`], stopping after the `System` section when `wanted(provider, id)` says the
+/// rest is not wanted (nothing after it is substituted or rendered).
+pub fn read_record_if(
+    chunk: &[u8],
+    offset: usize,
+    size: usize,
+    interner: &mut Interner,
+    names: &mut Names,
+    wanted: impl Fn(&str, Option<u32>) -> bool,
+) -> Option<Read> {
     let end = offset.checked_add(size)?;
     let mut sink = Sink::new(interner, names);
+    sink.wanted = Some(&wanted);
     walk(chunk, offset, end.min(chunk.len()), &[], false, &mut sink, 0)?;
-    (sink.stack.is_empty() && sink.event.provider.is_some()).then_some(sink.event)
+    sink.event.provider.as_ref()?;
+    if sink.stopped {
+        return Some(Read::System(sink.event));
+    }
+    sink.stack.is_empty().then_some(Read::Whole(sink.event))
 }
 
 /// Walks tokens from `start` to `end`; `values` are the substitutions of the template being
@@ -95,7 +124,7 @@ fn walk(
         data: chunk.get(..end)?,
         pos: start,
     };
-    while c.pos < end {
+    while c.pos < end && !sink.stopped {
         let token = c.u8()?;
         match token {
             0x00 => break,
@@ -483,6 +512,9 @@ fn filetime_text(ticks: u64) -> Option<String> {
 }
 
 /// Builds the event as the tokens come, with the same rules as the XML reader.
+/// Whether the rest of a record is wanted, from its provider and event id.
+type Wanted<'w> = dyn Fn(&str, Option<u32>) -> bool + 'w;
+
 struct Sink<'i> {
     interner: &'i mut Interner,
     names: &'i mut Names,
@@ -498,6 +530,10 @@ struct Sink<'i> {
     array: Option<Vec<String>>,
     positional: usize,
     skipping: usize,
+    /// Whether the rest of the record is wanted once `System` is read (provider, id).
+    wanted: Option<&'i Wanted<'i>>,
+    /// The walk stopped after `System`.
+    stopped: bool,
 }
 
 impl<'i> Sink<'i> {
@@ -515,6 +551,8 @@ impl<'i> Sink<'i> {
             array: None,
             positional: 0,
             skipping: 0,
+            wanted: None,
+            stopped: false,
         }
     }
 
@@ -639,6 +677,10 @@ impl<'i> Sink<'i> {
             self.text.clear();
             self.data_name = None;
             return;
+        }
+        if depth == 2 && &*name == "System" {
+            let provider = self.event.provider.as_deref().unwrap_or_default();
+            self.stopped = self.wanted.is_some_and(|wanted| !wanted(provider, self.event.event_id));
         }
         let mut text = std::mem::take(&mut self.text);
         match section {

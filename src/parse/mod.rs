@@ -43,6 +43,9 @@ pub struct ReadOptions {
     /// Whether a recorded event is kept under `keep` (`signals::reads`, which knows what the
     /// later stages read; servicing lines are told by their fields before an event is made).
     pub reads: fn(&Event, Keep) -> bool,
+    /// Whether an event of this provider and id may be kept (`signals::wants`, a superset of
+    /// `reads`): when not, a reader stops reading it after what `System` says.
+    pub wants: fn(&str, Option<u32>, Keep) -> bool,
 }
 
 impl ReadOptions {
@@ -52,7 +55,13 @@ impl ReadOptions {
             max_records,
             keep: Keep::Everything,
             reads: |_, _| true,
+            wants: |_, _, _| true,
         }
+    }
+
+    /// Whether an event of `provider` with `id` may be kept.
+    pub fn may_keep(&self, provider: &str, id: Option<u32>) -> bool {
+        self.keep == Keep::Everything || (self.wants)(provider, id, self.keep)
     }
 
     /// Whether `event` is kept.

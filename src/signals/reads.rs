@@ -8,6 +8,7 @@ use crate::case::computers;
 use crate::model::Event;
 use crate::parse::Keep;
 
+use super::tables::{HARMLESS_EVENTS, MALWARE_PROVIDERS, PHRASE_EVENTS, PHRASE_PROVIDERS, WIN7_BACKUP_FAILED};
 use super::{recognize, vhd};
 
 /// Whether a reader keeping `keep` keeps `event`.
@@ -22,4 +23,48 @@ pub fn reads(event: &Event, keep: Keep) -> bool {
 /// The computer list takes each computer's Windows version from its boots.
 fn read_by_case(event: &Event) -> bool {
     computers::os_version(event).is_some()
+}
+
+/// The providers `recognize` reads events of (lowercase), besides those its tables name.
+const READ_PROVIDERS: &[&str] = &[
+    "microsoft-windows-backup",
+    "service control manager",
+    "vss",
+    "volsnap",
+    "disk",
+    "ntfs",
+    "microsoft-windows-ntfs",
+    "microsoft-windows-security-spp",
+    "eventlog",
+    "microsoft-windows-kernel-general",
+    "microsoft-windows-capi2",
+    "microsoft-windows-kernel-boot",
+    "msiinstaller",
+    "microsoft-windows-wininit",
+    "chkdsk",
+    "microsoft-windows-vhdmp",
+];
+
+/// Whether an event of `provider` with `id` may be kept, or is read whole by the census
+/// (the installer starts the clock pairs), under `keep`: when not, a reader may stop reading
+/// it after its `System` section. A superset of [`reads`], by provider (and, for the clock
+/// alone, by id); a test holds the two together on every corpus and fixture event.
+pub fn wants(provider: &str, id: Option<u32>, keep: Keep) -> bool {
+    let census = provider == "Service Control Manager" && id == Some(7036);
+    let boots = provider.eq_ignore_ascii_case("Microsoft-Windows-Kernel-General") && id == Some(12);
+    match keep {
+        Keep::Everything => true,
+        Keep::Clock => census || boots,
+        Keep::Evidence => census || boots || evidence_provider(&provider.to_ascii_lowercase()),
+    }
+}
+
+/// A provider whose events may give a signal or mark the backup's virtual disk.
+fn evidence_provider(provider: &str) -> bool {
+    READ_PROVIDERS.contains(&provider)
+        || MALWARE_PROVIDERS.contains(&provider)
+        || PHRASE_PROVIDERS.contains(&provider)
+        || provider == WIN7_BACKUP_FAILED.0
+        || HARMLESS_EVENTS.iter().any(|(p, _, _)| *p == provider)
+        || PHRASE_EVENTS.iter().any(|(p, _, _)| *p == provider)
 }

@@ -14,12 +14,15 @@ use evtx::{EvtxChunkData, EvtxRecordHeader, ParserSettings};
 use crate::model::{Certainty, Event, EventTime, FieldsFrom, Interner, Location, Origin, SourceKind};
 use crate::parse::binxml::{self, Names};
 use crate::parse::event_xml::{read_event_xml, XmlEvent};
+use crate::parse::ReadOptions;
 
 use super::error_chain;
 
 /// One record read, or the error in its place.
 pub(super) enum Item {
     Event(Event),
+    /// Read only as far as `System`: no later stage keeps it (see `ReadOptions::may_keep`).
+    Skimmed(Event),
     Error(String),
 }
 
@@ -34,20 +37,22 @@ pub(super) fn items(
     chunk: Result<EvtxChunkData, EvtxError>,
     file: &Arc<str>,
     settings: &Arc<ParserSettings>,
+    options: ReadOptions,
 ) -> Vec<Item> {
     let mut chunk = match chunk {
         Ok(chunk) => chunk,
         Err(err) => return vec![Item::Error(error_chain(&err))],
     };
-    match walked(&chunk, file) {
-        Some(events) => events.into_iter().map(Item::Event).collect(),
+    match walked(&chunk, file, options) {
+        Some(items) => items,
         None => by_crate(&mut chunk, file, settings),
     }
 }
 
-/// The events of a chunk whose checksums hold, every record read by `binxml`; `None` at the
-/// first thing the crate might read otherwise.
-pub(super) fn walked(chunk: &EvtxChunkData, file: &Arc<str>) -> Option<Vec<Event>> {
+/// The records of a chunk whose checksums hold, each read by `binxml` (only as far as `System`
+/// when `options` would keep no such event); `None` at the first thing the crate might read
+/// otherwise.
+pub(super) fn walked(chunk: &EvtxChunkData, file: &Arc<str>, options: ReadOptions) -> Option<Vec<Item>> {
     if !chunk.validate_checksum() {
         return None;
     }
@@ -64,8 +69,13 @@ pub(super) fn walked(chunk: &EvtxChunkData, file: &Arc<str>) -> Option<Vec<Event
         if end > data.len() {
             return None;
         }
-        let xml = binxml::read_record(data, start, size as usize, &mut interner, &mut names)?;
-        events.push(to_event(file, header.event_record_id, header.timestamp, xml));
+        let wanted = |provider: &str, id: Option<u32>| options.may_keep(provider, id);
+        let read = binxml::read_record_if(data, start, size as usize, &mut interner, &mut names, wanted)?;
+        let (id, written) = (header.event_record_id, header.timestamp);
+        events.push(match read {
+            binxml::Read::Whole(xml) => Item::Event(to_event(file, id, written, xml)),
+            binxml::Read::System(xml) => Item::Skimmed(to_event(file, id, written, xml)),
+        });
         if header.event_record_id == chunk.header.last_event_record_id {
             break;
         }

@@ -95,17 +95,24 @@ pub fn chunks_both_ways(bytes: Vec<u8>) -> Vec<(Option<String>, String)> {
         .chunks()
         .filter_map(Result::ok)
         .map(|mut data| {
-            let walked = chunk::walked(&data, &file).map(|events| format!("{events:?}"));
-            let items: Vec<String> = chunk::by_crate(&mut data, &file, &settings)
-                .into_iter()
-                .map(|item| match item {
-                    Item::Event(event) => format!("{event:?}"),
-                    Item::Error(error) => error,
-                })
-                .collect();
-            (walked, format!("[{}]", items.join(", ")))
+            let everything = crate::parse::ReadOptions::everything(u64::MAX);
+            let walked = chunk::walked(&data, &file, everything).map(render);
+            (walked, render(chunk::by_crate(&mut data, &file, &settings)))
         })
         .collect()
+}
+
+/// Items as the chunk test compares them.
+fn render(items: Vec<Item>) -> String {
+    let items: Vec<String> = items
+        .into_iter()
+        .map(|item| match item {
+            Item::Event(event) => format!("{event:?}"),
+            Item::Skimmed(event) => format!("skimmed {event:?}"),
+            Item::Error(error) => error,
+        })
+        .collect();
+    format!("[{}]", items.join(", "))
 }
 
 /// How many chunks are read at once, in parallel (1 MiB).
@@ -131,7 +138,7 @@ fn read_records<T: std::io::Read + std::io::Seek>(
         }
         let items: Vec<Vec<Item>> = batch
             .into_par_iter()
-            .map(|chunk| chunk::items(chunk, path, &settings))
+            .map(|chunk| chunk::items(chunk, path, &settings, options))
             .collect();
         for item in items.into_iter().flatten() {
             if read >= options.max_records {
@@ -140,6 +147,7 @@ fn read_records<T: std::io::Read + std::io::Seek>(
             read += 1;
             match item {
                 Item::Event(event) => records.add(event, options),
+                Item::Skimmed(event) => records.tally(&event),
                 Item::Error(error) => records.errors.push(error),
             }
         }
@@ -149,10 +157,18 @@ fn read_records<T: std::io::Read + std::io::Seek>(
 impl Records {
     /// Counts `event`, and keeps it or tallies it.
     fn add(&mut self, event: Event, options: ReadOptions) {
-        self.census.count(&event);
         if options.keeps(&event) {
+            self.census.count(&event);
             self.events.push(event);
-        } else if let Location::Record(record) = event.origin.location {
+        } else {
+            self.tally(&event);
+        }
+    }
+
+    /// Counts `event` and tallies it.
+    fn tally(&mut self, event: &Event) {
+        self.census.count(event);
+        if let Location::Record(record) = event.origin.location {
             self.tally.add(record, event.time);
         }
     }
