@@ -438,9 +438,14 @@ fn render(value: Value<'_>, out: &mut String) -> Option<()> {
             1 => out.push_str("true"),
             other => push_display(out, other),
         },
-        0x0e => b.iter().for_each(|byte| {
-            let _ = write!(out, "{byte:02X}");
-        }),
+        0x0e => {
+            const HEX: &[u8; 16] = b"0123456789ABCDEF";
+            out.reserve(2 * b.len());
+            for byte in b {
+                out.push(char::from(HEX[usize::from(byte >> 4)]));
+                out.push(char::from(HEX[usize::from(byte & 0x0f)]));
+            }
+        }
         0x0f => out.push_str(&guid(int::<16>(b)?)),
         0x10 if b.len() == 4 => push_hex(out, u64::from(u32::from_le_bytes(int(b)?))),
         0x10 if b.len() == 8 => push_hex(out, u64::from_le_bytes(int(b)?)),
