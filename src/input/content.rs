@@ -74,20 +74,11 @@ impl Content {
         let mut hasher = Sha256::new();
         match self {
             Content::File(path) if std::fs::metadata(path)?.len() < MAP_BYTES => {
-                if let Ok(Bytes::Mapped(map)) = map_file(&File::open(path)?) {
-                    hasher.update(&map[..]);
-                }
+                hasher.update(&*map_file(&File::open(path)?)?);
             }
             Content::File(path) => {
-                let mut file = File::open(path)?;
-                let mut block = vec![0u8; 1 << 20];
-                loop {
-                    let read = file.read(&mut block)?;
-                    if read == 0 {
-                        break;
-                    }
-                    hasher.update(&block[..read]);
-                }
+                let mut file = io::BufReader::with_capacity(1 << 20, File::open(path)?);
+                io::copy(&mut file, &mut hasher)?;
             }
             Content::Mapped { map, .. } => hasher.update(&map[..]),
             Content::Memory(buf) => hasher.update(buf),
@@ -138,4 +129,33 @@ fn map_file(file: &File) -> io::Result<Bytes> {
     // (ripgrep takes the same one). The map never outlives the `Bytes` that owns it.
     let map = unsafe { memmap2::Mmap::map(file)? };
     Ok(Bytes::Mapped(Arc::new(map)))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::Content;
+
+    #[test]
+    fn a_file_hashes_as_its_bytes_do_and_a_missing_one_is_an_error() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("CBS.log");
+        let bytes = b"2024-05-10 13:00:00, Info CBS hashed\r\n".repeat(100);
+        std::fs::write(&path, &bytes).expect("write");
+        let from_memory = Content::Memory(Arc::from(bytes.as_slice())).sha256().expect("memory");
+        assert_eq!(Content::File(path.clone()).sha256().expect("file"), from_memory);
+        assert_eq!(Content::File(path).mapped().sha256().expect("mapped"), from_memory);
+        // SHA-256 of no bytes, as `sha256sum /dev/null` prints it.
+        let empty = dir.path().join("empty.log");
+        std::fs::write(&empty, b"").expect("write");
+        let hex: String = Content::File(empty)
+            .sha256()
+            .expect("empty")
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+        assert!(Content::File(dir.path().join("gone.log")).sha256().is_err());
+    }
 }
