@@ -55,16 +55,18 @@ pub fn wants(provider: &str, id: Option<u32>, keep: Keep) -> bool {
     match keep {
         Keep::Everything => true,
         Keep::Clock => census || boots,
-        Keep::Evidence => census || boots || evidence_provider(&provider.to_ascii_lowercase()),
+        Keep::Evidence => census || boots || evidence_provider(provider),
     }
 }
 
-/// A provider whose events may give a signal or mark the backup's virtual disk.
+/// A provider (any case) whose events may give a signal or mark the backup's virtual disk.
+/// Asked once per record, so it compares in place rather than lowercasing a copy.
 fn evidence_provider(provider: &str) -> bool {
-    READ_PROVIDERS.contains(&provider)
-        || MALWARE_PROVIDERS.contains(&provider)
-        || PHRASE_PROVIDERS.contains(&provider)
-        || provider == WIN7_BACKUP_FAILED.0
-        || HARMLESS_EVENTS.iter().any(|(p, _, _)| *p == provider)
-        || PHRASE_EVENTS.iter().any(|(p, _, _)| *p == provider)
+    let named = |p: &&str| p.eq_ignore_ascii_case(provider);
+    READ_PROVIDERS.iter().any(named)
+        || MALWARE_PROVIDERS.iter().any(named)
+        || PHRASE_PROVIDERS.iter().any(named)
+        || [WIN7_BACKUP_FAILED.0].iter().any(named)
+        || HARMLESS_EVENTS.iter().map(|(p, _, _)| p).any(named)
+        || PHRASE_EVENTS.iter().map(|(p, _, _)| p).any(named)
 }

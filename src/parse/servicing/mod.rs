@@ -283,15 +283,18 @@ impl<'a> EntryReader<'a> {
             }
             Cow::Owned(joined)
         };
-        let mut fields = Fields::new();
-        if let Some(id) = head.message_id {
-            fields.push("message_id", id);
-        }
+        let head_fields = || {
+            let mut fields = Fields::new();
+            if let Some(id) = head.message_id {
+                fields.push("message_id", id);
+            }
+            fields
+        };
         let readers = match self.keep {
             Keep::Clock => structure::Readers::Clock,
             Keep::Everything | Keep::Evidence => structure::Readers::All,
         };
-        let mut found = structure::extract_for(head.source, &message, fields.clone(), readers);
+        let mut found = structure::extract_for(head.source, &message, head_fields(), readers);
         if let Some(utc) = found.utc {
             let basis = if head.source == "CSI" {
                 AnchorBasis::CsiUtcStamp
@@ -312,7 +315,7 @@ impl<'a> EntryReader<'a> {
         }
         if readers != structure::Readers::All {
             // A line kept is read whole, whatever it was kept for.
-            found = structure::extract(head.source, &message, fields);
+            found = structure::extract(head.source, &message, head_fields());
         }
         self.found.events.push(Event {
             time: EventTime::local(head.local),
