@@ -13,7 +13,7 @@ use crate::signals::{Evidence, Signal, SignalKind};
 use super::Analysis;
 
 /// Kinds of milestone.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum MilestoneKind {
     /// Windows was installed (Windows Setup ran).
@@ -80,13 +80,16 @@ const REQUIRED: &[&str] = &["RpcSs", "wbengine", "VSS", "swprv", "EventSystem", 
 
 /// The history, in time order (untimed milestones last).
 pub fn history(analysis: &Analysis<'_>) -> Vec<Milestone> {
-    let mut out = Vec::new();
+    // Signals come in time order, so one pass folds each day's repeats as they come: a log
+    // with 100,000 SFC lines costs one milestone per day, not 100,000 held until sorted.
     let signals = &analysis.signals;
+    let mut folded = SameDay::default();
     for (index, signal) in signals.iter().enumerate() {
         if let Some(milestone) = from_signal(signals, index, signal) {
-            out.push(milestone);
+            folded.push(milestone);
         }
     }
+    let mut out = folded.out;
     reported(analysis, &mut out);
     boot_mode(signals, &mut out);
     build_went_back(signals, &mut out);
@@ -109,22 +112,39 @@ pub fn history(analysis: &Analysis<'_>) -> Vec<Milestone> {
 
 /// One milestone per kind, words and day: a run of SFC logs many lines saying the same.
 fn dedupe_same_day(milestones: Vec<Milestone>) -> Vec<Milestone> {
-    let mut out: Vec<Milestone> = Vec::with_capacity(milestones.len());
+    let mut folded = SameDay::default();
     for m in milestones {
-        let day = |t: Option<Timestamp>| t.map(|t| t.strftime("%Y-%m-%d").to_string());
-        let same = out
-            .iter_mut()
-            .find(|o| o.kind == m.kind && o.summary == m.summary && day(o.at()) == day(m.at()));
-        match same {
-            Some(existing) => existing.evidence.extend(
-                m.evidence
-                    .into_iter()
-                    .take(2usize.saturating_sub(existing.evidence.len())),
-            ),
-            None => out.push(m),
+        folded.push(m);
+    }
+    folded.out
+}
+
+/// Milestones folded by kind, words and UTC day as they are pushed: the first of each keeps
+/// its place and gathers the evidence of the next ones, up to [`EVIDENCE_PER_DAY`].
+#[derive(Default)]
+struct SameDay {
+    out: Vec<Milestone>,
+    seen: std::collections::HashMap<(MilestoneKind, String, Option<i64>), usize>,
+}
+
+/// Evidence a folded milestone shows.
+const EVIDENCE_PER_DAY: usize = 2;
+
+impl SameDay {
+    fn push(&mut self, m: Milestone) {
+        let day = m.at().map(|t| t.as_second().div_euclid(86_400));
+        match self.seen.entry((m.kind, m.summary.clone(), day)) {
+            std::collections::hash_map::Entry::Occupied(at) => {
+                let existing = &mut self.out[*at.get()];
+                let room = EVIDENCE_PER_DAY.saturating_sub(existing.evidence.len());
+                existing.evidence.extend(m.evidence.into_iter().take(room));
+            }
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(self.out.len());
+                self.out.push(m);
+            }
         }
     }
-    out
 }
 
 fn milestone(signal: &Signal, kind: MilestoneKind, (summary, summary_ja): (String, String)) -> Milestone {
@@ -413,5 +433,52 @@ fn backups(analysis: &Analysis<'_>, out: &mut Vec<Milestone>) {
             summary_ja: "最後に成功したバックアップ".to_string(),
             evidence: success.evidence.clone(),
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{dedupe_same_day, Milestone, MilestoneKind};
+    use crate::model::{EventTime, Location, Origin};
+    use crate::signals::Evidence;
+
+    fn sfc(at: &str, line: u64) -> Milestone {
+        let time = at.parse::<jiff::Timestamp>().ok().map(EventTime::Utc);
+        let origin = Origin {
+            file: "CBS.log".into(),
+            location: Location::Line(line),
+        };
+        Milestone {
+            time,
+            kind: MilestoneKind::Repair,
+            summary: "SFC found corrupt system files it could not repair".to_string(),
+            summary_ja: String::new(),
+            evidence: vec![Evidence::new(&origin, time, "[SR] Cannot repair")],
+        }
+    }
+
+    #[test]
+    fn repeats_fold_per_utc_day_keeping_the_first_two_places() {
+        let folded = dedupe_same_day(vec![
+            sfc("2024-05-10T23:59:00Z", 1),
+            sfc("2024-05-10T23:59:30Z", 2),
+            sfc("2024-05-10T23:59:59Z", 3),
+            sfc("2024-05-11T00:00:00Z", 4),
+        ]);
+        let places: Vec<Vec<String>> = folded
+            .iter()
+            .map(|m| m.evidence.iter().map(|e| e.location.clone()).collect())
+            .collect();
+        assert_eq!(places, [vec!["CBS.log:1", "CBS.log:2"], vec!["CBS.log:4"]]);
+    }
+
+    #[test]
+    fn other_words_or_kinds_stay_apart() {
+        let mut repaired = sfc("2024-05-10T10:00:00Z", 2);
+        repaired.summary = "SFC repaired system files".to_string();
+        let mut chkdsk = sfc("2024-05-10T10:00:00Z", 3);
+        chkdsk.kind = MilestoneKind::Malware;
+        let folded = dedupe_same_day(vec![sfc("2024-05-10T09:00:00Z", 1), repaired, chkdsk]);
+        assert_eq!(folded.len(), 3);
     }
 }
