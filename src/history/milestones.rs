@@ -460,8 +460,8 @@ mod tests {
     #[test]
     fn repeats_fold_per_utc_day_keeping_the_first_two_places() {
         let folded = dedupe_same_day(vec![
-            sfc("2024-05-10T23:59:00Z", 1),
-            sfc("2024-05-10T23:59:30Z", 2),
+            sfc("2024-05-10T00:00:01Z", 1),
+            sfc("2024-05-10T12:00:00Z", 2),
             sfc("2024-05-10T23:59:59Z", 3),
             sfc("2024-05-11T00:00:00Z", 4),
         ]);
