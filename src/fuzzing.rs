@@ -47,12 +47,7 @@ pub fn front_end(data: &[u8]) {
 /// One input through every stage: parse, build the case, diagnose, render the JSON report
 /// in both languages.
 pub fn analyze(data: &[u8]) {
-    let options = parse::ReadOptions {
-        max_records: 1 << 20,
-        keep: parse::Keep::Evidence,
-        reads: crate::signals::reads,
-        wants: crate::signals::wants,
-    };
+    let options = crate::signals::read_options(1 << 20, parse::Keep::Evidence);
     let parsed = parse::parse_unguarded(&memory(data), options);
     let case = crate::case::Case::build(parsed, Vec::new(), None, None);
     let diagnosis = crate::diagnose::diagnose(&case);
@@ -86,10 +81,7 @@ pub fn encoding(data: &[u8]) {
 pub fn servicing(data: &[u8]) {
     let decoded = encoding::decode(data);
     for keep in [parse::Keep::Everything, parse::Keep::Evidence, parse::Keep::Clock] {
-        let options = parse::ReadOptions {
-            keep,
-            ..parse::ReadOptions::everything(1 << 20)
-        };
+        let options = crate::signals::read_options(1 << 20, keep);
         let whole = parse::servicing::parse(&Arc::from("CBS.log"), data.len() as u64, &decoded, options);
         streamed_as_whole(data, decoded.encoding, options, &whole);
     }
@@ -170,12 +162,7 @@ pub fn binxml(data: &[u8]) {
 /// An `.evtx` file: header, chunks, records, damage reports.
 pub fn evtx(data: &[u8]) {
     for keep in [parse::Keep::Everything, parse::Keep::Evidence, parse::Keep::Clock] {
-        let options = parse::ReadOptions {
-            max_records: 1 << 20,
-            keep,
-            reads: crate::signals::reads,
-            wants: crate::signals::wants,
-        };
+        let options = crate::signals::read_options(1 << 20, keep);
         let _ = parse::evtx::parse(&memory(data), options);
     }
 }

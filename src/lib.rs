@@ -50,12 +50,7 @@ fn read_case_keeping(config: &Config, keep: parse::Keep) -> Case {
     let collected = input::collect(&config.paths, config.limits);
     let total_bytes = collected.inputs.iter().map(|i| i.size).sum();
     let progress = progress::Progress::start(collected.inputs.len(), total_bytes, config.progress);
-    let options = parse::ReadOptions {
-        max_records: config.limits.max_records,
-        keep,
-        reads: signals::reads,
-        wants: signals::wants,
-    };
+    let options = signals::read_options(config.limits.max_records, keep);
     let parsed: Vec<Vec<parse::ParsedFile>> = collected
         .inputs
         .par_iter()

@@ -301,7 +301,8 @@ fn matched_offset(events: &[Event], starts: &[jiff::Timestamp]) -> Option<(Offse
         .flatten()
 }
 
-/// Every time of `file`, kept and tallied, with the line it was read on.
+/// Every time of `file`, kept and tallied (the harmless tally's too), with the line it was read
+/// on.
 fn times_mut(file: &mut ParsedFile) -> impl Iterator<Item = (Option<u64>, &mut EventTime)> {
     let kept = file.events.iter_mut().map(|e| {
         let line = match e.origin.location {
@@ -311,7 +312,8 @@ fn times_mut(file: &mut ParsedFile) -> impl Iterator<Item = (Option<u64>, &mut E
         (line, &mut e.time)
     });
     let tallied = file.tally.runs_mut().iter_mut().map(|r| (Some(r.line), &mut r.time));
-    kept.chain(tallied)
+    let harmless = file.harmless.runs_mut().iter_mut().map(|r| (Some(r.line), &mut r.time));
+    kept.chain(tallied).chain(harmless)
 }
 
 /// Each line's time takes the offset of the last anchor at or before it (the first anchor

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use jiff::Timestamp;
 
 use crate::input::encoding::TextEncoding;
-use crate::model::{Event, EventTime, Fact, Notice, Severity, SourceKind, Tally};
+use crate::model::{Event, EventTime, Fact, HarmlessTally, Notice, Severity, SourceKind, Tally};
 use crate::parse::ParsedFile;
 
 pub use clock::{ClockBasis, Zone};
@@ -45,6 +45,8 @@ pub struct FileSummary {
     pub sha256: Option<String>,
     /// Its events read and not kept, with their times on the case's clock.
     pub tally: Tally,
+    /// The harmless ones among them, by reason, with their times on the case's clock.
+    pub harmless: HarmlessTally,
     /// The channel of its earliest event (evtx).
     pub channel: Option<Arc<str>>,
 }
@@ -125,6 +127,7 @@ impl Case {
                 empty: file.empty,
                 sha256: file.sha256,
                 tally: file.tally,
+                harmless: file.harmless,
                 channel: file.census.first_channel().cloned(),
             });
             case.events.extend(file.events);

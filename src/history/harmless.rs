@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use crate::case::FileSummary;
 use crate::signals::{Evidence, Signal, SignalKind};
 
 /// One kind of harmless event.
@@ -15,8 +16,9 @@ pub struct HarmlessGroup {
     pub example: Evidence,
 }
 
-/// Groups the harmless signals by reason, in order of first occurrence.
-pub fn groups(signals: &[Signal]) -> Vec<HarmlessGroup> {
+/// Groups the harmless signals by reason, in order of first occurrence, with the harmless
+/// events the readers counted and did not keep (the first of each reason is always kept).
+pub fn groups(signals: &[Signal], files: &[FileSummary]) -> Vec<HarmlessGroup> {
     let mut groups: Vec<HarmlessGroup> = Vec::new();
     for signal in signals {
         let SignalKind::Harmless { reason } = &signal.kind else {
@@ -30,6 +32,9 @@ pub fn groups(signals: &[Signal]) -> Vec<HarmlessGroup> {
                 example: signal.evidence.clone(),
             }),
         }
+    }
+    for group in &mut groups {
+        group.count += files.iter().map(|f| f.harmless.count(&group.reason)).sum::<usize>();
     }
     groups
 }

@@ -83,9 +83,10 @@ pub fn history(analysis: &Analysis<'_>) -> Vec<Milestone> {
     // Signals come in time order, so one pass folds each day's repeats as they come: a log
     // with 100,000 SFC lines costs one milestone per day, not 100,000 held until sorted.
     let signals = &analysis.signals;
+    let tallied = harmless_times(analysis);
     let mut folded = SameDay::default();
     for (index, signal) in signals.iter().enumerate() {
-        if let Some(milestone) = from_signal(signals, index, signal) {
+        if let Some(milestone) = from_signal(signals, &tallied, index, signal) {
             folded.push(milestone);
         }
     }
@@ -157,7 +158,22 @@ fn milestone(signal: &Signal, kind: MilestoneKind, (summary, summary_ja): (Strin
     }
 }
 
-fn from_signal(signals: &[Signal], index: usize, signal: &Signal) -> Option<Milestone> {
+/// The times of the harmless events the readers tallied (`model::HarmlessTally`), sorted: the
+/// signals they would have been, for the history's view of when the logs were written.
+fn harmless_times(analysis: &Analysis<'_>) -> Vec<Timestamp> {
+    let mut times: Vec<Timestamp> = analysis
+        .case
+        .files
+        .iter()
+        .flat_map(|f| f.harmless.runs())
+        .filter_map(|r| r.time.order_key())
+        .collect();
+    times.sort_unstable();
+    times.dedup();
+    times
+}
+
+fn from_signal(signals: &[Signal], tallied: &[Timestamp], index: usize, signal: &Signal) -> Option<Milestone> {
     match &signal.kind {
         SignalKind::InstalledFirmware { mode } => Some(milestone(
             signal,
@@ -167,7 +183,7 @@ fn from_signal(signals: &[Signal], index: usize, signal: &Signal) -> Option<Mile
                 format!("Windows セットアップを実行 (ブート モード {mode})"),
             ),
         )),
-        SignalKind::UnexpectedShutdown { reported } => image_restore(signals, index, signal, reported),
+        SignalKind::UnexpectedShutdown { reported } => image_restore(signals, tallied, index, signal, reported),
         SignalKind::Malware { threat, removed } => {
             let (verb, verb_ja) = if *removed {
                 ("removed", "駆除")
@@ -300,16 +316,25 @@ fn dotted(version: &[u32; 4]) -> String {
 
 /// EventLog 6008 reporting a shutdown long before the boot, with no event in between: the
 /// system was restored from an image taken at that shutdown.
-fn image_restore(signals: &[Signal], index: usize, signal: &Signal, reported: &str) -> Option<Milestone> {
+fn image_restore(
+    signals: &[Signal],
+    tallied: &[Timestamp],
+    index: usize,
+    signal: &Signal,
+    reported: &str,
+) -> Option<Milestone> {
     let now = signal.time?;
     let shutdown = parse_us_date(reported)?;
     if now.duration_since(shutdown) < SignedDuration::from_hours(48) {
         return None;
     }
-    let previous = signals[..index].iter().rev().find_map(|s| {
-        s.time
-            .filter(|t| *t < now.saturating_sub(SignedDuration::from_mins(5)).unwrap_or(now))
-    });
+    let before = now.saturating_sub(SignedDuration::from_mins(5)).unwrap_or(now);
+    // The signals are in time order: the last timed one before `before` is the latest.
+    let previous = signals[..index]
+        .iter()
+        .rev()
+        .find_map(|s| s.time.filter(|t| *t < before))
+        .max(tallied[..tallied.partition_point(|t| *t < before)].last().copied());
     let gap_ok = previous.is_none_or(|p| {
         p <= shutdown
             .saturating_add(SignedDuration::from_hours(36))
@@ -480,5 +505,55 @@ mod tests {
         chkdsk.kind = MilestoneKind::Malware;
         let folded = dedupe_same_day(vec![sfc("2024-05-10T09:00:00Z", 1), repaired, chkdsk]);
         assert_eq!(folded.len(), 3);
+    }
+
+    /// A restored image's logs stop at its shutdown; a harmless line the reader only counted
+    /// between that shutdown and the boot shows the logs went on, as its signal did before.
+    #[test]
+    fn a_tallied_harmless_line_between_shutdown_and_boot_rules_out_a_restore() {
+        use crate::case::{ClockBasis, FileSummary};
+        use crate::model::HarmlessTally;
+        use crate::rules::testing::CaseBuilder;
+
+        let case = || {
+            CaseBuilder::new()
+                .success("2024-03-01T10:00:00Z")
+                .event(
+                    "2024-03-20T10:00:00Z",
+                    "EventLog",
+                    6008,
+                    &[("%1", "8:30:00 PM"), ("%2", "3/10/2024")],
+                )
+                .build()
+        };
+        let restored = |case: &crate::case::Case| {
+            super::history(&super::Analysis::new(case))
+                .iter()
+                .any(|m| m.kind == MilestoneKind::ImageRestored)
+        };
+        assert!(restored(&case()), "nothing between the shutdown and the boot");
+
+        let mut harmless = HarmlessTally::default();
+        let at = "2024-03-15T10:00:00Z".parse::<jiff::Timestamp>().expect("time");
+        harmless.add("a harmless line", 7, EventTime::Utc(at));
+        let mut with_line = case();
+        with_line.files.push(FileSummary {
+            path: "CBS.log".into(),
+            kind: None,
+            encoding: None,
+            size: 0,
+            records: 1,
+            span: None,
+            clock: ClockBasis::Utc,
+            skipped: None,
+            notices: Vec::new(),
+            shapes: Vec::new(),
+            empty: false,
+            sha256: None,
+            tally: crate::model::Tally::default(),
+            harmless,
+            channel: None,
+        });
+        assert!(!restored(&with_line), "a counted line on 2024-03-15");
     }
 }

@@ -40,7 +40,7 @@ impl<'a> Analysis<'a> {
         let signals = signals::recognize(case);
         let runs = runs::backup_runs(&signals);
         let logs = coverage::logs_present(case);
-        let harmless = harmless::groups(&signals);
+        let harmless = harmless::groups(&signals, &case.files);
         let mut analysis = Analysis {
             case,
             signals,

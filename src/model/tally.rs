@@ -70,9 +70,64 @@ impl Tally {
     }
 }
 
+/// Harmless events read and not kept: each one's only signal names it harmless and nothing else
+/// reads it. A CbsPersist log can hold a million `CBS_E_INVALID_PACKAGE` lines; the harmless
+/// groups need only how many of each reason and its first occurrence (kept as an event), and the
+/// history only their times. The lines are counted in the file's [`Tally`] as well.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HarmlessTally {
+    counts: Vec<(&'static str, usize)>,
+    times: Tally,
+}
+
+impl HarmlessTally {
+    /// Counts one more event harmless for `reason`, read on `line` at `time`.
+    pub fn add(&mut self, reason: &'static str, line: u64, time: EventTime) {
+        match self.counts.iter_mut().find(|(r, _)| *r == reason) {
+            Some((_, count)) => *count += 1,
+            None => self.counts.push((reason, 1)),
+        }
+        self.times.add(line, time);
+    }
+
+    /// The clock's offset changes from the next event on.
+    pub fn cut(&mut self) {
+        self.times.cut();
+    }
+
+    /// `self` followed by `next`, the tally of the lines after it.
+    pub fn append(&mut self, next: HarmlessTally) {
+        for (reason, count) in next.counts {
+            match self.counts.iter_mut().find(|(r, _)| *r == reason) {
+                Some((_, mine)) => *mine += count,
+                None => self.counts.push((reason, count)),
+            }
+        }
+        self.times.append(next.times);
+    }
+
+    /// How many events were tallied for `reason`.
+    pub fn count(&self, reason: &str) -> usize {
+        self.counts
+            .iter()
+            .find(|(r, _)| *r == reason)
+            .map_or(0, |(_, count)| *count)
+    }
+
+    /// Their times, in runs in line order.
+    pub fn runs(&self) -> &[TallyRun] {
+        self.times.runs()
+    }
+
+    /// The runs, for the clock to fill in their UTC times.
+    pub fn runs_mut(&mut self) -> &mut [TallyRun] {
+        self.times.runs_mut()
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::Tally;
+    use super::{HarmlessTally, Tally};
     use crate::model::EventTime;
 
     fn at(second: i8) -> EventTime {
@@ -102,5 +157,18 @@ mod tests {
         let lines: Vec<u64> = first.runs().iter().map(|r| r.line).collect();
         assert_eq!(lines, [1, 9], "a seam starts a run: the next range's clock is its own");
         assert_eq!(first.count(), 2);
+    }
+
+    #[test]
+    fn harmless_counts_add_up_per_reason_across_a_seam() {
+        let (mut first, mut second) = (HarmlessTally::default(), HarmlessTally::default());
+        first.add("a", 1, at(0));
+        first.add("b", 2, at(0));
+        second.add("a", 7, at(0));
+        second.add("a", 8, at(1));
+        first.append(second);
+        assert_eq!((first.count("a"), first.count("b"), first.count("c")), (3, 1, 0));
+        let lines: Vec<(u64, u32)> = first.runs().iter().map(|r| (r.line, r.count)).collect();
+        assert_eq!(lines, [(1, 2), (7, 1), (8, 1)]);
     }
 }

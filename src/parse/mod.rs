@@ -18,7 +18,7 @@ use std::sync::Arc;
 use crate::input::encoding::{self, Decoded, TextEncoding};
 use crate::input::sniff::{self, Sniffed, TextKind};
 use crate::input::{Content, Input};
-use crate::model::{Census, ClockAnchor, Event, Fact, Notice, Severity, SourceKind, Tally};
+use crate::model::{Census, ClockAnchor, Event, Fact, HarmlessTally, Notice, Severity, SourceKind, Tally};
 
 /// What a reader keeps of the events it reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,6 +46,9 @@ pub struct ReadOptions {
     /// Whether an event of this provider and id may be kept (`signals::wants`, a superset of
     /// `reads`): when not, a reader stops reading it after what `System` says.
     pub wants: fn(&str, Option<u32>, Keep) -> bool,
+    /// The harmless reason a kept event is folded into, when its only signal names it
+    /// harmless (`signals::folds`): it is then counted, not kept (see [`HarmlessTally`]).
+    pub folds: fn(&Event, Keep) -> Option<&'static str>,
 }
 
 impl ReadOptions {
@@ -56,6 +59,7 @@ impl ReadOptions {
             keep: Keep::Everything,
             reads: |_, _| true,
             wants: |_, _, _| true,
+            folds: |_, _| None,
         }
     }
 
@@ -85,6 +89,8 @@ pub struct ParsedFile {
     pub events: Vec<Event>,
     /// Events read and not kept (see [`Keep`]): how many, and when.
     pub tally: Tally,
+    /// The harmless ones among them (see [`ReadOptions::folds`]): how many of each reason.
+    pub harmless: HarmlessTally,
     /// The computers and the first channel of every event read, kept or tallied.
     pub census: Census,
     /// Untimed facts.
@@ -116,6 +122,7 @@ impl ParsedFile {
             size: input.size,
             events: Vec::new(),
             tally: Tally::default(),
+            harmless: HarmlessTally::default(),
             census: Census::default(),
             facts: Vec::new(),
             records: 0,

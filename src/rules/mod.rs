@@ -15,7 +15,7 @@ mod shadow_copies;
 mod system;
 mod target;
 #[cfg(test)]
-mod testing;
+pub(crate) mod testing;
 pub mod text;
 mod usb;
 mod volumes;

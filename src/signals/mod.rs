@@ -16,7 +16,7 @@ use crate::case::Case;
 use crate::model::{EventTime, Origin, TimeKeys};
 
 pub use codes::service_key;
-pub use reads::{reads, wants};
+pub use reads::{folds, read_options, reads, wants};
 
 /// Where a signal comes from: the file and place, when it happened (as written), and the
 /// words that show it.

@@ -6,7 +6,7 @@
 
 use crate::case::computers;
 use crate::model::Event;
-use crate::parse::Keep;
+use crate::parse::{Keep, ReadOptions};
 
 use super::tables::{HARMLESS_EVENTS, MALWARE_PROVIDERS, PHRASE_EVENTS, PHRASE_PROVIDERS, WIN7_BACKUP_FAILED};
 use super::{recognize, vhd};
@@ -17,6 +17,30 @@ pub fn reads(event: &Event, keep: Keep) -> bool {
         Keep::Everything => true,
         Keep::Clock => read_by_case(event),
         Keep::Evidence => read_by_case(event) || vhd::is_mount_event(event) || !recognize::kinds(event).is_empty(),
+    }
+}
+
+/// The harmless reason `event` is folded into under `keep`: under [`Keep::Evidence`], when its
+/// only signal names it harmless and nothing else reads it. Its reader counts it in a
+/// [`crate::model::HarmlessTally`] and keeps the first of each reason as the group's example.
+pub fn folds(event: &Event, keep: Keep) -> Option<&'static str> {
+    if keep != Keep::Evidence || read_by_case(event) || vhd::is_mount_event(event) {
+        return None;
+    }
+    match recognize::kinds(event).as_slice() {
+        [super::SignalKind::Harmless { reason }] => Some(reason),
+        _ => None,
+    }
+}
+
+/// How the readers read for a command keeping `keep`, at most `max_records` per file.
+pub fn read_options(max_records: u64, keep: Keep) -> ReadOptions {
+    ReadOptions {
+        max_records,
+        keep,
+        reads,
+        wants,
+        folds,
     }
 }
 

@@ -10,11 +10,13 @@ pub mod structure;
 use std::borrow::Cow;
 use std::sync::Arc;
 
+use jiff::civil::DateTime;
+
 use crate::input::encoding::Decoded;
 use crate::model::servicing_fields::is_evidence;
 use crate::model::{
-    AnchorBasis, Certainty, ClockAnchor, Event, EventTime, Fields, FieldsFrom, Interner, Level, Location, Notice,
-    Origin, Severity, SourceKind, Tally,
+    AnchorBasis, Certainty, ClockAnchor, Event, EventTime, Fields, FieldsFrom, HarmlessTally, Interner, Level,
+    Location, Notice, Origin, Severity, SourceKind, Tally,
 };
 
 use super::{Keep, ParsedFile, ReadOptions};
@@ -29,14 +31,14 @@ const RANGE_BYTES: usize = 8 << 20;
 /// order: the result is the one a single reader gives.
 pub fn parse(path: &Arc<str>, size: u64, decoded: &Decoded<'_>, options: ReadOptions) -> ParsedFile {
     let (text, stopped) = within_budget(&decoded.text, options.max_records);
-    let found = read_text(path, 1, text, options.keep);
+    let found = read_text(path, 1, text, options);
     let mut parsed = ParsedFile::new_text(path, size, Some(kind_of(&found.sources)), decoded);
     fill(&mut parsed, found, stopped.then_some(options.max_records));
     parsed
 }
 
 /// Reads `text`, whose first line is `first_line`: in line ranges on every core when it is long.
-fn read_text(path: &Arc<str>, first_line: u64, text: &str, keep: Keep) -> Entries {
+fn read_text(path: &Arc<str>, first_line: u64, text: &str, options: ReadOptions) -> Entries {
     let ranges = if text.len() < RANGE_BYTES {
         vec![(first_line, text)]
     } else {
@@ -45,7 +47,7 @@ fn read_text(path: &Arc<str>, first_line: u64, text: &str, keep: Keep) -> Entrie
             .map(|(line, range)| (line + first_line - 1, range))
             .collect()
     };
-    read_ranges(path, &ranges, keep)
+    read_ranges(path, &ranges, options)
 }
 
 /// `parsed` holding what was found, with a notice for lines before the first entry and one for
@@ -70,6 +72,7 @@ fn fill(parsed: &mut ParsedFile, mut found: Entries, stopped_at: Option<u64>) {
     parsed.records = found.events.len() + found.tally.count();
     parsed.events = found.events;
     parsed.tally = found.tally;
+    parsed.harmless = found.harmless;
     parsed.anchors = found.anchors;
 }
 
@@ -87,12 +90,12 @@ fn within_budget(text: &str, max_lines: u64) -> (&str, bool) {
 
 /// Reads each line range (with its first line number) on its own reader, in parallel, and
 /// joins the readers in order.
-fn read_ranges(path: &Arc<str>, ranges: &[(u64, &str)], keep: Keep) -> Entries {
+fn read_ranges(path: &Arc<str>, ranges: &[(u64, &str)], options: ReadOptions) -> Entries {
     use rayon::prelude::*;
     let found: Vec<Entries> = ranges
         .par_iter()
         .map(|(first_line, range)| {
-            let mut reader = EntryReader::new(Arc::clone(path), keep);
+            let mut reader = EntryReader::new(Arc::clone(path), options);
             for (number, raw) in (*first_line..).zip(range.split('\n')) {
                 reader.line(number, raw.strip_suffix('\r').unwrap_or(raw));
             }
@@ -174,6 +177,10 @@ struct Pending<'a> {
 struct Entries {
     events: Vec<Event>,
     tally: Tally,
+    harmless: HarmlessTally,
+    /// For each harmless reason, the earliest local time kept since the clock's offset last
+    /// changed (see [`Entries::keeps_harmless`]).
+    earliest_harmless: Vec<(&'static str, DateTime)>,
     anchors: Vec<ClockAnchor>,
     sources: SourceCounts,
     preamble: usize,
@@ -185,6 +192,7 @@ impl Entries {
     fn join(mut self, next: Entries) -> Entries {
         self.events.extend(next.events);
         self.tally.append(next.tally);
+        self.harmless.append(next.harmless);
         for anchor in next.anchors {
             self.add_anchor(Some(anchor));
         }
@@ -203,6 +211,27 @@ impl Entries {
         if self.anchors.last().is_none_or(|last| last.offset != anchor.offset) {
             self.anchors.push(anchor);
             self.tally.cut();
+            self.harmless.cut();
+            self.earliest_harmless.clear();
+        }
+    }
+
+    /// Whether an event harmless for `reason`, written at `local`, is kept rather than
+    /// tallied: when it is the earliest of its reason so far under one clock offset. The first
+    /// occurrence in time of each reason (the group's example) is then always kept: under one
+    /// offset, line order and local time order give the order of UTC times, and the earliest
+    /// by time and line is earlier than every line before it.
+    fn keeps_harmless(&mut self, reason: &'static str, local: DateTime) -> bool {
+        match self.earliest_harmless.iter_mut().find(|(r, _)| *r == reason) {
+            Some((_, earliest)) if local >= *earliest => false,
+            Some((_, earliest)) => {
+                *earliest = local;
+                true
+            }
+            None => {
+                self.earliest_harmless.push((reason, local));
+                true
+            }
         }
     }
 
@@ -219,17 +248,17 @@ impl Entries {
 /// continue it).
 struct EntryReader<'a> {
     file: Arc<str>,
-    keep: Keep,
+    options: ReadOptions,
     pending: Option<Pending<'a>>,
     found: Entries,
     interner: Interner,
 }
 
 impl<'a> EntryReader<'a> {
-    fn new(file: Arc<str>, keep: Keep) -> EntryReader<'a> {
+    fn new(file: Arc<str>, options: ReadOptions) -> EntryReader<'a> {
         EntryReader {
             file,
-            keep,
+            options,
             pending: None,
             found: Entries::default(),
             interner: Interner::default(),
@@ -290,7 +319,7 @@ impl<'a> EntryReader<'a> {
             }
             fields
         };
-        let readers = match self.keep {
+        let readers = match self.options.keep {
             Keep::Clock => structure::Readers::Clock,
             Keep::Everything | Keep::Evidence => structure::Readers::All,
         };
@@ -304,7 +333,7 @@ impl<'a> EntryReader<'a> {
             self.found
                 .add_anchor(ClockAnchor::from_readings(pending.line, head.local, utc, basis));
         }
-        let kept = match self.keep {
+        let kept = match self.options.keep {
             Keep::Everything => true,
             Keep::Evidence => found.session_start || found.fields.iter().any(|(name, value)| is_evidence(name, value)),
             Keep::Clock => found.session_start,
@@ -317,7 +346,7 @@ impl<'a> EntryReader<'a> {
             // A line kept is read whole, whatever it was kept for.
             found = structure::extract(head.source, &message, head_fields());
         }
-        self.found.events.push(Event {
+        let event = Event {
             time: EventTime::local(head.local),
             origin: Origin {
                 file: Arc::clone(&self.file),
@@ -333,7 +362,15 @@ impl<'a> EntryReader<'a> {
             message: Some(message.into_owned().into_boxed_str()),
             certainty: Certainty::Recorded,
             fields_from: FieldsFrom::Record,
-        });
+        };
+        if let Some(reason) = (self.options.folds)(&event, self.options.keep) {
+            if !found.session_start && !self.found.keeps_harmless(reason, head.local) {
+                self.found.tally.add(pending.line, event.time);
+                self.found.harmless.add(reason, pending.line, event.time);
+                return;
+            }
+        }
+        self.found.events.push(event);
     }
 }
 
@@ -393,16 +430,55 @@ mod tests {
         out
     }
 
+    fn options(keep: Keep) -> super::ReadOptions {
+        crate::signals::read_options(u64::MAX, keep)
+    }
+
+    #[test]
+    fn harmless_lines_are_counted_and_the_earliest_of_each_offset_kept() {
+        let line = |time: &str, source: &str, message: &str| {
+            format!("2024-05-10 {time}, Info                  {source:<7}{message}\n")
+        };
+        let invalid = "Failed to internally open package. [HRESULT = 0x800f0805 - CBS_E_INVALID_PACKAGE]";
+        let text = [
+            line("13:00:00", "CSI", "00000001@2024/5/10:04:00:00.000 Entry"),
+            line("13:00:01", "CBS", invalid),
+            line("13:00:02", "CBS", invalid),
+            line("12:59:00", "CBS", invalid),
+            line("13:00:03", "CSI", "00000002@2024/5/10:05:00:03.000 Entry"),
+            line("13:00:04", "CBS", invalid),
+            line("13:00:05", "CBS", invalid),
+        ]
+        .concat();
+        let path: Arc<str> = Arc::from("CBS.log");
+        let read = read_ranges(&path, &[(1, text.as_str())], options(Keep::Evidence));
+        let kept: Vec<String> = read.events.iter().map(|e| e.origin.to_string()).collect();
+        // Line 4 is earlier than line 2; line 6 follows a change of the clock's offset.
+        assert_eq!(kept, ["CBS.log:2", "CBS.log:4", "CBS.log:6"]);
+        assert_eq!(read.harmless.runs().iter().map(|r| r.line).collect::<Vec<_>>(), [3, 7]);
+        let reason = crate::signals::folds(&read.events[0], Keep::Evidence).expect("harmless");
+        assert_eq!(read.harmless.count(reason), 2);
+        assert_eq!(read.events.len() + read.tally.count(), 7, "every line is counted");
+        assert_eq!(read.anchors.len(), 2);
+        let everything = read_ranges(&path, &[(1, text.as_str())], options(Keep::Everything));
+        assert_eq!(everything.events.len(), 7);
+        assert_eq!(
+            everything.harmless.count(reason),
+            0,
+            "nothing folds when everything is kept"
+        );
+    }
+
     #[test]
     fn line_ranges_read_in_parallel_give_what_one_reader_gives() {
         let text = log();
         let path: Arc<str> = Arc::from("CBS.log");
-        let whole = summary(&read_ranges(&path, &[(1, text.as_str())], Keep::Everything));
+        let whole = summary(&read_ranges(&path, &[(1, text.as_str())], options(Keep::Everything)));
         for parts in 2..9 {
             let ranges = entry_ranges(&text, parts);
             assert!(ranges.len() > 1, "{parts} parts");
             assert_eq!(
-                summary(&read_ranges(&path, &ranges, Keep::Everything)),
+                summary(&read_ranges(&path, &ranges, options(Keep::Everything))),
                 whole,
                 "{parts} parts"
             );
@@ -413,7 +489,7 @@ mod tests {
     fn evidence_alone_keeps_the_lines_signals_read_and_tallies_every_other_line() {
         let text = log();
         let path: Arc<str> = Arc::from("CBS.log");
-        let all = read_ranges(&path, &[(1, text.as_str())], Keep::Everything);
+        let all = read_ranges(&path, &[(1, text.as_str())], options(Keep::Everything));
         let tallied_times = |reader: &super::Entries| {
             let mut times = std::collections::BTreeMap::new();
             for run in reader.tally.runs() {
@@ -421,7 +497,7 @@ mod tests {
             }
             times
         };
-        let one = read_ranges(&path, &[(1, text.as_str())], Keep::Evidence);
+        let one = read_ranges(&path, &[(1, text.as_str())], options(Keep::Evidence));
         // The CBS entries state a failing HRESULT; the CSI entries state only their counter.
         assert_eq!(one.events.len(), 200);
         assert_eq!(one.events.len() + one.tally.count(), all.events.len());
@@ -432,7 +508,7 @@ mod tests {
         assert_eq!(one.anchors, all.anchors, "the clock reads tallied lines too");
         for parts in [2, 5] {
             let ranges = entry_ranges(&text, parts);
-            let split = read_ranges(&path, &ranges, Keep::Evidence);
+            let split = read_ranges(&path, &ranges, options(Keep::Evidence));
             assert_eq!(summary(&split), summary(&one), "{parts} parts");
             assert_eq!(tallied_times(&split), tallied_times(&one), "{parts} parts");
         }

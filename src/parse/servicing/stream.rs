@@ -152,7 +152,7 @@ impl<'p> Stream<'p> {
         }
         let left = self.options.max_records.saturating_sub(self.next_line - 1);
         let (text, stopped) = within_budget(&decoded.text, left);
-        let found = read_text(self.path, self.next_line, text, self.options.keep);
+        let found = read_text(self.path, self.next_line, text, self.options);
         self.found = std::mem::take(&mut self.found).join(found);
         self.next_line += memchr::memchr_iter(b'\n', text.as_bytes()).count() as u64;
         self.stopped = stopped;
@@ -185,7 +185,7 @@ mod tests {
 
     use super::{last_entry_start, parse_in_blocks};
     use crate::input::encoding::{decode_as, TextEncoding};
-    use crate::parse::{Keep, ReadOptions};
+    use crate::parse::Keep;
 
     /// Entries with continuation lines, CSI stamps and a clock change, past several blocks.
     fn log(entries: usize) -> String {
@@ -231,10 +231,7 @@ mod tests {
         assert!(text.len() > 10 * block, "{} bytes", text.len());
         let path: Arc<str> = Arc::from("CBS.log");
         for (keep, max_records) in [(Keep::Evidence, u64::MAX), (Keep::Everything, 5_000)] {
-            let options = ReadOptions {
-                keep,
-                ..ReadOptions::everything(max_records)
-            };
+            let options = crate::signals::read_options(max_records, keep);
             let whole = crate::parse::servicing::parse(
                 &path,
                 text.len() as u64,
