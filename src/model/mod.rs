@@ -24,6 +24,6 @@ pub use fact::{Fact, FactKind, MachineKey, ProviderInfo, VssListing, WriterState
 pub use lang::Lang;
 pub use log_kind::LogKind;
 pub use notice::{Notice, Severity};
-pub use tally::{HarmlessTally, Tally, TallyRun};
+pub use tally::{Earliest, HarmlessTally, Tally, TallyRun};
 pub use time::{AnchorBasis, ClockAnchor, EventTime, Precision, TimeKeys};
 pub use zone::Zone;

@@ -125,9 +125,49 @@ impl HarmlessTally {
     }
 }
 
+/// A reader's earliest event of each harmless reason so far, by a key that orders as the
+/// timeline will (local time under one clock offset, then line; or UTC time, then record).
+/// A reader keeps each event that is earlier than every one of its reason before it, and
+/// tallies the others: the first of each reason on the timeline is then always kept, because
+/// it is earlier than everything read before it.
+#[derive(Debug, Clone)]
+pub struct Earliest<K> {
+    seen: Vec<(&'static str, K)>,
+}
+
+impl<K> Default for Earliest<K> {
+    fn default() -> Self {
+        Earliest { seen: Vec::new() }
+    }
+}
+
+impl<K: Ord> Earliest<K> {
+    /// Whether an event of `reason` at `key` is earlier than all of its reason so far (it is
+    /// then the earliest).
+    pub fn is_earliest(&mut self, reason: &'static str, key: K) -> bool {
+        match self.seen.iter_mut().find(|(r, _)| *r == reason) {
+            Some((_, earliest)) if key >= *earliest => false,
+            Some((_, earliest)) => {
+                *earliest = key;
+                true
+            }
+            None => {
+                self.seen.push((reason, key));
+                true
+            }
+        }
+    }
+
+    /// Forgets what was seen: the keys that follow do not order with the earlier ones (the
+    /// clock's offset changed).
+    pub fn clear(&mut self) {
+        self.seen.clear();
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{HarmlessTally, Tally};
+    use super::{Earliest, HarmlessTally, Tally};
     use crate::model::EventTime;
 
     fn at(second: i8) -> EventTime {
@@ -170,5 +210,17 @@ mod tests {
         assert_eq!((first.count("a"), first.count("b"), first.count("c")), (3, 1, 0));
         let lines: Vec<(u64, u32)> = first.runs().iter().map(|r| (r.line, r.count)).collect();
         assert_eq!(lines, [(1, 2), (7, 1), (8, 1)]);
+    }
+
+    #[test]
+    fn only_an_event_earlier_than_all_of_its_reason_is_the_earliest() {
+        let mut earliest = Earliest::default();
+        let seen: Vec<bool> = [("a", 5), ("a", 5), ("a", 6), ("b", 9), ("a", 4), ("b", 9)]
+            .into_iter()
+            .map(|(reason, key)| earliest.is_earliest(reason, key))
+            .collect();
+        assert_eq!(seen, [true, false, false, true, true, false]);
+        earliest.clear();
+        assert!(earliest.is_earliest("a", 7));
     }
 }

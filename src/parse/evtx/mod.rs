@@ -8,7 +8,7 @@ use std::sync::Arc;
 use evtx::{EvtxParser, ParserSettings};
 
 use crate::input::{Content, Input};
-use crate::model::{Census, Event, Location, Notice, Severity, SourceKind, Tally};
+use crate::model::{Census, Earliest, Event, HarmlessTally, Location, Notice, Severity, SourceKind, Tally};
 
 use super::{ParsedFile, ReadOptions};
 
@@ -39,6 +39,7 @@ pub fn parse(input: &Input, options: ReadOptions) -> ParsedFile {
             parsed.records = records.events.len() + records.tally.count();
             parsed.events = records.events;
             parsed.tally = records.tally;
+            parsed.harmless = records.harmless;
             parsed.census = records.census;
             parsed.notices.extend(header_notices);
             if let Some(notice) = damage_notice(&input.path, &records.errors, parsed.records) {
@@ -77,6 +78,9 @@ fn read_file<T: std::io::Read + std::io::Seek>(
 struct Records {
     events: Vec<Event>,
     tally: Tally,
+    harmless: HarmlessTally,
+    /// Each harmless reason's earliest (time, record) so far.
+    earliest_harmless: Earliest<(jiff::Timestamp, u64)>,
     census: Census,
     errors: Vec<String>,
 }
@@ -155,14 +159,24 @@ fn read_records<T: std::io::Read + std::io::Seek>(
 }
 
 impl Records {
-    /// Counts `event`, and keeps it or tallies it.
+    /// Counts `event`, and keeps it or tallies it (a harmless one unless it is the earliest of
+    /// its reason so far).
     fn add(&mut self, event: Event, options: ReadOptions) {
-        if options.keeps(&event) {
-            self.census.count(&event);
-            self.events.push(event);
-        } else {
-            self.tally(&event);
+        if !options.keeps(&event) {
+            return self.tally(&event);
         }
+        if let (Some(reason), Location::Record(record)) = ((options.folds)(&event, options.keep), event.origin.location)
+        {
+            if !self
+                .earliest_harmless
+                .is_earliest(reason, (event.time.sort_key(), record))
+            {
+                self.tally(&event);
+                return self.harmless.add(reason, record, event.time);
+            }
+        }
+        self.census.count(&event);
+        self.events.push(event);
     }
 
     /// Counts `event` and tallies it.

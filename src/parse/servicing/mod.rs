@@ -15,8 +15,8 @@ use jiff::civil::DateTime;
 use crate::input::encoding::Decoded;
 use crate::model::servicing_fields::is_evidence;
 use crate::model::{
-    AnchorBasis, Certainty, ClockAnchor, Event, EventTime, Fields, FieldsFrom, HarmlessTally, Interner, Level,
-    Location, Notice, Origin, Severity, SourceKind, Tally,
+    AnchorBasis, Certainty, ClockAnchor, Earliest, Event, EventTime, Fields, FieldsFrom, HarmlessTally, Interner,
+    Level, Location, Notice, Origin, Severity, SourceKind, Tally,
 };
 
 use super::{Keep, ParsedFile, ReadOptions};
@@ -178,9 +178,9 @@ struct Entries {
     events: Vec<Event>,
     tally: Tally,
     harmless: HarmlessTally,
-    /// For each harmless reason, the earliest local time kept since the clock's offset last
-    /// changed (see [`Entries::keeps_harmless`]).
-    earliest_harmless: Vec<(&'static str, DateTime)>,
+    /// Each harmless reason's earliest local time since the clock's offset last changed: under
+    /// one offset, local time order is the timeline's.
+    earliest_harmless: Earliest<DateTime>,
     anchors: Vec<ClockAnchor>,
     sources: SourceCounts,
     preamble: usize,
@@ -213,25 +213,6 @@ impl Entries {
             self.tally.cut();
             self.harmless.cut();
             self.earliest_harmless.clear();
-        }
-    }
-
-    /// Whether an event harmless for `reason`, written at `local`, is kept rather than
-    /// tallied: when it is the earliest of its reason so far under one clock offset. The first
-    /// occurrence in time of each reason (the group's example) is then always kept: under one
-    /// offset, line order and local time order give the order of UTC times, and the earliest
-    /// by time and line is earlier than every line before it.
-    fn keeps_harmless(&mut self, reason: &'static str, local: DateTime) -> bool {
-        match self.earliest_harmless.iter_mut().find(|(r, _)| *r == reason) {
-            Some((_, earliest)) if local >= *earliest => false,
-            Some((_, earliest)) => {
-                *earliest = local;
-                true
-            }
-            None => {
-                self.earliest_harmless.push((reason, local));
-                true
-            }
         }
     }
 
@@ -364,7 +345,7 @@ impl<'a> EntryReader<'a> {
             fields_from: FieldsFrom::Record,
         };
         if let Some(reason) = (self.options.folds)(&event, self.options.keep) {
-            if !found.session_start && !self.found.keeps_harmless(reason, head.local) {
+            if !found.session_start && !self.found.earliest_harmless.is_earliest(reason, head.local) {
                 self.found.tally.add(pending.line, event.time);
                 self.found.harmless.add(reason, pending.line, event.time);
                 return;
