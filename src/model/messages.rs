@@ -98,8 +98,21 @@ pub fn clean(value: &str) -> String {
 
 /// [`clean`] with `%%N` texts in `lang` (English where no Japanese text is known).
 fn clean_in(value: &str, lang: &str) -> String {
-    let text: String = value.chars().filter(|c| !FORMAT_MARKS.contains(c)).collect();
-    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    // Format marks dropped, then runs of white space made one space and the ends trimmed
+    // (`split_whitespace` joined by spaces), in one pass.
+    let mut text = String::with_capacity(value.len());
+    let mut space = false;
+    for c in value.chars().filter(|c| !FORMAT_MARKS.contains(c)) {
+        if c.is_whitespace() {
+            space = !text.is_empty();
+        } else {
+            if space {
+                text.push(' ');
+                space = false;
+            }
+            text.push(c);
+        }
+    }
     match text.strip_prefix("%%").and_then(|n| n.parse::<u32>().ok()) {
         Some(number) => {
             let japanese = (lang == "ja").then(|| insertion_ja(number)).flatten();
@@ -322,6 +335,26 @@ mod tests {
             "The service cannot be started, either because it is disabled or because it has no enabled devices associated with it."
         );
         assert_eq!(clean("  a\r\n b "), "a b");
+    }
+
+    #[test]
+    fn cleaning_is_dropping_marks_then_joining_the_words() {
+        let reference = |value: &str| -> String {
+            let text: String = value.chars().filter(|c| !super::FORMAT_MARKS.contains(c)).collect();
+            text.split_whitespace().collect::<Vec<_>>().join(" ")
+        };
+        for value in [
+            "",
+            "   ",
+            "a",
+            " a  b\t\tc ",
+            "a \u{200e} b",
+            "\u{200e} a",
+            "\u{3000}全角\u{3000}\u{3000}空白\u{a0}",
+            "x\u{200f}\u{202a}y",
+        ] {
+            assert_eq!(clean(value), reference(value), "{value:?}");
+        }
     }
 
     /// Every template reads back a message written from it, in its language: the values come

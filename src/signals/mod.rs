@@ -279,7 +279,8 @@ pub struct Signal {
 
 /// Every signal of the case, in timeline order (untimed facts last).
 pub fn recognize(case: &Case) -> Vec<Signal> {
-    let mut signals: Vec<Signal> = case.events.iter().flat_map(recognize::event).collect();
+    let mut signals: Vec<Signal> = Vec::with_capacity(case.events.len() + case.facts.len());
+    signals.extend(case.events.iter().flat_map(recognize::event));
     vhd::mark_backup_vhd_retries(&case.events, &mut signals);
     signals.extend(case.facts.iter().flat_map(recognize::fact));
     signals.extend(system_writer_missing(case));

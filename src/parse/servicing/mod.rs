@@ -96,13 +96,28 @@ fn read_ranges(path: &Arc<str>, ranges: &[(u64, &str)], options: ReadOptions) ->
         .par_iter()
         .map(|(first_line, range)| {
             let mut reader = EntryReader::new(Arc::clone(path), options);
-            for (number, raw) in (*first_line..).zip(range.split('\n')) {
+            for (number, raw) in (*first_line..).zip(lines(range)) {
                 reader.line(number, raw.strip_suffix('\r').unwrap_or(raw));
             }
             reader.finish()
         })
         .collect();
     found.into_iter().reduce(Entries::join).unwrap_or_default()
+}
+
+/// The lines of `text`, as `split('\n')` gives them, found with the `memchr` crate's vector
+/// search.
+fn lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut start = 0;
+    memchr::memchr_iter(b'\n', text.as_bytes())
+        .map(Some)
+        .chain(std::iter::once(None))
+        .map(move |end| {
+            let end = end.unwrap_or(text.len());
+            let line = text.get(start..end).unwrap_or_default();
+            start = end + 1;
+            line
+        })
 }
 
 /// `text` cut into about `parts` ranges, each (but the first) starting at a line that opens an
@@ -448,6 +463,14 @@ mod tests {
             0,
             "nothing folds when everything is kept"
         );
+    }
+
+    #[test]
+    fn lines_are_those_split_gives() {
+        for text in ["", "\n", "a", "a\n", "a\nb", "a\r\n\nb\n\n", "\n\nx"] {
+            let ours: Vec<&str> = super::lines(text).collect();
+            assert_eq!(ours, text.split('\n').collect::<Vec<_>>(), "{text:?}");
+        }
     }
 
     #[test]

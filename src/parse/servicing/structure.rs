@@ -167,8 +167,23 @@ fn extract_line(line: &str, found: &mut Structure, readers: Readers) {
     }
 }
 
+/// The text after the first `marker` in `line`.
 fn after<'a>(line: &'a str, marker: &str) -> Option<&'a str> {
-    line.find(marker).map(|at| &line[at + marker.len()..])
+    find(line, marker).and_then(|at| line.get(at + marker.len()..))
+}
+
+/// Whether `line` holds `needle`.
+fn holds(line: &str, needle: &str) -> bool {
+    find(line, needle).is_some()
+}
+
+/// Where `needle` first starts in `line`: the `memchr` of its first byte, then a compare. A
+/// line is short; `str::find` and `memmem::find` build a searcher on every call, which cost
+/// more than the search.
+fn find(line: &str, needle: &str) -> Option<usize> {
+    let (hay, needle) = (line.as_bytes(), needle.as_bytes());
+    let first = *needle.first()?;
+    memchr::memchr_iter(first, hay).find(|&at| hay.get(at..).is_some_and(|rest| rest.starts_with(needle)))
 }
 
 /// `0000001a@2023/5/17:15:45:59.599 rest` -> counter and UTC stamp; returns the rest.
@@ -231,8 +246,11 @@ fn hresults(line: &str, found: &mut Structure) {
     for marker in ["(hr:", "HRESULT=", "hr=", "hrStatus: "] {
         let mut rest = line;
         while let Some(tail) = after(rest, marker) {
-            let code: String = tail.chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
-            if let Some(code) = normalize_hresult(&code) {
+            let end = tail
+                .bytes()
+                .position(|b| !b.is_ascii_alphanumeric())
+                .unwrap_or(tail.len());
+            if let Some(code) = normalize_hresult(&tail[..end]) {
                 let name = if marker == "hrStatus: " {
                     f::CHECKSUR_STATUS
                 } else {
@@ -279,7 +297,7 @@ fn sfc_result(line: &str, found: &mut Structure) {
         ("Repair complete", "repair-complete"),
         ("Hashes for file member", "hash-mismatch"),
     ];
-    let Some((_, result)) = RESULTS.iter().find(|(needle, _)| line.contains(needle)) else {
+    let Some((_, result)) = RESULTS.iter().find(|(needle, _)| holds(line, needle)) else {
         return;
     };
     found.push(f::SR, *result);
@@ -333,6 +351,13 @@ fn checksur(line: &str, found: &mut Structure) {
         ("Repair failed: ", "checksur_repair_failed"),
     ];
     let trimmed = line.trim();
+    // Every line below starts with one of these: most lines are dismissed by their first byte.
+    if !matches!(
+        trimmed.as_bytes().first(),
+        Some(b'C' | b'O' | b'L' | b'T' | b'R' | b'(')
+    ) {
+        return;
+    }
     if trimmed == "Checking System Update Readiness." {
         found.push("checksur", "begin");
         return;
@@ -362,10 +387,10 @@ fn checksur(line: &str, found: &mut Structure) {
 
 /// DISM session markers, command lines, host and image versions, component and PID.
 fn dism(line: &str, found: &mut Structure) {
-    if line.contains(f::DISM_SESSION_START) {
+    if holds(line, f::DISM_SESSION_START) {
         found.push("dism_session", "start");
         found.session_start = true;
-    } else if line.contains("<----- Ending Dism.exe session ----->") {
+    } else if holds(line, "<----- Ending Dism.exe session ----->") {
         found.push("dism_session", "end");
     }
     if let Some(command) = after(line, "Executing command line: ") {
@@ -380,7 +405,7 @@ fn dism(line: &str, found: &mut Structure) {
     if let Some(flag) = after(line, "Reboot required=") {
         found.push(f::REBOOT_REQUIRED, flag.trim_end_matches('.').trim());
     }
-    if let Some(at) = line.find("PID=") {
+    if let Some(at) = find(line, "PID=") {
         let component = line[..at].trim().trim_end_matches(':').trim();
         if !component.is_empty() && component.len() < 40 {
             found.push("dism_component", component);
