@@ -144,6 +144,48 @@ fn the_own_chunk_walk_reads_every_corpus_chunk_it_takes_as_the_crate_does() {
     assert!(declined * 10 < compared, "{declined} declined");
 }
 
+/// `ring` finds a file's chunks where the crate finds them, in its order, or leaves the file
+/// to the crate where the crate reports an error.
+#[test]
+fn chunks_are_found_in_place_in_the_order_the_crate_reads_them() {
+    let Some(corpus) = shared_corpus() else { return };
+    let mut files = Vec::new();
+    evtx_files(&corpus.join("evtx"), &mut files);
+    evtx_files(&corpus.join("evtx-damaged"), &mut files);
+    files.push(repo_root().join("fixtures/demo/System.evtx"));
+    let (mut in_place, mut left, mut wrapped) = (0, 0, 0);
+    for file in &files {
+        let bytes = std::fs::read(file).expect("read");
+        let Some((ours, theirs)) = backupdiag::parse::evtx::chunk_orders_both_ways(bytes) else {
+            continue; // not an evtx file the crate opens
+        };
+        match ours {
+            Some(order) => {
+                let theirs: Vec<u64> = theirs
+                    .into_iter()
+                    .map(|c| {
+                        c.unwrap_or_else(|e| panic!("{}: the crate fails where ring does not: {e}", file.display()))
+                    })
+                    .collect();
+                assert_eq!(order, theirs, "{}", file.display());
+                in_place += 1;
+                wrapped += usize::from(order.first().is_some_and(|first| *first != 0));
+            }
+            None => {
+                assert!(
+                    theirs.iter().any(Result::is_err),
+                    "{}: left to the crate without an error",
+                    file.display()
+                );
+                left += 1;
+            }
+        }
+    }
+    eprintln!("evtx chunk order: {in_place} files in place ({wrapped} wrapped around), {left} left to the crate");
+    assert!(in_place > 250, "{in_place} in place");
+    assert!(wrapped > 0, "a log that wrapped around is read from its oldest chunk");
+}
+
 #[test]
 fn the_own_chunk_walk_reads_the_forge_files() {
     let files: Vec<PathBuf> = ["System.evtx", "Application.evtx", "Microsoft-Windows-Backup.evtx"]

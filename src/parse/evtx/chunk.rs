@@ -9,7 +9,7 @@
 use std::sync::Arc;
 
 use evtx::err::EvtxError;
-use evtx::{EvtxChunkData, EvtxRecordHeader, ParserSettings};
+use evtx::{EvtxChunkData, EvtxChunkHeader, EvtxRecordHeader, ParserSettings};
 
 use crate::model::{Certainty, Event, EventTime, FieldsFrom, Interner, Location, Origin, SourceKind};
 use crate::parse::binxml::{self, Names};
@@ -43,21 +43,54 @@ pub(super) fn items(
         Ok(chunk) => chunk,
         Err(err) => return vec![Item::Error(error_chain(&err))],
     };
-    match walked(&chunk, file, options) {
+    match walked(&chunk.data, &chunk.header, file, options) {
         Some(items) => items,
         None => by_crate(&mut chunk, file, settings),
     }
 }
 
-/// The records of a chunk whose checksums hold, each read by `binxml` (only as far as `System`
-/// when `options` would keep no such event); `None` at the first thing the crate might read
-/// otherwise.
-pub(super) fn walked(chunk: &EvtxChunkData, file: &Arc<str>, options: ReadOptions) -> Option<Vec<Item>> {
-    if !chunk.validate_checksum() {
+/// The records of the chunk numbered `number`, read where it lies in the file's `bytes` (see
+/// `ring`): walked in place when its checksums hold, else copied out for the crate.
+pub(super) fn items_in_place(
+    bytes: &[u8],
+    number: u64,
+    file: &Arc<str>,
+    settings: &Arc<ParserSettings>,
+    options: ReadOptions,
+) -> Vec<Item> {
+    // `ring::chunk_order` gave only chunks that are whole and whose header reads.
+    let Some(data) = super::ring::chunk_bytes(bytes, number) else {
+        return vec![Item::Error(format!("chunk {number} is past the end of the file"))];
+    };
+    let header = match EvtxChunkHeader::from_bytes(data) {
+        Ok(header) => header,
+        Err(err) => return vec![Item::Error(format!("chunk {number}: {err}"))],
+    };
+    if let Some(items) = walked(data, &header, file, options) {
+        return items;
+    }
+    let mut chunk = EvtxChunkData {
+        header,
+        data: data.to_vec(),
+        number: Some(number),
+    };
+    by_crate(&mut chunk, file, settings)
+}
+
+/// The records of a chunk (`data`, its `header` read) whose checksums hold, each read by
+/// `binxml` (only as far as `System` when `options` would keep no such event); `None` at the
+/// first thing the crate might read otherwise.
+pub(super) fn walked(
+    data: &[u8],
+    header: &EvtxChunkHeader,
+    file: &Arc<str>,
+    options: ReadOptions,
+) -> Option<Vec<Item>> {
+    if !super::ring::checksums_hold(data, header) {
         return None;
     }
-    let data = &chunk.data[..];
-    let live_end = usize::try_from(chunk.header.free_space_offset).ok()?.min(data.len());
+    let chunk_header = header;
+    let live_end = usize::try_from(chunk_header.free_space_offset).ok()?.min(data.len());
     let (mut interner, mut names) = (Interner::default(), Names::default());
     let mut events = Vec::new();
     let mut at = RECORDS_START;
@@ -76,7 +109,7 @@ pub(super) fn walked(chunk: &EvtxChunkData, file: &Arc<str>, options: ReadOption
             binxml::Read::Whole(xml) => Item::Event(to_event(file, id, written, xml)),
             binxml::Read::System(xml) => Item::Skimmed(to_event(file, id, written, xml)),
         });
-        if header.event_record_id == chunk.header.last_event_record_id {
+        if header.event_record_id == chunk_header.last_event_record_id {
             break;
         }
         at = at.checked_add(header.data_size as usize)?;

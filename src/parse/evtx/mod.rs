@@ -13,6 +13,7 @@ use crate::model::{Census, Earliest, Event, HarmlessTally, Location, Notice, Sev
 use super::{ParsedFile, ReadOptions};
 
 mod chunk;
+mod ring;
 
 use chunk::Item;
 
@@ -26,13 +27,13 @@ pub fn parse(input: &Input, options: ReadOptions) -> ParsedFile {
     let outcome = match &input.content {
         Content::Mapped { map, .. } => {
             EvtxParser::from_read_seek(Cursor::new(crate::input::Bytes::Mapped(Arc::clone(map))))
-                .map(|p| read_file(p.with_configuration(settings), input, options))
+                .map(|p| read_file(p.with_configuration(settings), Some(&map[..]), input, options))
         }
         Content::File(path) => {
-            EvtxParser::from_path(path).map(|p| read_file(p.with_configuration(settings), input, options))
+            EvtxParser::from_path(path).map(|p| read_file(p.with_configuration(settings), None, input, options))
         }
         Content::Memory(bytes) => EvtxParser::from_read_seek(Cursor::new(Arc::clone(bytes)))
-            .map(|p| read_file(p.with_configuration(settings), input, options)),
+            .map(|p| read_file(p.with_configuration(settings), Some(&bytes[..]), input, options)),
     };
     match outcome {
         Ok((records, header_notices)) => {
@@ -58,14 +59,16 @@ pub fn parse(input: &Input, options: ReadOptions) -> ParsedFile {
     parsed
 }
 
-/// Header checks, then every record.
+/// Header checks, then every record (its chunks read in place when the file's `bytes` are at
+/// hand).
 fn read_file<T: std::io::Read + std::io::Seek>(
     parser: EvtxParser<T>,
+    bytes: Option<&[u8]>,
     input: &Input,
     options: ReadOptions,
 ) -> (Records, Vec<Notice>) {
     let mut notices = header_notices(parser.header(), input);
-    let (read, stopped) = read_records(parser, &input.path, options);
+    let (read, stopped) = read_records(parser, bytes, &input.path, options);
     if stopped {
         notices.push(crate::parse::budget_notice(&input.path, options.max_records));
     }
@@ -100,10 +103,25 @@ pub fn chunks_both_ways(bytes: Vec<u8>) -> Vec<(Option<String>, String)> {
         .filter_map(Result::ok)
         .map(|mut data| {
             let everything = crate::parse::ReadOptions::everything(u64::MAX);
-            let walked = chunk::walked(&data, &file, everything).map(render);
+            let walked = chunk::walked(&data.data, &data.header, &file, everything).map(render);
             (walked, render(chunk::by_crate(&mut data, &file, &settings)))
         })
         .collect()
+}
+
+/// For the tests: the chunk numbers of the evtx file `bytes` in the order `ring` finds them
+/// (`None` where it leaves the file to the crate), and as the crate reads them (each chunk's
+/// number, or its error); `None` when the crate cannot open the file.
+#[doc(hidden)]
+#[allow(clippy::type_complexity)]
+pub fn chunk_orders_both_ways(bytes: Vec<u8>) -> Option<(Option<Vec<u64>>, Vec<Result<u64, String>>)> {
+    let mut parser = EvtxParser::from_buffer(bytes.clone()).ok()?;
+    let ours = ring::chunk_order(&bytes, u64::from(parser.header().header_block_size));
+    let theirs = parser
+        .chunks()
+        .map(|chunk| chunk.map(|c| c.number.unwrap_or(u64::MAX)).map_err(|e| error_chain(&e)))
+        .collect();
+    Some((ours, theirs))
 }
 
 /// Items as the chunk test compares them.
@@ -123,18 +141,33 @@ fn render(items: Vec<Item>) -> String {
 const CHUNKS_AT_ONCE: usize = 16;
 
 /// Every record (or the error in its place) in the parser's order, at most `max_records`:
-/// chunks are taken from the crate in batches and read on every core, then joined in order.
+/// chunks are taken in batches and read on every core, then joined in order. They are read
+/// where they lie in `bytes` when `ring` finds them all there; else the crate finds them.
 /// Whether records were left out.
 fn read_records<T: std::io::Read + std::io::Seek>(
     mut parser: EvtxParser<T>,
+    bytes: Option<&[u8]>,
     path: &Arc<str>,
     options: ReadOptions,
 ) -> (Records, bool) {
     use rayon::prelude::*;
     let settings = Arc::new(settings());
     let mut records = Records::default();
-    let mut chunks = parser.chunks();
     let mut read = 0u64;
+    let header_block = u64::from(parser.header().header_block_size);
+    if let Some((bytes, order)) = bytes.and_then(|b| ring::chunk_order(b, header_block).map(|o| (b, o))) {
+        for batch in order.chunks(CHUNKS_AT_ONCE) {
+            let items: Vec<Vec<Item>> = batch
+                .par_iter()
+                .map(|&number| chunk::items_in_place(bytes, number, path, &settings, options))
+                .collect();
+            if records.join(items, &mut read, options) {
+                return (records, true);
+            }
+        }
+        return (records, false);
+    }
+    let mut chunks = parser.chunks();
     loop {
         let batch: Vec<_> = chunks.by_ref().take(CHUNKS_AT_ONCE).collect();
         if batch.is_empty() {
@@ -144,21 +177,30 @@ fn read_records<T: std::io::Read + std::io::Seek>(
             .into_par_iter()
             .map(|chunk| chunk::items(chunk, path, &settings, options))
             .collect();
-        for item in items.into_iter().flatten() {
-            if read >= options.max_records {
-                return (records, true);
-            }
-            read += 1;
-            match item {
-                Item::Event(event) => records.add(event, options),
-                Item::Skimmed(event) => records.tally(&event),
-                Item::Error(error) => records.errors.push(error),
-            }
+        if records.join(items, &mut read, options) {
+            return (records, true);
         }
     }
 }
 
 impl Records {
+    /// Takes in the items of a batch of chunks, in order, counting them in `read`; true when
+    /// `max_records` stopped it.
+    fn join(&mut self, items: Vec<Vec<Item>>, read: &mut u64, options: ReadOptions) -> bool {
+        for item in items.into_iter().flatten() {
+            if *read >= options.max_records {
+                return true;
+            }
+            *read += 1;
+            match item {
+                Item::Event(event) => self.add(event, options),
+                Item::Skimmed(event) => self.tally(&event),
+                Item::Error(error) => self.errors.push(error),
+            }
+        }
+        false
+    }
+
     /// Counts `event`, and keeps it or tallies it (a harmless one unless it is the earliest of
     /// its reason so far).
     fn add(&mut self, event: Event, options: ReadOptions) {
