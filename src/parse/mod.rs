@@ -213,7 +213,7 @@ fn streamed(input: &Input, options: ReadOptions) -> Option<Vec<ParsedFile>> {
         return None;
     };
     let read = std::fs::File::open(path)
-        .and_then(|mut file| servicing::stream::parse(&input.path, input.size, encoding, &mut file, options));
+        .and_then(|file| servicing::stream::parse(&input.path, input.size, encoding, &file, options));
     Some(vec![read.unwrap_or_else(|err| unreadable(input, &err))])
 }
 

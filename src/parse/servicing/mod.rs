@@ -79,6 +79,9 @@ fn fill(parsed: &mut ParsedFile, mut found: Entries, stopped_at: Option<u64>) {
 /// The text of its first `max_lines` lines, and whether a line was left out (the text has a
 /// `max_lines`-th line break, so a further line, even an empty one, follows).
 fn within_budget(text: &str, max_lines: u64) -> (&str, bool) {
+    if max_lines > text.len() as u64 {
+        return (text, false); // fewer line breaks than bytes: no need to count them
+    }
     let Some(last) = usize::try_from(max_lines).ok().and_then(|max| max.checked_sub(1)) else {
         return ("", true);
     };
@@ -199,6 +202,8 @@ struct Entries {
     anchors: Vec<ClockAnchor>,
     sources: SourceCounts,
     preamble: usize,
+    /// The number of the last line read (the empty one after a final line break included).
+    last_line: u64,
 }
 
 impl Entries {
@@ -215,6 +220,7 @@ impl Entries {
         self.sources.dism += next.sources.dism;
         self.sources.setup += next.sources.setup;
         self.preamble += next.preamble;
+        self.last_line = self.last_line.max(next.last_line);
         self
     }
 
@@ -262,6 +268,7 @@ impl<'a> EntryReader<'a> {
     }
 
     fn line(&mut self, number: u64, text: &'a str) {
+        self.found.last_line = number;
         let text = if number == 1 {
             text.trim_start_matches('\u{FEFF}')
         } else {
@@ -528,5 +535,12 @@ mod tests {
             "an empty last line is a line"
         );
         assert_eq!(within_budget("a", 0), ("", true));
+        assert_eq!(
+            within_budget("a\nb\nc", 3),
+            ("a\nb\nc", false),
+            "as many lines as the budget"
+        );
+        assert_eq!(within_budget("\n\n", 2), ("\n", true));
+        assert_eq!(within_budget("\n\n", 3), ("\n\n", false));
     }
 }

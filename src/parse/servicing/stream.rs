@@ -1,8 +1,9 @@
 //! Big servicing logs (a CbsPersist set of hundreds of MB, a CBS.log that grew for years) are
-//! read as a stream of blocks rather than mapped whole, so memory stays bounded by the block,
-//! not by the file: each block ends before an entry's first line, is read in line ranges on
-//! every core while the hash takes in its bytes, and the readers' findings are joined in
-//! order. The result equals what [`super::parse`] gives for the whole file (a test compares).
+//! read a block at a time rather than mapped whole, so memory stays bounded by the block, not
+//! by the file: each block (a window of the file, mapped in turn) ends before an entry's first
+//! line, is read in line ranges on every core while the hash takes in its bytes, and the
+//! readers' findings are joined in order. The result equals what [`super::parse`] gives for
+//! the whole file (a test compares).
 
 use std::io::{self, Read};
 use std::sync::Arc;
@@ -20,21 +21,29 @@ pub const STREAM_BYTES: u64 = crate::input::content::MAP_BYTES;
 /// How much is read at a time (a block grows past it only for an entry longer than that).
 const BLOCK_BYTES: usize = 16 << 20;
 
-/// Reads a UTF-8 servicing log of `size` bytes from `source` block by block, with the SHA-256
-/// (hex) of every byte read; at most `options.max_records` lines are read as entries, the rest
-/// is only hashed. While one block is parsed, the next is read and the bytes are hashed.
+/// Reads a UTF-8 servicing log of `size` bytes, `file`, block by block, with the SHA-256 (hex)
+/// of every byte; at most `options.max_records` lines are read as entries, the rest is only
+/// hashed. Each block is mapped in turn (never the whole file: the pages of one block are
+/// what the process holds) and hashed while it is parsed.
 pub fn parse(
     path: &Arc<str>,
     size: u64,
     encoding: TextEncoding,
-    source: &mut (dyn Read + Send),
+    file: &std::fs::File,
     options: ReadOptions,
 ) -> io::Result<ParsedFile> {
-    parse_in_blocks(path, size, encoding, source, options, BLOCK_BYTES)
+    parse_windows(
+        path,
+        size,
+        encoding,
+        &mut Mapped { file, map: None },
+        options,
+        BLOCK_BYTES,
+    )
 }
 
-/// [`parse`] with blocks of `block_bytes` (the fuzz target compares it with the whole-file
-/// reader on small blocks).
+/// [`parse`] from any reader, in blocks of `block_bytes` (the fuzz target compares it with the
+/// whole-file reader on small blocks).
 pub(crate) fn parse_in_blocks(
     path: &Arc<str>,
     size: u64,
@@ -43,49 +52,114 @@ pub(crate) fn parse_in_blocks(
     options: ReadOptions,
     block_bytes: usize,
 ) -> io::Result<ParsedFile> {
+    let mut buffered = Buffered {
+        source,
+        buf: Vec::new(),
+        buf_start: 0,
+        eof: false,
+    };
+    parse_windows(path, size, encoding, &mut buffered, options, block_bytes)
+}
+
+/// The blocks of one log, each ending before an entry's first line (a block grows past
+/// `block_bytes` only for an entry longer than that), parsed while they are hashed.
+fn parse_windows(
+    path: &Arc<str>,
+    size: u64,
+    encoding: TextEncoding,
+    source: &mut dyn Window,
+    options: ReadOptions,
+    block_bytes: usize,
+) -> io::Result<ParsedFile> {
     let mut stream = Stream::new(path, encoding, options);
     let mut hasher = Sha256::new();
-    let mut buf = Vec::with_capacity(block_bytes);
-    let mut eof = read_block(source, &mut buf, block_bytes)?;
-    let mut unhashed = 0;
+    let (mut start, mut want) = (0u64, block_bytes);
     loop {
+        let window = source.at(start, want)?;
+        let eof = window.len() < want;
         // Whole entries now; the rest waits for the bytes that complete it.
         let cut = if eof {
-            buf.len()
+            window.len()
         } else {
-            last_entry_start(&buf).unwrap_or(0)
-        };
-        let mut next = Vec::with_capacity(block_bytes + buf.len() - cut);
-        next.extend_from_slice(&buf[cut..]);
-        let (block, new) = (&buf[..cut], &buf[unhashed..]);
-        let ((), read) = rayon::join(
-            || stream.block(block),
-            || {
-                hasher.update(new);
-                if eof {
-                    Ok(true)
-                } else {
-                    read_block(source, &mut next, block_bytes)
+            match last_entry_start(window) {
+                Some(cut) => cut,
+                None => {
+                    want = want.saturating_mul(2);
+                    continue;
                 }
-            },
-        );
+            }
+        };
+        let block = &window[..cut];
+        rayon::join(|| stream.block(block), || hasher.update(block));
         if eof {
             break;
         }
-        unhashed = buf.len() - cut;
-        eof = read?;
-        buf = next;
+        start += cut as u64;
+        want = block_bytes;
     }
     let mut parsed = stream.finish(size);
     parsed.sha256 = Some(hasher.finalize().iter().map(|b| format!("{b:02x}")).collect());
     Ok(parsed)
 }
 
-/// Reads into `buf` until it holds `block_bytes` more bytes; true at the end of the input.
-fn read_block(source: &mut (dyn Read + Send), buf: &mut Vec<u8>, block_bytes: usize) -> io::Result<bool> {
-    let want = buf.len() + block_bytes;
-    let read = (&mut *source).take(block_bytes as u64).read_to_end(buf)?;
-    Ok(read == 0 || buf.len() < want)
+/// The bytes of a log from an offset on.
+trait Window {
+    /// `len` bytes from `start` on (fewer only where the input ends), valid until the next
+    /// call.
+    fn at(&mut self, start: u64, len: usize) -> io::Result<&[u8]>;
+}
+
+/// A file, mapped one window at a time.
+struct Mapped<'f> {
+    file: &'f std::fs::File,
+    map: Option<memmap2::Mmap>,
+}
+
+impl Window for Mapped<'_> {
+    #[allow(unsafe_code)]
+    fn at(&mut self, start: u64, len: usize) -> io::Result<&[u8]> {
+        self.map = None; // the previous window is unmapped before the next is mapped
+        let size = self.file.metadata()?.len();
+        let len = usize::try_from(size.saturating_sub(start)).map_or(len, |left| left.min(len));
+        if len == 0 {
+            return Ok(&[]);
+        }
+        // SAFETY: as for `input::content`'s whole-file maps: read-only, of a collected copy
+        // of a log; a file truncated by another process while mapped could fault reads, the
+        // documented risk of every mmap-based reader. The window lives in `self` and the
+        // slice returned borrows `self`, so no slice outlives its window.
+        let map = unsafe {
+            memmap2::MmapOptions::new()
+                .offset(start)
+                .len(len)
+                .populate()
+                .map(self.file)?
+        };
+        Ok(&self.map.insert(map)[..])
+    }
+}
+
+/// Any reader, through a buffer that keeps the bytes from the last offset asked for.
+struct Buffered<'r> {
+    source: &'r mut (dyn Read + Send),
+    buf: Vec<u8>,
+    /// The offset of `buf[0]`.
+    buf_start: u64,
+    eof: bool,
+}
+
+impl Window for Buffered<'_> {
+    fn at(&mut self, start: u64, len: usize) -> io::Result<&[u8]> {
+        let skip = usize::try_from(start.saturating_sub(self.buf_start)).unwrap_or(usize::MAX);
+        self.buf.drain(..skip.min(self.buf.len()));
+        self.buf_start = start;
+        while self.buf.len() < len && !self.eof {
+            let want = (len - self.buf.len()) as u64;
+            let read = (&mut *self.source).take(want).read_to_end(&mut self.buf)?;
+            self.eof = read == 0;
+        }
+        Ok(&self.buf[..len.min(self.buf.len())])
+    }
 }
 
 /// The offset of the last complete line of `bytes` that opens an entry (a line followed by a
@@ -153,8 +227,10 @@ impl<'p> Stream<'p> {
         let left = self.options.max_records.saturating_sub(self.next_line - 1);
         let (text, stopped) = within_budget(&decoded.text, left);
         let found = read_text(self.path, self.next_line, text, self.options);
+        // The block's last line is the empty one after its final line break: the next block
+        // starts on it.
+        self.next_line = found.last_line;
         self.found = std::mem::take(&mut self.found).join(found);
-        self.next_line += memchr::memchr_iter(b'\n', text.as_bytes()).count() as u64;
         self.stopped = stopped;
     }
 
@@ -251,6 +327,22 @@ mod tests {
             let digest = <sha2::Sha256 as sha2::Digest>::digest(text.as_bytes());
             let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
             assert_eq!(streamed.sha256, Some(hex), "every byte is hashed, past the budget too");
+            // The same from the file, mapped a window at a time (windows start off the page
+            // boundaries).
+            let mut file = tempfile::tempfile().expect("temp file");
+            std::io::Write::write_all(&mut file, text.as_bytes()).expect("write");
+            let mut mapped = super::Mapped { file: &file, map: None };
+            let from_file = super::parse_windows(
+                &path,
+                text.len() as u64,
+                TextEncoding::Utf8Bom,
+                &mut mapped,
+                options,
+                block + 123,
+            )
+            .expect("map");
+            assert_eq!(report(&from_file), report(&whole), "{keep:?}, mapped");
+            assert_eq!(from_file.sha256, streamed.sha256);
             assert!(whole.anchors.len() == 2 && whole.records > 3_000, "{}", whole.records);
         }
     }
