@@ -28,7 +28,30 @@ const SOURCE_WIDTH: usize = 7;
 
 /// Parses a line that starts with a timestamp; `None` for a continuation line.
 pub fn parse_line(line: &str) -> Option<LineHead<'_>> {
-    let (rest, local) = timestamp(line)?;
+    parse_line_after(line, &mut LastStamp::default())
+}
+
+/// The last timestamp a reader parsed: a log writes many lines in one second, and a line whose
+/// stamp is the same bytes has the same time.
+#[derive(Debug, Default)]
+pub struct LastStamp {
+    bytes: [u8; 19],
+    local: Option<DateTime>,
+}
+
+/// [`parse_line`] for a reader that read `last` before.
+pub fn parse_line_after<'a>(line: &'a str, last: &mut LastStamp) -> Option<LineHead<'a>> {
+    let stamp = line.as_bytes().get(..19)?;
+    let local = match last.local {
+        Some(local) if last.bytes == stamp => local,
+        _ => {
+            let (_, local) = timestamp(line)?;
+            last.bytes.copy_from_slice(stamp);
+            last.local = Some(local);
+            local
+        }
+    };
+    let rest = line.get(19..)?;
     let rest = rest.strip_prefix(", ")?;
     let (level, message_id, source, message) = columns(rest).or_else(|| words(rest))?;
     Some(LineHead {
@@ -117,7 +140,25 @@ fn words(rest: &str) -> Option<Columns<'_>> {
 
 #[cfg(test)]
 mod tests {
-    use super::parse_line;
+    use super::{parse_line, parse_line_after, LastStamp};
+
+    #[test]
+    fn a_reader_remembering_its_last_stamp_reads_as_one_that_does_not() {
+        let lines = [
+            "2024-05-10 13:00:00, Info                  CBS    a",
+            "2024-05-10 13:00:00, Error                 CSI    b",
+            "2024-05-10 13:00:0x, Info                  CBS    not a stamp",
+            "    continued",
+            "2024-05-10 13:00:00, Info                  CBS    c",
+            "2024-02-30 13:00:00, Info                  CBS    no such day",
+            "2024-05-10 13:00:01, Info                  CBS    d",
+            "2024-05-10 13:00:00",
+        ];
+        let mut last = LastStamp::default();
+        for line in lines {
+            assert_eq!(parse_line_after(line, &mut last), parse_line(line), "{line:?}");
+        }
+    }
 
     #[test]
     fn parses_every_column_layout_seen_in_real_logs() {

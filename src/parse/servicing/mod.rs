@@ -21,7 +21,7 @@ use crate::model::{
 
 use super::{Keep, ParsedFile, ReadOptions};
 
-pub use line::{parse_line, LineHead};
+pub use line::{parse_line, parse_line_after, LastStamp, LineHead};
 
 /// Logs at least this long are read in line ranges on every core.
 const RANGE_BYTES: usize = 8 << 20;
@@ -254,6 +254,7 @@ struct EntryReader<'a> {
     pending: Option<Pending<'a>>,
     found: Entries,
     interner: Interner,
+    last_stamp: LastStamp,
 }
 
 impl<'a> EntryReader<'a> {
@@ -264,6 +265,7 @@ impl<'a> EntryReader<'a> {
             pending: None,
             found: Entries::default(),
             interner: Interner::default(),
+            last_stamp: LastStamp::default(),
         }
     }
 
@@ -274,7 +276,7 @@ impl<'a> EntryReader<'a> {
         } else {
             text
         };
-        match parse_line(text) {
+        match parse_line_after(text, &mut self.last_stamp) {
             Some(head) => {
                 self.flush();
                 self.pending = Some(Pending {

@@ -52,10 +52,20 @@ pub fn extract_for(source: &str, message: &str, fields: Fields, readers: Readers
     } else {
         message
     };
-    for line in body.split('\n') {
-        extract_line(line.trim_end_matches('\r'), &mut found, readers);
+    for line in super::lines(body) {
+        extract_line(trim_carriage_returns(line), &mut found, readers);
     }
     found
+}
+
+/// `line` without the `\r`s at its end (`trim_end_matches('\r')`, a byte at a time).
+fn trim_carriage_returns(line: &str) -> &str {
+    let end = line
+        .as_bytes()
+        .iter()
+        .rposition(|b| *b != b'\r')
+        .map_or(0, |last| last + 1);
+    line.get(..end).unwrap_or(line)
 }
 
 /// The reader that a marker on a line calls for.
@@ -97,29 +107,49 @@ const MARKERS: &[(&str, Reader)] = &[
 #[derive(Debug, Clone, Copy)]
 struct Seen(u32);
 
+/// One pass over a line for all of `markers`, leftmost first.
+fn automaton(markers: &[(&str, Reader)]) -> Option<aho_corasick::AhoCorasick> {
+    aho_corasick::AhoCorasick::builder()
+        .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+        .build(markers.iter().map(|(m, _)| m))
+        .ok()
+}
+
+/// The markers the clock's readers look for (`Readers::Clock`): its UTC stamps and the
+/// session starts (a DISM session start is a `<----- ` line).
+const CLOCK_MARKERS: &[(&str, Reader)] = &[
+    ("Universal Time is: ", Reader::UniversalTime),
+    (f::TRUSTED_INSTALLER_START, Reader::SessionStart),
+    ("<----- ", Reader::Dism),
+];
+
 impl Seen {
+    /// The clock's readers a line calls for.
+    fn of_clock(line: &str) -> Seen {
+        static AUTOMATON: std::sync::LazyLock<Option<aho_corasick::AhoCorasick>> =
+            std::sync::LazyLock::new(|| automaton(CLOCK_MARKERS));
+        Seen::found(AUTOMATON.as_ref(), CLOCK_MARKERS, line)
+    }
+
+    /// Every reader a line calls for.
     fn of(line: &str) -> Seen {
-        static AUTOMATON: std::sync::LazyLock<Option<aho_corasick::AhoCorasick>> = std::sync::LazyLock::new(|| {
-            aho_corasick::AhoCorasick::builder()
-                .match_kind(aho_corasick::MatchKind::LeftmostFirst)
-                .build(MARKERS.iter().map(|(m, _)| m))
-                .ok()
-        });
-        match AUTOMATON.as_ref() {
+        static AUTOMATON: std::sync::LazyLock<Option<aho_corasick::AhoCorasick>> =
+            std::sync::LazyLock::new(|| automaton(MARKERS));
+        Seen::found(AUTOMATON.as_ref(), MARKERS, line)
+    }
+
+    /// The readers whose `markers` `automaton` finds on `line`.
+    fn found(automaton: Option<&aho_corasick::AhoCorasick>, markers: &[(&str, Reader)], line: &str) -> Seen {
+        match automaton {
             Some(automaton) => Seen(automaton.find_iter(line).fold(0, |bits, m| {
-                MARKERS
+                markers
                     .get(m.pattern().as_usize())
                     .map_or(bits, |(_, reader)| bits | 1 << *reader as u32)
             })),
-            // The automaton cannot fail to build for this fixed list; if it did, every
+            // The automaton cannot fail to build for these fixed lists; if it did, every
             // reader runs, as before the prefilter.
             None => Seen(u32::MAX),
         }
-    }
-
-    /// These readers' bits alone.
-    fn only(self, readers: &[Reader]) -> Seen {
-        Seen(self.0 & readers.iter().fold(0, |bits, r| bits | 1 << *r as u32))
     }
 
     fn calls(self, reader: Reader) -> bool {
@@ -130,7 +160,7 @@ impl Seen {
 fn extract_line(line: &str, found: &mut Structure, readers: Readers) {
     let seen = match readers {
         Readers::All => Seen::of(line),
-        Readers::Clock => Seen::of(line).only(&[Reader::UniversalTime, Reader::SessionStart, Reader::Dism]),
+        Readers::Clock => Seen::of_clock(line),
     };
     if seen.calls(Reader::Hresults) {
         hresults(line, found);
@@ -436,13 +466,27 @@ fn cbs_session(line: &str, found: &mut Structure) {
 
 #[cfg(test)]
 mod tests {
-    use super::{extract, normalize_hresult, MARKERS};
+    use super::{extract, normalize_hresult, CLOCK_MARKERS, MARKERS};
+
+    #[test]
+    fn the_clock_markers_call_the_readers_all_markers_call() {
+        for (marker, reader) in CLOCK_MARKERS {
+            let all = MARKERS.iter().find(|(m, _)| m == marker);
+            assert_eq!(all.map(|(_, r)| *r as u32), Some(*reader as u32), "{marker:?}");
+        }
+    }
 
     #[test]
     fn no_marker_overlaps_another() {
         for (a, _) in MARKERS {
             for (b, _) in MARKERS.iter().filter(|(b, _)| b != a) {
                 assert!(!a.contains(b), "{a:?} holds {b:?}");
+                // Nor does one end with the start of another: a match never hides another,
+                // so the clock's fewer markers find on a line what all of them find there.
+                assert!(
+                    (1..a.len().min(b.len())).all(|n| !a.ends_with(&b[..n])),
+                    "{a:?} ends as {b:?} starts"
+                );
                 let joined = (1..a.len().min(b.len())).any(|n| a.ends_with(&b[..n]));
                 assert!(!joined, "{a:?} ends with the start of {b:?}");
             }
