@@ -31,13 +31,28 @@ pub fn parse_line(line: &str) -> Option<LineHead<'_>> {
     parse_line_after(line, &mut LastStamp::default())
 }
 
-/// The last timestamp a reader parsed: a log writes many lines in one second, and a line whose
-/// stamp is the same bytes has the same time.
+/// What a reader parsed last: a log writes many lines in one second at one level from one
+/// source, and a line whose stamp (or whose padded level and source columns) are the same bytes
+/// reads the same there.
 #[derive(Debug, Default)]
 pub struct LastStamp {
     bytes: [u8; 19],
     local: Option<DateTime>,
+    columns: Option<LastColumns>,
 }
+
+/// The padded level and source columns of a line, and where in them its level, message id and
+/// source lie.
+#[derive(Debug)]
+struct LastColumns {
+    bytes: [u8; COLUMNS],
+    level: (usize, usize),
+    message_id: Option<(usize, usize)>,
+    source: (usize, usize),
+}
+
+/// Both padded columns together.
+const COLUMNS: usize = LEVEL_WIDTH + SOURCE_WIDTH;
 
 /// [`parse_line`] for a reader that read `last` before.
 pub fn parse_line_after<'a>(line: &'a str, last: &mut LastStamp) -> Option<LineHead<'a>> {
@@ -53,13 +68,61 @@ pub fn parse_line_after<'a>(line: &'a str, last: &mut LastStamp) -> Option<LineH
     };
     let rest = line.get(19..)?;
     let rest = rest.strip_prefix(", ")?;
-    let (level, message_id, source, message) = columns(rest).or_else(|| words(rest))?;
+    let (level, message_id, source, message) = match reuse_columns(rest, last.columns.as_ref()) {
+        Some(columns) => columns,
+        None => {
+            let columns = columns(rest).or_else(|| words(rest))?;
+            last.columns = remember_columns(rest, &columns).or(last.columns.take());
+            columns
+        }
+    };
     Some(LineHead {
         local,
         level,
         message_id,
         source,
         message,
+    })
+}
+
+/// The columns of `rest` when its padded columns are the bytes `last` read.
+fn reuse_columns<'a>(rest: &'a str, last: Option<&LastColumns>) -> Option<Columns<'a>> {
+    let last = last?;
+    if rest.as_bytes().get(..COLUMNS)? != last.bytes {
+        return None;
+    }
+    let at = |(from, to): (usize, usize)| rest.get(from..to);
+    let message_id = match last.message_id {
+        Some(range) => Some(at(range)?),
+        None => None,
+    };
+    Some((at(last.level)?, message_id, at(last.source)?, rest.get(COLUMNS..)?))
+}
+
+/// What [`reuse_columns`] needs of `columns`, read from `rest`, when they come from the padded
+/// columns alone (the message starts right after them): they then depend on those bytes only.
+fn remember_columns(rest: &str, (level, message_id, source, message): &Columns<'_>) -> Option<LastColumns> {
+    // Where each part lies in `rest` (they are slices of it; `None` for one that is not).
+    let range = |part: &str| {
+        let from = (part.as_ptr() as usize).checked_sub(rest.as_ptr() as usize)?;
+        let to = from.checked_add(part.len())?;
+        (to <= COLUMNS).then_some((from, to))
+    };
+    let starts_after_columns = (message.as_ptr() as usize).checked_sub(rest.as_ptr() as usize) == Some(COLUMNS);
+    if !starts_after_columns || !rest.is_char_boundary(COLUMNS) {
+        return None;
+    }
+    let message_id = match message_id {
+        Some(id) => Some(range(id)?),
+        None => None,
+    };
+    let mut bytes = [0; COLUMNS];
+    bytes.copy_from_slice(rest.as_bytes().get(..COLUMNS)?);
+    Some(LastColumns {
+        bytes,
+        level: range(level)?,
+        message_id,
+        source: range(source)?,
     })
 }
 
@@ -153,6 +216,18 @@ mod tests {
             "2024-02-30 13:00:00, Info                  CBS    no such day",
             "2024-05-10 13:00:01, Info                  CBS    d",
             "2024-05-10 13:00:00",
+            "2019-03-29 00:25:29, Info       [0x0601c1] IBS    InstallWindows:Install Path = X:\\Sources",
+            "2019-03-29 00:25:29, Info       [0x0601c1] IBS    again",
+            "2019-03-29 00:25:29, Info       [0x0601c1] IBS    ",
+            "2020-05-11 10:00:00, Error                        EnumeratePathEx: FindFirstFile failed",
+            "2020-05-11 10:00:00, Error                        again",
+            "2022-07-06 08:08:29, Warning               SetupHost Long source name",
+            "2022-07-06 08:08:29, Warning               SetupHost again",
+            "2022-07-06 08:08:29, Info                  MOUPG  SetupHost::Initialize",
+            "2022-07-06 08:08:29, Info                  MOUPG  ",
+            "2022-07-06 08:08:29, Info                  MOUPG ",
+            "2021-01-02 03:04:05, Info CBS unpadded",
+            "2021-01-02 03:04:05, Info                  CBS   xunpadded at the source",
         ];
         let mut last = LastStamp::default();
         for line in lines {
