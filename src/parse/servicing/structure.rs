@@ -36,7 +36,8 @@ pub fn extract(source: &str, message: &str, fields: Fields) -> Structure {
 pub enum Readers {
     /// Every reader.
     All,
-    /// Only what the clock reads: the UTC stamps and the session starts.
+    /// Only what the clock reads: the UTC stamps and the session starts (other fields are left
+    /// out: a line kept is read again whole).
     Clock,
 }
 
@@ -48,7 +49,7 @@ pub fn extract_for(source: &str, message: &str, fields: Fields, readers: Readers
         session_start: false,
     };
     let body = if source == "CSI" {
-        csi_counter(message, &mut found)
+        csi_counter(message, &mut found, readers)
     } else {
         message
     };
@@ -216,13 +217,16 @@ fn find(line: &str, needle: &str) -> Option<usize> {
     memchr::memchr_iter(first, hay).find(|&at| hay.get(at..).is_some_and(|rest| rest.starts_with(needle)))
 }
 
-/// `0000001a@2023/5/17:15:45:59.599 rest` -> counter and UTC stamp; returns the rest.
-fn csi_counter<'a>(message: &'a str, found: &mut Structure) -> &'a str {
+/// `0000001a@2023/5/17:15:45:59.599 rest` -> counter and UTC stamp; returns the rest. The
+/// clock's readers take the stamp alone.
+fn csi_counter<'a>(message: &'a str, found: &mut Structure, readers: Readers) -> &'a str {
     let counter = message.get(..8).filter(|c| c.bytes().all(|b| b.is_ascii_hexdigit()));
     let Some(counter) = counter else {
         return message;
     };
-    found.push("csi_counter", counter);
+    if readers == Readers::All {
+        found.push("csi_counter", counter);
+    }
     let rest = &message[8..];
     if let Some(stamp) = rest.strip_prefix('@') {
         let end = stamp.find(' ').unwrap_or(stamp.len());
