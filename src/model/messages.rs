@@ -98,21 +98,26 @@ pub fn clean(value: &str) -> String {
 
 /// [`clean`] with `%%N` texts in `lang` (English where no Japanese text is known).
 fn clean_in(value: &str, lang: &str) -> String {
-    // Format marks dropped, then runs of white space made one space and the ends trimmed
-    // (`split_whitespace` joined by spaces), in one pass.
-    let mut text = String::with_capacity(value.len());
-    let mut space = false;
-    for c in value.chars().filter(|c| !FORMAT_MARKS.contains(c)) {
-        if c.is_whitespace() {
-            space = !text.is_empty();
-        } else {
-            if space {
-                text.push(' ');
-                space = false;
+    let text = if is_clean_ascii(value) {
+        value.to_string()
+    } else {
+        // Format marks dropped, then runs of white space made one space and the ends trimmed
+        // (`split_whitespace` joined by spaces), in one pass.
+        let mut text = String::with_capacity(value.len());
+        let mut space = false;
+        for c in value.chars().filter(|c| !FORMAT_MARKS.contains(c)) {
+            if c.is_whitespace() {
+                space = !text.is_empty();
+            } else {
+                if space {
+                    text.push(' ');
+                    space = false;
+                }
+                text.push(c);
             }
-            text.push(c);
         }
-    }
+        text
+    };
     match text.strip_prefix("%%").and_then(|n| n.parse::<u32>().ok()) {
         Some(number) => {
             let japanese = (lang == "ja").then(|| insertion_ja(number)).flatten();
@@ -120,6 +125,17 @@ fn clean_in(value: &str, lang: &str) -> String {
         }
         None => text,
     }
+}
+
+/// ASCII (so no format mark) whose only white space is single spaces between words: what most
+/// values and log messages are, and what cleaning leaves as it is.
+fn is_clean_ascii(value: &str) -> bool {
+    let bytes = value.as_bytes();
+    let space = |b: &u8| b.is_ascii_whitespace() || *b == 0x0b;
+    bytes.first().is_none_or(|b| !space(b))
+        && bytes.last().is_none_or(|b| !space(b))
+        && bytes.iter().all(|b| b.is_ascii() && (!space(b) || *b == b' '))
+        && memchr::memmem::find(bytes, b"  ").is_none()
 }
 
 fn insertion_text(number: u32) -> Option<String> {
@@ -352,6 +368,14 @@ mod tests {
             "\u{200e} a",
             "\u{3000}全角\u{3000}\u{3000}空白\u{a0}",
             "x\u{200f}\u{202a}y",
+            "plain words, one space each",
+            "tab\there",
+            "vertical\u{b}tab",
+            "form\u{c}feed",
+            " lead",
+            "trail ",
+            "two  spaces",
+            "\u{85}next line",
         ] {
             assert_eq!(clean(value), reference(value), "{value:?}");
         }

@@ -115,17 +115,16 @@ pub const SYS001: Rule = Rule {
     check: system_files_corrupt,
 };
 
+/// The names SFC gave, each once, in order (a set: a log can repeat a name 100,000 times).
 fn file_names(signals: &[&Signal]) -> String {
-    let mut files: Vec<&str> = signals
+    let files: std::collections::BTreeSet<&str> = signals
         .iter()
         .filter_map(|s| match &s.kind {
             SignalKind::SfcCannotRepair { file } => Some(file.rsplit(['\\', '/']).next().unwrap_or(file)),
             _ => None,
         })
         .collect();
-    files.sort();
-    files.dedup();
-    files.join(", ")
+    files.into_iter().collect::<Vec<_>>().join(", ")
 }
 
 fn day(t: Timestamp) -> String {

@@ -279,8 +279,10 @@ pub struct Signal {
 
 /// Every signal of the case, in timeline order (untimed facts last).
 pub fn recognize(case: &Case) -> Vec<Signal> {
-    let mut signals: Vec<Signal> = Vec::with_capacity(case.events.len() + case.facts.len());
-    signals.extend(case.events.iter().flat_map(recognize::event));
+    use rayon::prelude::*;
+    // Each event on its own, on every core; `collect` keeps the events' order.
+    let mut signals: Vec<Signal> = case.events.par_iter().flat_map_iter(recognize::event).collect();
+    signals.reserve(case.facts.len() + 1);
     vhd::mark_backup_vhd_retries(&case.events, &mut signals);
     signals.extend(case.facts.iter().flat_map(recognize::fact));
     signals.extend(system_writer_missing(case));
