@@ -200,6 +200,12 @@ impl Fields {
         self.ends.push((name_end, value_end));
     }
 
+    /// Removes every field, keeping the buffers for the next ones.
+    pub fn clear(&mut self) {
+        self.text.clear();
+        self.ends.clear();
+    }
+
     /// Appends a field unless the same name and value are already there.
     pub fn push_unique(&mut self, name: &str, value: &str) {
         if !self.iter().any(|(n, v)| n == name && v == value) {
@@ -362,6 +368,13 @@ mod tests {
         assert_eq!(fields.get_all("hresult").count(), 2);
         assert_eq!(fields.get("missing"), None);
         assert_eq!(fields.len(), 4);
+        let mut reused = fields.clone();
+        reused.clear();
+        assert!(reused.is_empty() && reused.get("hresult").is_none());
+        reused.push("param1", "x");
+        let mut fresh = Fields::new();
+        fresh.push("param1", "x");
+        assert_eq!(reused, fresh, "a cleared buffer reads as a new one");
     }
 
     #[test]

@@ -255,6 +255,8 @@ struct EntryReader<'a> {
     found: Entries,
     interner: Interner,
     last_stamp: LastStamp,
+    /// Where a line's fields are gathered (see `flush`).
+    scratch: Fields,
 }
 
 impl<'a> EntryReader<'a> {
@@ -266,6 +268,7 @@ impl<'a> EntryReader<'a> {
             found: Entries::default(),
             interner: Interner::default(),
             last_stamp: LastStamp::default(),
+            scratch: Fields::new(),
         }
     }
 
@@ -317,8 +320,10 @@ impl<'a> EntryReader<'a> {
             }
             Cow::Owned(joined)
         };
-        let head_fields = || {
-            let mut fields = Fields::new();
+        // The fields are gathered in the reader's scratch buffer, copied out (to their size)
+        // only for a line kept: most lines are not.
+        let head_fields = |mut fields: Fields| {
+            fields.clear();
             if let Some(id) = head.message_id {
                 fields.push("message_id", id);
             }
@@ -328,7 +333,8 @@ impl<'a> EntryReader<'a> {
             Keep::Clock => structure::Readers::Clock,
             Keep::Everything | Keep::Evidence => structure::Readers::All,
         };
-        let mut found = structure::extract_for(head.source, &message, head_fields(), readers);
+        let scratch = head_fields(std::mem::take(&mut self.scratch));
+        let mut found = structure::extract_for(head.source, &message, scratch, readers);
         if let Some(utc) = found.utc {
             let basis = if head.source == "CSI" {
                 AnchorBasis::CsiUtcStamp
@@ -344,13 +350,17 @@ impl<'a> EntryReader<'a> {
             Keep::Clock => found.session_start,
         };
         if !kept {
+            self.scratch = found.fields;
             self.found.tally.add(pending.line, EventTime::local(head.local));
             return;
         }
         if readers != structure::Readers::All {
             // A line kept is read whole, whatever it was kept for.
-            found = structure::extract(head.source, &message, head_fields());
+            let scratch = head_fields(std::mem::take(&mut found.fields));
+            found = structure::extract(head.source, &message, scratch);
         }
+        let fields = found.fields.clone();
+        self.scratch = found.fields;
         let event = Event {
             time: EventTime::local(head.local),
             origin: Origin {
@@ -363,7 +373,7 @@ impl<'a> EntryReader<'a> {
             level: Level::from_text(head.level),
             channel: None,
             computer: None,
-            fields: found.fields,
+            fields,
             message: Some(message.into_owned().into_boxed_str()),
             certainty: Certainty::Recorded,
             fields_from: FieldsFrom::Record,
