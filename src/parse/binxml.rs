@@ -198,10 +198,22 @@ fn walk(
 
 /// Element and attribute names already decoded, by chunk offset (a record names the same few
 /// dozen). Each entry keeps the name's UTF-16 bytes and is used only while the chunk still holds
-/// them at that offset, so one cache serves every chunk of a file.
+/// them at that offset, so one cache serves every chunk of a file; a cache made for one chunk
+/// alone ([`Names::for_one_chunk`]) takes its entries without comparing.
 #[derive(Default, Clone)]
 pub struct Names {
     by_offset: HashMap<usize, CachedName, BuildOffsetHasher>,
+    one_chunk: bool,
+}
+
+impl Names {
+    /// A cache for the records of one chunk: there an offset always holds the same name.
+    pub fn for_one_chunk() -> Names {
+        Names {
+            one_chunk: true,
+            ..Names::default()
+        }
+    }
 }
 
 /// A name's UTF-16 bytes as the chunk holds them, and the name.
@@ -237,12 +249,13 @@ fn name_at(c: &mut Cursor<'_>, chunk: &[u8], names: &mut Names) -> Option<Arc<st
     let n = usize::from(u16::from_le_bytes([*chunk.get(at)?, *chunk.get(at + 1)?]));
     let raw = chunk.get(at + 2..at + 2 + 2 * n)?;
     let name = match names.by_offset.get(&offset) {
-        Some((cached, name)) if **cached == *raw => Arc::clone(name),
+        Some((cached, name)) if names.one_chunk || **cached == *raw => Arc::clone(name),
         _ => {
             let mut text = String::new();
             push_utf16(&mut text, raw);
             let name: Arc<str> = Arc::from(text);
-            names.by_offset.insert(offset, (Box::from(raw), Arc::clone(&name)));
+            let kept: &[u8] = if names.one_chunk { &[] } else { raw };
+            names.by_offset.insert(offset, (Box::from(kept), Arc::clone(&name)));
             name
         }
     };

@@ -91,7 +91,7 @@ pub(super) fn walked(
     }
     let chunk_header = header;
     let live_end = usize::try_from(chunk_header.free_space_offset).ok()?.min(data.len());
-    let (mut interner, mut names) = (Interner::default(), Names::default());
+    let (mut interner, mut names) = (Interner::default(), Names::for_one_chunk());
     let mut events = Vec::new();
     let mut at = RECORDS_START;
     while at < live_end {
@@ -137,7 +137,7 @@ pub(super) fn by_crate(chunk: &mut EvtxChunkData, file: &Arc<str>, settings: &Ar
             return vec![Item::Error(error_chain(&err))];
         }
     };
-    let (mut interner, mut names) = (Interner::default(), Names::default());
+    let (mut interner, mut names) = (Interner::default(), Names::for_one_chunk());
     let mut xml_interner = Interner::default();
     let mut items = Vec::new();
     for record in parsed.iter() {
