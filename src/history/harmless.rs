@@ -29,7 +29,7 @@ pub fn groups(signals: &[Signal], files: &[FileSummary]) -> Vec<HarmlessGroup> {
             None => groups.push(HarmlessGroup {
                 reason: reason.to_string(),
                 count: 1,
-                example: signal.evidence.clone(),
+                example: signal.evidence().clone(),
             }),
         }
     }

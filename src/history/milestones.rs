@@ -87,7 +87,8 @@ pub fn history(analysis: &Analysis<'_>) -> Vec<Milestone> {
     let mut folded = SameDay::default();
     for (index, signal) in signals.iter().enumerate() {
         if let Some(milestone) = from_signal(signals, &tallied, index, signal) {
-            folded.push(milestone);
+            // The signal's evidence is made only where the milestone shows it.
+            folded.push_citing(milestone, || signal.evidence().clone());
         }
     }
     let mut out = folded.out;
@@ -132,16 +133,28 @@ struct SameDay {
 const EVIDENCE_PER_DAY: usize = 2;
 
 impl SameDay {
-    fn push(&mut self, m: Milestone) {
+    fn push(&mut self, mut m: Milestone) {
+        let evidence = std::mem::take(&mut m.evidence);
+        self.push_with(m, |room| evidence.into_iter().take(room).collect());
+    }
+
+    /// Pushes `m` (which shows no evidence yet) citing what `cite` makes, made only when shown.
+    fn push_citing(&mut self, m: Milestone, cite: impl FnOnce() -> Evidence) {
+        self.push_with(m, |room| if room > 0 { vec![cite()] } else { Vec::new() });
+    }
+
+    /// Pushes `m`, whose evidence is `evidence(room)`: at most `room` places.
+    fn push_with(&mut self, mut m: Milestone, evidence: impl FnOnce(usize) -> Vec<Evidence>) {
         let day = m.at().map(|t| t.as_second().div_euclid(86_400));
         match self.seen.entry((m.kind, m.summary.clone(), day)) {
             std::collections::hash_map::Entry::Occupied(at) => {
                 let existing = &mut self.out[*at.get()];
                 let room = EVIDENCE_PER_DAY.saturating_sub(existing.evidence.len());
-                existing.evidence.extend(m.evidence.into_iter().take(room));
+                existing.evidence.extend(evidence(room));
             }
             std::collections::hash_map::Entry::Vacant(slot) => {
                 slot.insert(self.out.len());
+                m.evidence = evidence(usize::MAX);
                 self.out.push(m);
             }
         }
@@ -150,11 +163,11 @@ impl SameDay {
 
 fn milestone(signal: &Signal, kind: MilestoneKind, (summary, summary_ja): (String, String)) -> Milestone {
     Milestone {
-        time: signal.evidence.time,
+        time: signal.event_time(),
         kind,
         summary,
         summary_ja,
-        evidence: vec![signal.evidence.clone()],
+        evidence: Vec::new(), // cited by `history`, where shown
     }
 }
 
@@ -291,7 +304,7 @@ fn build_went_back(signals: &[Signal], out: &mut Vec<Milestone>) {
         };
         if let Some((before, seen)) = previous.get(computer.as_str()).filter(|(_, seen)| version < seen) {
             out.push(Milestone {
-                time: signal.evidence.time,
+                time: signal.event_time(),
                 kind: MilestoneKind::BuildWentBack,
                 summary: format!(
                     "Windows started as build {} after running build {}: an image was restored or an update was removed",
@@ -303,7 +316,7 @@ fn build_went_back(signals: &[Signal], out: &mut Vec<Milestone>) {
                     dotted(seen),
                     dotted(version)
                 ),
-                evidence: vec![before.evidence.clone(), signal.evidence.clone()],
+                evidence: vec![before.evidence().clone(), signal.evidence().clone()],
             });
         }
         previous.insert(computer, (signal, *version));
@@ -352,11 +365,11 @@ fn image_restore(
         shutdown.strftime("%Y年%-m月%-d日")
     );
     Some(Milestone {
-        time: signal.evidence.time,
+        time: signal.event_time(),
         kind: MilestoneKind::ImageRestored,
         summary,
         summary_ja,
-        evidence: vec![signal.evidence.clone()],
+        evidence: Vec::new(), // cited by `history`
     })
 }
 
@@ -408,11 +421,11 @@ fn boot_mode(signals: &[Signal], out: &mut Vec<Milestone>) {
     if let (Some((was, a)), Some((now, b))) = (installed, current) {
         if was != now {
             out.push(Milestone {
-                time: b.evidence.time,
+                time: b.event_time(),
                 kind: MilestoneKind::BootModeChanged,
                 summary: format!("firmware boot mode changed from {was} (when Windows was installed) to {now} (now); the logs do not show when"),
                 summary_ja: format!("ファームウェアのブート モードが {was} (Windows のインストール時) から {now} (現在) に変わっている (いつ変わったかはログからはわからない)"),
-                evidence: vec![a.evidence.clone(), b.evidence.clone()],
+                evidence: vec![a.evidence().clone(), b.evidence().clone()],
             });
         }
     }

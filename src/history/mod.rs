@@ -23,7 +23,7 @@ pub struct Analysis<'a> {
     /// The case.
     pub case: &'a Case,
     /// Every signal, timed ones in time order.
-    pub signals: Vec<Signal>,
+    pub signals: Vec<Signal<'a>>,
     /// Backup runs (one per job, whatever number of events it logged).
     pub runs: Vec<BackupRun>,
     /// Which kinds of log the case holds.
@@ -64,7 +64,7 @@ impl<'a> Analysis<'a> {
     }
 
     /// The signals `select` picks.
-    pub fn select(&self, select: impl Fn(&SignalKind) -> bool) -> Vec<&Signal> {
+    pub fn select(&self, select: impl Fn(&SignalKind) -> bool) -> Vec<&Signal<'a>> {
         self.signals.iter().filter(|s| select(&s.kind)).collect()
     }
 
@@ -78,7 +78,7 @@ impl<'a> Analysis<'a> {
     }
 
     /// The VSS error signals whose code points to `cause` with at least `min` weight.
-    pub fn vss_errors_pointing_to(&self, cause: Cause, min: f64) -> Vec<&Signal> {
+    pub fn vss_errors_pointing_to(&self, cause: Cause, min: f64) -> Vec<&Signal<'a>> {
         let codes = crate::model::codes::pointing_to(&cause.id(), min);
         self.select(|k| matches!(k, SignalKind::VssError { code: Some(code), .. } if codes.contains(code)))
     }

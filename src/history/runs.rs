@@ -64,24 +64,24 @@ pub fn backup_runs(signals: &[Signal]) -> Vec<BackupRun> {
             let agrees = run.succeeded == succeeded && (run.code == *code || code.is_none() || run.code.is_none());
             let close = match (run.at, signal.time) {
                 (Some(a), Some(b)) => b.duration_since(a).abs() <= SAME_JOB,
-                (None, None) => run.evidence.first().and_then(file) == file(&signal.evidence),
+                (None, None) => run.evidence.first().and_then(file) == file(signal.evidence()),
                 _ => false,
             };
             agrees && close
         });
         match same {
             Some(run) => {
-                run.evidence.push(signal.evidence.clone());
+                run.evidence.push(signal.evidence().clone());
                 run.code = run.code.or(*code);
                 run.inner = run.inner.or(*inner);
             }
             None => runs.push(BackupRun {
                 at: signal.time,
-                time: signal.evidence.time.unwrap_or(EventTime::Unknown),
+                time: signal.event_time().unwrap_or(EventTime::Unknown),
                 succeeded,
                 code: *code,
                 inner: *inner,
-                evidence: vec![signal.evidence.clone()],
+                evidence: vec![signal.evidence().clone()],
             }),
         }
     }
@@ -95,23 +95,21 @@ mod tests {
     use crate::model::EventTime;
     use crate::signals::{BackupOutcome, Evidence, Signal, SignalKind};
 
-    fn failure(location: &str, at: Option<&str>, code: Option<u32>) -> Signal {
+    fn failure(location: &str, at: Option<&str>, code: Option<u32>) -> Signal<'static> {
         let at = at.map(|t| t.parse::<jiff::Timestamp>().expect("time"));
-        Signal {
-            kind: SignalKind::Backup {
-                outcome: BackupOutcome::Failed,
-                code,
-                inner: None,
-            },
-            time: at,
-            evidence: Evidence {
-                location: location.to_string(),
-                text: String::new(),
-                time: Some(at.map_or(EventTime::Unknown, EventTime::Utc)),
-                certainty: None,
-                text_ja: None,
-            },
-        }
+        let kind = SignalKind::Backup {
+            outcome: BackupOutcome::Failed,
+            code,
+            inner: None,
+        };
+        let evidence = Evidence {
+            location: location.to_string(),
+            text: String::new(),
+            time: Some(at.map_or(EventTime::Unknown, EventTime::Utc)),
+            certainty: None,
+            text_ja: None,
+        };
+        Signal::with_evidence(kind, at, evidence)
     }
 
     #[test]

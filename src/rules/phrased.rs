@@ -9,7 +9,7 @@ use super::score::codes_for;
 use super::{Assessment, Cause, Text};
 
 /// The phrase signals with one of `ids`.
-pub fn phrases<'a>(a: &'a Analysis<'_>, ids: &[&str]) -> Vec<&'a Signal> {
+pub fn phrases<'a, 'e>(a: &'a Analysis<'e>, ids: &[&str]) -> Vec<&'a Signal<'e>> {
     a.select(|k| matches!(k, SignalKind::Phrase { id } if ids.contains(&id.as_str())))
 }
 

@@ -83,8 +83,12 @@ impl Assessment {
                 }
                 None => self.untimed = true,
             }
-            for evidence in item.evidence() {
-                self.evidence.add(evidence);
+            // A full list takes no more: the evidence is not asked for (a signal makes its
+            // evidence when asked).
+            if !self.evidence.is_full() {
+                for evidence in item.evidence() {
+                    self.evidence.add(evidence);
+                }
             }
         }
     }
@@ -345,12 +349,12 @@ pub trait Cites {
     fn evidence(&self) -> &[Evidence];
 }
 
-impl Cites for Signal {
+impl Cites for Signal<'_> {
     fn at(&self) -> Option<Timestamp> {
         self.time
     }
     fn evidence(&self) -> &[Evidence] {
-        std::slice::from_ref(&self.evidence)
+        std::slice::from_ref(Signal::evidence(self))
     }
 }
 
@@ -384,8 +388,12 @@ struct EvidenceList {
 }
 
 impl EvidenceList {
+    fn is_full(&self) -> bool {
+        self.shown.len() == EVIDENCE_SHOWN
+    }
+
     fn add(&mut self, evidence: &Evidence) {
-        if self.shown.len() == EVIDENCE_SHOWN {
+        if self.is_full() {
             return;
         }
         self.probes += 1;
@@ -525,6 +533,31 @@ mod tests {
         // grows past what is shown.
         assert!(list.probes <= EVIDENCE_SHOWN, "{} lookups", list.probes);
         assert!(list.seen.len() <= EVIDENCE_SHOWN);
+    }
+
+    /// A signal makes its evidence when cited: a rule citing 1,000 signals makes the evidence
+    /// of the few it shows, the same evidence an eager signal would have shown.
+    #[test]
+    fn only_the_evidence_shown_is_made() {
+        use crate::rules::testing::CaseBuilder;
+        let mut builder = CaseBuilder::new();
+        for minute in 0..1000 {
+            let time = format!("2024-05-10T{:02}:{:02}:00Z", minute / 60 % 24, minute % 60);
+            builder = builder.event(&time, "disk", 7, &[("%1", "\\Device\\Harddisk0\\DR0")]);
+        }
+        let case = builder.build();
+        let signals = crate::signals::recognize(&case);
+        assert_eq!(signals.len(), 1000);
+        let mut assessment = Assessment::default();
+        assessment.support(0.5, super::bi("disk errors", "disk errors"), signals.iter());
+        let made = signals.iter().filter(|s| s.evidence_made()).count();
+        assert_eq!(made, EVIDENCE_SHOWN);
+        let shown: Vec<&Evidence> = assessment.evidence.shown.iter().collect();
+        let eager: Vec<Evidence> = case.events[..EVIDENCE_SHOWN]
+            .iter()
+            .map(crate::signals::evidence_of)
+            .collect();
+        assert_eq!(shown, eager.iter().collect::<Vec<_>>());
     }
 
     #[test]

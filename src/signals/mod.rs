@@ -13,10 +13,12 @@ use jiff::Timestamp;
 use serde::Serialize;
 
 use crate::case::Case;
-use crate::model::{EventTime, Origin, TimeKeys};
+use crate::model::{Event, EventTime, Origin, TimeKeys};
 
 pub use codes::service_key;
 pub use reads::{folds, read_options, reads, wants};
+#[cfg(test)]
+pub(crate) use recognize::evidence_of;
 
 /// Where a signal comes from: the file and place, when it happened (as written), and the
 /// words that show it.
@@ -265,20 +267,80 @@ pub enum SignalKind {
     },
 }
 
-/// One recognised fact.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Signal {
+/// One recognised fact, read from an event of the case (`'e`) or from an untimed fact.
+#[derive(Debug, Clone)]
+pub struct Signal<'e> {
     /// What it says.
-    #[serde(flatten)]
     pub kind: SignalKind,
     /// When (UTC), for timed sources.
     pub time: Option<Timestamp>,
     /// Where it was read.
-    pub evidence: Evidence,
+    cited: Cited<'e>,
 }
 
+/// A signal's evidence: written out for a fact, or made from its event when first cited. A
+/// damaged system can log 400,000 signals of which a report cites a few dozen.
+#[derive(Debug, Clone)]
+enum Cited<'e> {
+    Written(Evidence),
+    Event(&'e Event, std::sync::OnceLock<Evidence>),
+}
+
+impl<'e> Signal<'e> {
+    /// A signal read from `event`: its time, and its evidence made when cited.
+    pub fn of_event(event: &'e Event, kind: SignalKind) -> Signal<'e> {
+        Signal {
+            kind,
+            time: event.time.order_key(),
+            cited: Cited::Event(event, std::sync::OnceLock::new()),
+        }
+    }
+
+    /// A signal whose evidence is written out.
+    pub fn with_evidence(kind: SignalKind, time: Option<Timestamp>, evidence: Evidence) -> Signal<'e> {
+        Signal {
+            kind,
+            time,
+            cited: Cited::Written(evidence),
+        }
+    }
+
+    /// Where it was read.
+    pub fn evidence(&self) -> &Evidence {
+        match &self.cited {
+            Cited::Written(evidence) => evidence,
+            Cited::Event(event, made) => made.get_or_init(|| recognize::evidence_of(event)),
+        }
+    }
+
+    /// Whether its evidence has been made (for the tests: it is made when first cited).
+    #[cfg(test)]
+    pub fn evidence_made(&self) -> bool {
+        match &self.cited {
+            Cited::Written(_) => true,
+            Cited::Event(_, made) => made.get().is_some(),
+        }
+    }
+
+    /// When it happened, on the clock the source wrote (`None` for an untimed fact).
+    pub fn event_time(&self) -> Option<EventTime> {
+        match &self.cited {
+            Cited::Written(evidence) => evidence.time,
+            Cited::Event(event, _) => Some(event.time),
+        }
+    }
+}
+
+impl PartialEq for Signal<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.kind == other.kind && self.time == other.time && self.evidence() == other.evidence()
+    }
+}
+
+impl Eq for Signal<'_> {}
+
 /// Every signal of the case, in timeline order (untimed facts last).
-pub fn recognize(case: &Case) -> Vec<Signal> {
+pub fn recognize(case: &Case) -> Vec<Signal<'_>> {
     use rayon::prelude::*;
     // Each event on its own, on every core; `collect` keeps the events' order.
     let mut signals: Vec<Signal> = case.events.par_iter().flat_map_iter(recognize::event).collect();
@@ -295,7 +357,7 @@ const COMPLETE_LISTING: usize = 5;
 
 /// A complete writer listing without the System Writer (Microsoft NTDebugging blog, "Missing
 /// System Writer Case Explained"; KB2009272).
-fn system_writer_missing(case: &Case) -> Option<Signal> {
+fn system_writer_missing<'e>(case: &Case) -> Option<Signal<'e>> {
     let writers: Vec<(&crate::model::Fact, &str)> = case
         .facts
         .iter()
@@ -313,9 +375,9 @@ fn system_writer_missing(case: &Case) -> Option<Signal> {
     }
     let (first, _) = writers[0];
     let text = format!("{} writers listed, the System Writer not among them", writers.len());
-    Some(Signal {
-        kind: SignalKind::SystemWriterMissing,
-        time: None,
-        evidence: Evidence::new(&first.origin, None, text),
-    })
+    Some(Signal::with_evidence(
+        SignalKind::SystemWriterMissing,
+        None,
+        Evidence::new(&first.origin, None, text),
+    ))
 }

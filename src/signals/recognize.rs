@@ -45,21 +45,21 @@ fn head(event: &Event) -> String {
     }
 }
 
-fn signal(event: &Event, kind: SignalKind) -> Signal {
-    Signal {
-        kind,
-        time: event.time.order_key(),
-        evidence: Evidence {
-            certainty: Some(event.certainty),
-            text_ja: describe_ja(event),
-            ..Evidence::new(&event.origin, Some(event.time), describe(event))
-        },
+/// The evidence of a signal read from `event`: where, when, and the event in words.
+pub(crate) fn evidence_of(event: &Event) -> Evidence {
+    Evidence {
+        certainty: Some(event.certainty),
+        text_ja: describe_ja(event),
+        ..Evidence::new(&event.origin, Some(event.time), describe(event))
     }
 }
 
 /// The signals of one event.
-pub fn event(event: &Event) -> Vec<Signal> {
-    kinds(event).into_iter().map(|kind| signal(event, kind)).collect()
+pub fn event(event: &Event) -> Vec<Signal<'_>> {
+    kinds(event)
+        .into_iter()
+        .map(|kind| Signal::of_event(event, kind))
+        .collect()
 }
 
 /// What one event says, before it is made a signal with its evidence.
@@ -378,7 +378,7 @@ fn servicing(event: &Event) -> Vec<SignalKind> {
 }
 
 /// The signals of one untimed fact.
-pub fn fact(fact: &Fact) -> Vec<Signal> {
+pub fn fact<'e>(fact: &Fact) -> Vec<Signal<'e>> {
     let mut kinds = extra_fact_signals(&fact.kind);
     let kind = match &fact.kind {
         FactKind::BackupStatement {
@@ -429,11 +429,7 @@ pub fn fact(fact: &Fact) -> Vec<Signal> {
     };
     kinds
         .into_iter()
-        .map(|kind| Signal {
-            kind,
-            time: None,
-            evidence: Evidence::new(&fact.origin, None, text.clone()),
-        })
+        .map(|kind| Signal::with_evidence(kind, None, Evidence::new(&fact.origin, None, text.clone())))
         .collect()
 }
 
@@ -504,7 +500,8 @@ mod tests {
 
     #[test]
     fn an_undated_pasted_event_is_read_like_a_recorded_one() {
-        let signals = event(&pasted_517());
+        let pasted = pasted_517();
+        let signals = event(&pasted);
         assert_eq!(signals.len(), 1);
         assert_eq!(signals[0].time, None, "no time: order checks are unknown, not failed");
         assert_eq!(
@@ -515,7 +512,7 @@ mod tests {
                 inner: Some(0x8007_045d),
             }
         );
-        assert_eq!(signals[0].evidence.time, Some(EventTime::Unknown));
+        assert_eq!(signals[0].evidence().time, Some(EventTime::Unknown));
     }
 
     /// A recorded event with these fields.
@@ -587,7 +584,8 @@ mod tests {
             ),
         ];
         for (provider, id, fields, expected) in cases {
-            let signals = event(&recorded(provider, id, fields));
+            let recorded = recorded(provider, id, fields);
+            let signals = event(&recorded);
             let names: Vec<String> = signals
                 .iter()
                 .map(|s| {
