@@ -282,8 +282,9 @@ pub struct Signal<'e> {
 /// damaged system can log 400,000 signals of which a report cites a few dozen.
 #[derive(Debug, Clone)]
 enum Cited<'e> {
-    Written(Evidence),
-    Event(&'e Event, std::sync::OnceLock<Evidence>),
+    // Boxed: a signal holds a pointer until its evidence is made, not the evidence's room.
+    Written(Box<Evidence>),
+    Event(&'e Event, std::sync::OnceLock<Box<Evidence>>),
 }
 
 impl<'e> Signal<'e> {
@@ -301,7 +302,7 @@ impl<'e> Signal<'e> {
         Signal {
             kind,
             time,
-            cited: Cited::Written(evidence),
+            cited: Cited::Written(Box::new(evidence)),
         }
     }
 
@@ -309,7 +310,7 @@ impl<'e> Signal<'e> {
     pub fn evidence(&self) -> &Evidence {
         match &self.cited {
             Cited::Written(evidence) => evidence,
-            Cited::Event(event, made) => made.get_or_init(|| recognize::evidence_of(event)),
+            Cited::Event(event, made) => made.get_or_init(|| Box::new(recognize::evidence_of(event))),
         }
     }
 
