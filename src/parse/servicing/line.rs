@@ -70,11 +70,15 @@ pub fn parse_line_after<'a>(line: &'a str, last: &mut LastStamp) -> Option<LineH
     let rest = rest.strip_prefix(", ")?;
     let (level, message_id, source, message) = match reuse_columns(rest, last.columns.as_ref()) {
         Some(columns) => columns,
-        None => {
-            let columns = columns(rest).or_else(|| words(rest))?;
-            last.columns = remember_columns(rest, &columns).or(last.columns.take());
-            columns
-        }
+        None => match columns(rest) {
+            // Only the padded layout depends on the columns' bytes alone (`words` trims what
+            // follows them).
+            Some(columns) => {
+                last.columns = remember_columns(rest, &columns).or(last.columns.take());
+                columns
+            }
+            None => words(rest)?,
+        },
     };
     Some(LineHead {
         local,
@@ -228,6 +232,10 @@ mod tests {
             "2022-07-06 08:08:29, Info                  MOUPG ",
             "2021-01-02 03:04:05, Info CBS unpadded",
             "2021-01-02 03:04:05, Info                  CBS   xunpadded at the source",
+            // Unpadded words whose message happens to start where a padded one would, then the
+            // same first columns with a space after them (found by the fuzzer).
+            "2024-05-10 13:00:00, Info ABCDEFGHIJKLMNOPQRSTUVW message",
+            "2024-05-10 13:00:00, Info ABCDEFGHIJKLMNOPQRSTUVW  message",
         ];
         let mut last = LastStamp::default();
         for line in lines {
