@@ -77,19 +77,18 @@ pub(super) fn items_in_place(
     by_crate(&mut chunk, file, settings)
 }
 
-/// The records of a chunk (`data`, its `header` read) whose checksums hold, each read by
-/// `binxml` (only as far as `System` when `options` would keep no such event); `None` at the
-/// first thing the crate might read otherwise.
+/// The records of a chunk (`data`, its header read as `chunk_header`) whose checksums hold,
+/// each read by `binxml` (only as far as `System` when `options` would keep no such event);
+/// `None` at the first thing the crate might read otherwise.
 pub(super) fn walked(
     data: &[u8],
-    header: &EvtxChunkHeader,
+    chunk_header: &EvtxChunkHeader,
     file: &Arc<str>,
     options: ReadOptions,
 ) -> Option<Vec<Item>> {
-    if !super::ring::checksums_hold(data, header) {
+    if !super::ring::checksums_hold(data, chunk_header) {
         return None;
     }
-    let chunk_header = header;
     let live_end = usize::try_from(chunk_header.free_space_offset).ok()?.min(data.len());
     let (mut interner, mut names) = (Interner::default(), Names::for_one_chunk());
     let mut events = Vec::new();
