@@ -40,15 +40,25 @@ pub struct ReadOptions {
     pub max_records: u64,
     /// What it keeps.
     pub keep: Keep,
-    /// Whether a recorded event is kept under `keep` (`signals::reads`, which knows what the
-    /// later stages read; servicing lines are told by their fields before an event is made).
-    pub reads: fn(&Event, Keep) -> bool,
+    /// What becomes of a recorded event under `keep` (`signals::judge`, which knows what the
+    /// later stages read; servicing lines are kept by their fields before an event is made,
+    /// and only a harmless one is then counted instead).
+    pub judges: fn(&Event, Keep) -> Judged,
     /// Whether an event of this provider and id may be kept (`signals::wants`, a superset of
-    /// `reads`): when not, a reader stops reading it after what `System` says.
+    /// what `judges` keeps): when not, a reader stops reading it after what `System` says.
     pub wants: fn(&str, Option<u32>, Keep) -> bool,
-    /// The harmless reason a kept event is folded into, when its only signal names it
-    /// harmless (`signals::folds`): it is then counted, not kept (see [`HarmlessTally`]).
-    pub folds: fn(&Event, Keep) -> Option<&'static str>,
+}
+
+/// What becomes of an event read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Judged {
+    /// Tallied: no later stage reads it.
+    Tally,
+    /// Kept.
+    Keep,
+    /// Its only signal names it harmless for this reason: counted with its time in a
+    /// [`HarmlessTally`], unless it is the earliest of its reason (the group's example).
+    Harmless(&'static str),
 }
 
 impl ReadOptions {
@@ -57,9 +67,8 @@ impl ReadOptions {
         ReadOptions {
             max_records,
             keep: Keep::Everything,
-            reads: |_, _| true,
+            judges: |_, _| Judged::Keep,
             wants: |_, _, _| true,
-            folds: |_, _| None,
         }
     }
 
@@ -68,9 +77,12 @@ impl ReadOptions {
         self.keep == Keep::Everything || (self.wants)(provider, id, self.keep)
     }
 
-    /// Whether `event` is kept.
-    pub fn keeps(&self, event: &Event) -> bool {
-        self.keep == Keep::Everything || (self.reads)(event, self.keep)
+    /// What becomes of `event`.
+    pub fn judge(&self, event: &Event) -> Judged {
+        match self.keep {
+            Keep::Everything => Judged::Keep,
+            keep => (self.judges)(event, keep),
+        }
     }
 }
 
@@ -89,7 +101,7 @@ pub struct ParsedFile {
     pub events: Vec<Event>,
     /// Events read and not kept (see [`Keep`]): how many, and when.
     pub tally: Tally,
-    /// The harmless ones among them (see [`ReadOptions::folds`]): how many of each reason.
+    /// The harmless ones among them (see [`Judged::Harmless`]): how many of each reason.
     pub harmless: HarmlessTally,
     /// The computers and the first channel of every event read, kept or tallied.
     pub census: Census,

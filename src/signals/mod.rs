@@ -16,7 +16,7 @@ use crate::case::Case;
 use crate::model::{Event, EventTime, Origin, TimeKeys};
 
 pub use codes::service_key;
-pub use reads::{folds, read_options, reads, wants};
+pub use reads::{judge, read_options, reads, wants};
 #[cfg(test)]
 pub(crate) use recognize::evidence_of;
 

@@ -6,31 +6,31 @@
 
 use crate::case::computers;
 use crate::model::Event;
-use crate::parse::{Keep, ReadOptions};
+use crate::parse::{Judged, Keep, ReadOptions};
 
 use super::tables::{HARMLESS_EVENTS, MALWARE_PROVIDERS, PHRASE_EVENTS, PHRASE_PROVIDERS, WIN7_BACKUP_FAILED};
 use super::{recognize, vhd};
 
-/// Whether a reader keeping `keep` keeps `event`.
-pub fn reads(event: &Event, keep: Keep) -> bool {
+/// What a reader keeping `keep` does with `event`: keeps it when a later stage reads it, counts
+/// it when its only signal names it harmless (and nothing else reads it), tallies it otherwise.
+/// `recognize` is asked once.
+pub fn judge(event: &Event, keep: Keep) -> Judged {
+    let kept = |read: bool| if read { Judged::Keep } else { Judged::Tally };
     match keep {
-        Keep::Everything => true,
-        Keep::Clock => read_by_case(event),
-        Keep::Evidence => read_by_case(event) || vhd::is_mount_event(event) || !recognize::kinds(event).is_empty(),
+        Keep::Everything => Judged::Keep,
+        Keep::Clock => kept(read_by_case(event)),
+        Keep::Evidence if read_by_case(event) || vhd::is_mount_event(event) => Judged::Keep,
+        Keep::Evidence => match recognize::kinds(event).as_slice() {
+            [] => Judged::Tally,
+            [super::SignalKind::Harmless { reason }] => Judged::Harmless(reason),
+            _ => Judged::Keep,
+        },
     }
 }
 
-/// The harmless reason `event` is folded into under `keep`: under [`Keep::Evidence`], when its
-/// only signal names it harmless and nothing else reads it. Its reader counts it in a
-/// [`crate::model::HarmlessTally`] and keeps the first of each reason as the group's example.
-pub fn folds(event: &Event, keep: Keep) -> Option<&'static str> {
-    if keep != Keep::Evidence || read_by_case(event) || vhd::is_mount_event(event) {
-        return None;
-    }
-    match recognize::kinds(event).as_slice() {
-        [super::SignalKind::Harmless { reason }] => Some(reason),
-        _ => None,
-    }
+/// Whether a reader keeping `keep` keeps `event` (whole, or as a harmless count).
+pub fn reads(event: &Event, keep: Keep) -> bool {
+    judge(event, keep) != Judged::Tally
 }
 
 /// How the readers read for a command keeping `keep`, at most `max_records` per file.
@@ -38,9 +38,8 @@ pub fn read_options(max_records: u64, keep: Keep) -> ReadOptions {
     ReadOptions {
         max_records,
         keep,
-        reads,
+        judges: judge,
         wants,
-        folds,
     }
 }
 

@@ -10,7 +10,7 @@ use evtx::{EvtxParser, ParserSettings};
 use crate::input::{Content, Input};
 use crate::model::{Census, Earliest, Event, HarmlessTally, Location, Notice, Severity, SourceKind, Tally};
 
-use super::{ParsedFile, ReadOptions};
+use super::{Judged, ParsedFile, ReadOptions};
 
 mod chunk;
 mod ring;
@@ -204,18 +204,17 @@ impl Records {
     /// Counts `event`, and keeps it or tallies it (a harmless one unless it is the earliest of
     /// its reason so far).
     fn add(&mut self, event: Event, options: ReadOptions) {
-        if !options.keeps(&event) {
-            return self.tally(&event);
-        }
-        if let (Some(reason), Location::Record(record)) = ((options.folds)(&event, options.keep), event.origin.location)
-        {
-            if !self
-                .earliest_harmless
-                .is_earliest(reason, (event.time.sort_key(), record))
+        match (options.judge(&event), event.origin.location) {
+            (Judged::Tally, _) => return self.tally(&event),
+            (Judged::Harmless(reason), Location::Record(record))
+                if !self
+                    .earliest_harmless
+                    .is_earliest(reason, (event.time.sort_key(), record)) =>
             {
                 self.tally(&event);
                 return self.harmless.add(reason, record, event.time);
             }
+            _ => {}
         }
         self.census.count(&event);
         self.events.push(event);

@@ -19,7 +19,7 @@ use crate::model::{
     Level, Location, Notice, Origin, Severity, SourceKind, Tally,
 };
 
-use super::{Keep, ParsedFile, ReadOptions};
+use super::{Judged, Keep, ParsedFile, ReadOptions};
 
 pub use line::{parse_line, parse_line_after, LastStamp, LineHead};
 
@@ -378,7 +378,8 @@ impl<'a> EntryReader<'a> {
             certainty: Certainty::Recorded,
             fields_from: FieldsFrom::Record,
         };
-        if let Some(reason) = (self.options.folds)(&event, self.options.keep) {
+        // Kept by its fields; counted instead when its only signal names it harmless.
+        if let Judged::Harmless(reason) = self.options.judge(&event) {
             if !found.session_start && !self.found.earliest_harmless.is_earliest(reason, head.local) {
                 self.found.tally.add(pending.line, event.time);
                 self.found.harmless.add(reason, pending.line, event.time);
@@ -471,7 +472,9 @@ mod tests {
         // Line 4 is earlier than line 2; line 6 follows a change of the clock's offset.
         assert_eq!(kept, ["CBS.log:2", "CBS.log:4", "CBS.log:6"]);
         assert_eq!(read.harmless.runs().iter().map(|r| r.line).collect::<Vec<_>>(), [3, 7]);
-        let reason = crate::signals::folds(&read.events[0], Keep::Evidence).expect("harmless");
+        let super::Judged::Harmless(reason) = crate::signals::judge(&read.events[0], Keep::Evidence) else {
+            panic!("CBS_E_INVALID_PACKAGE at Info level is harmless");
+        };
         assert_eq!(read.harmless.count(reason), 2);
         assert_eq!(read.events.len() + read.tally.count(), 7, "every line is counted");
         assert_eq!(read.anchors.len(), 2);
@@ -480,7 +483,7 @@ mod tests {
         assert_eq!(
             everything.harmless.count(reason),
             0,
-            "nothing folds when everything is kept"
+            "nothing is counted instead of kept when everything is kept"
         );
     }
 
