@@ -332,14 +332,6 @@ impl<'e> Signal<'e> {
     }
 }
 
-impl PartialEq for Signal<'_> {
-    fn eq(&self, other: &Self) -> bool {
-        self.kind == other.kind && self.time == other.time && self.evidence() == other.evidence()
-    }
-}
-
-impl Eq for Signal<'_> {}
-
 /// Every signal of the case, in timeline order (untimed facts last).
 pub fn recognize(case: &Case) -> Vec<Signal<'_>> {
     use rayon::prelude::*;

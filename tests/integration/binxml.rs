@@ -22,6 +22,14 @@ fn evtx_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
+/// Every `.evtx` file of the corpus, whole and damaged.
+fn corpus_evtx_files(corpus: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    evtx_files(&corpus.join("evtx"), &mut files);
+    evtx_files(&corpus.join("evtx-damaged"), &mut files);
+    files
+}
+
 type Summary = (
     Option<String>,
     Option<u32>,
@@ -135,9 +143,7 @@ fn compare_chunks(files: &[PathBuf]) -> (usize, usize) {
 #[test]
 fn the_own_chunk_walk_reads_every_corpus_chunk_it_takes_as_the_crate_does() {
     let Some(corpus) = shared_corpus() else { return };
-    let mut files = Vec::new();
-    evtx_files(&corpus.join("evtx"), &mut files);
-    evtx_files(&corpus.join("evtx-damaged"), &mut files);
+    let files = corpus_evtx_files(&corpus);
     let (compared, declined) = compare_chunks(&files);
     eprintln!("evtx chunk walk: {compared} chunks equal, {declined} declined");
     assert!(compared > 900, "{compared} compared");
@@ -149,9 +155,7 @@ fn the_own_chunk_walk_reads_every_corpus_chunk_it_takes_as_the_crate_does() {
 #[test]
 fn chunks_are_found_in_place_in_the_order_the_crate_reads_them() {
     let Some(corpus) = shared_corpus() else { return };
-    let mut files = Vec::new();
-    evtx_files(&corpus.join("evtx"), &mut files);
-    evtx_files(&corpus.join("evtx-damaged"), &mut files);
+    let mut files = corpus_evtx_files(&corpus);
     files.push(repo_root().join("fixtures/demo/System.evtx"));
     let (mut in_place, mut left, mut wrapped) = (0, 0, 0);
     for file in &files {
