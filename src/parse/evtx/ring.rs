@@ -17,9 +17,13 @@ const CHUNK_HEADER_BYTES: usize = 512;
 
 /// The chunk numbered `number` in `bytes`; `None` where the file ends before it does.
 pub(super) fn chunk_bytes(bytes: &[u8], number: u64) -> Option<&[u8]> {
-    let start = number.checked_mul(CHUNK_BYTES)?.checked_add(FIRST_CHUNK)?;
-    let end = start.checked_add(CHUNK_BYTES)?;
-    bytes.get(usize::try_from(start).ok()?..usize::try_from(end).ok()?)
+    chunk_start(bytes, number, CHUNK_BYTES as usize)
+}
+
+/// The first `len` bytes of the chunk numbered `number`; `None` where the file ends before.
+fn chunk_start(bytes: &[u8], number: u64, len: usize) -> Option<&[u8]> {
+    let start = usize::try_from(number.checked_mul(CHUNK_BYTES)?.checked_add(FIRST_CHUNK)?).ok()?;
+    bytes.get(start..start.checked_add(len)?)
 }
 
 /// The numbers of the chunks of `bytes` in the crate's reading order, for a file whose header
@@ -50,7 +54,7 @@ pub(super) fn chunk_order(bytes: &[u8], header_block_size: u64) -> Option<Vec<u6
 fn oldest_chunk(bytes: &[u8], calculated: u64) -> u64 {
     let mut oldest = (u64::MAX, 0);
     for number in 0..calculated {
-        let Some(header) = chunk_header_bytes(bytes, number) else {
+        let Some(header) = chunk_start(bytes, number, CHUNK_HEADER_BYTES) else {
             break;
         };
         if let Ok(chunk) = EvtxChunkHeader::from_bytes(header) {
@@ -60,11 +64,6 @@ fn oldest_chunk(bytes: &[u8], calculated: u64) -> u64 {
         }
     }
     oldest.1
-}
-
-fn chunk_header_bytes(bytes: &[u8], number: u64) -> Option<&[u8]> {
-    let start = usize::try_from(number.checked_mul(CHUNK_BYTES)?.checked_add(FIRST_CHUNK)?).ok()?;
-    bytes.get(start..start.checked_add(CHUNK_HEADER_BYTES)?)
 }
 
 /// The first chunk at or after `from` and before `end` that holds anything: `Some(None)` when
