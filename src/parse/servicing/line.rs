@@ -28,14 +28,14 @@ const SOURCE_WIDTH: usize = 7;
 
 /// Parses a line that starts with a timestamp; `None` for a continuation line.
 pub fn parse_line(line: &str) -> Option<LineHead<'_>> {
-    parse_line_after(line, &mut LastStamp::default())
+    parse_line_after(line, &mut LastLine::default())
 }
 
 /// What a reader parsed last: a log writes many lines in one second at one level from one
 /// source, and a line whose stamp (or whose padded level and source columns) are the same bytes
 /// reads the same there.
 #[derive(Debug, Default)]
-pub struct LastStamp {
+pub struct LastLine {
     bytes: [u8; 19],
     local: Option<DateTime>,
     columns: Option<LastColumns>,
@@ -55,7 +55,7 @@ struct LastColumns {
 const COLUMNS: usize = LEVEL_WIDTH + SOURCE_WIDTH;
 
 /// [`parse_line`] for a reader that read `last` before.
-pub fn parse_line_after<'a>(line: &'a str, last: &mut LastStamp) -> Option<LineHead<'a>> {
+pub fn parse_line_after<'a>(line: &'a str, last: &mut LastLine) -> Option<LineHead<'a>> {
     let stamp = line.as_bytes().get(..19)?;
     let local = match last.local {
         Some(local) if last.bytes == stamp => local,
@@ -207,10 +207,10 @@ fn words(rest: &str) -> Option<Columns<'_>> {
 
 #[cfg(test)]
 mod tests {
-    use super::{parse_line, parse_line_after, LastStamp};
+    use super::{parse_line, parse_line_after, LastLine};
 
     #[test]
-    fn a_reader_remembering_its_last_stamp_reads_as_one_that_does_not() {
+    fn a_reader_remembering_its_last_line_reads_as_one_that_does_not() {
         let lines = [
             "2024-05-10 13:00:00, Info                  CBS    a",
             "2024-05-10 13:00:00, Error                 CSI    b",
@@ -237,7 +237,7 @@ mod tests {
             "2024-05-10 13:00:00, Info ABCDEFGHIJKLMNOPQRSTUVW message",
             "2024-05-10 13:00:00, Info ABCDEFGHIJKLMNOPQRSTUVW  message",
         ];
-        let mut last = LastStamp::default();
+        let mut last = LastLine::default();
         for line in lines {
             assert_eq!(parse_line_after(line, &mut last), parse_line(line), "{line:?}");
         }

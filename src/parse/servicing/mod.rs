@@ -21,7 +21,7 @@ use crate::model::{
 
 use super::{Judged, Keep, ParsedFile, ReadOptions};
 
-pub use line::{parse_line, parse_line_after, LastStamp, LineHead};
+pub use line::{parse_line, parse_line_after, LastLine, LineHead};
 
 /// Logs at least this long are read in line ranges on every core.
 const RANGE_BYTES: usize = 8 << 20;
@@ -254,7 +254,7 @@ struct EntryReader<'a> {
     pending: Option<Pending<'a>>,
     found: Entries,
     interner: Interner,
-    last_stamp: LastStamp,
+    last_line_read: LastLine,
     /// Where a line's fields are gathered (see `flush`).
     scratch: Fields,
 }
@@ -267,7 +267,7 @@ impl<'a> EntryReader<'a> {
             pending: None,
             found: Entries::default(),
             interner: Interner::default(),
-            last_stamp: LastStamp::default(),
+            last_line_read: LastLine::default(),
             scratch: Fields::new(),
         }
     }
@@ -279,7 +279,7 @@ impl<'a> EntryReader<'a> {
         } else {
             text
         };
-        match parse_line_after(text, &mut self.last_stamp) {
+        match parse_line_after(text, &mut self.last_line_read) {
             Some(head) => {
                 self.flush();
                 self.pending = Some(Pending {
