@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use backupdiag::model::Interner;
-use backupdiag::parse::binxml::{read_record, Names};
+use backupdiag::parse::binxml::{read_record, Cache};
 use backupdiag::parse::event_xml::{read_event_xml, XmlEvent};
 
 use crate::util::{repo_root, shared_corpus};
@@ -63,7 +63,7 @@ fn compare(path: &Path) -> (usize, usize) {
     // One name cache shared by every chunk of the file (the crate clones the closure per
     // chunk, so it is shared through a mutex): an entry from one chunk must never name another
     // chunk's element at the same offset.
-    let names = std::sync::Arc::new(std::sync::Mutex::new(Names::default()));
+    let names = std::sync::Arc::new(std::sync::Mutex::new(Cache::default()));
     let records = parser.serialized_records(move |record| {
         let record = record?;
         let mut names = names.lock().expect("name cache");
@@ -198,5 +198,49 @@ fn the_own_chunk_walk_reads_the_forge_files() {
         .collect();
     let (compared, declined) = compare_chunks(&files);
     assert!(compared >= 3, "{compared} compared");
+    assert_eq!(declined, 0);
+}
+
+/// Each chunk walked with the templates' `System` plans against the same chunk walked token by
+/// token, with nothing wanted past `System` and with the signal tables' wants: the same items.
+/// (records compared, chunks the walk declined).
+fn compare_plans(files: &[PathBuf]) -> (usize, usize) {
+    let never: fn(&str, Option<u32>, backupdiag::parse::Keep) -> bool = |_, _, _| false;
+    let (mut records, mut declined) = (0, 0);
+    for file in files {
+        let bytes = std::fs::read(file).expect("read");
+        for wanted in [never, backupdiag::signals::wants] {
+            for (number, (planned, walked)) in
+                backupdiag::parse::evtx::chunks_with_and_without_plans(bytes.clone(), wanted)
+                    .into_iter()
+                    .enumerate()
+            {
+                assert_eq!(planned, walked, "{} chunk {number}", file.display());
+                match planned {
+                    Some(items) => records += items.matches("Event {").count(),
+                    None => declined += 1,
+                }
+            }
+        }
+    }
+    (records, declined)
+}
+
+#[test]
+fn records_read_by_their_templates_plans_read_as_the_walk_reads_them() {
+    let Some(corpus) = shared_corpus() else { return };
+    let (records, declined) = compare_plans(&corpus_evtx_files(&corpus));
+    eprintln!("evtx System plans: {records} records equal, {declined} chunks declined");
+    assert!(records > 140_000, "{records} compared");
+}
+
+#[test]
+fn the_forge_files_read_by_plans_read_as_walked() {
+    let files: Vec<PathBuf> = ["System.evtx", "Application.evtx", "Microsoft-Windows-Backup.evtx"]
+        .iter()
+        .map(|name| repo_root().join("fixtures/demo").join(name))
+        .collect();
+    let (records, declined) = compare_plans(&files);
+    assert!(records > 50, "{records} compared");
     assert_eq!(declined, 0);
 }

@@ -12,7 +12,7 @@ use evtx::err::EvtxError;
 use evtx::{EvtxChunkData, EvtxChunkHeader, EvtxRecordHeader, ParserSettings};
 
 use crate::model::{Certainty, Event, EventTime, FieldsFrom, Interner, Location, Origin, SourceKind};
-use crate::parse::binxml::{self, Names};
+use crate::parse::binxml::{self, Cache};
 use crate::parse::event_xml::{read_event_xml, XmlEvent};
 use crate::parse::ReadOptions;
 
@@ -86,11 +86,22 @@ pub(super) fn walked(
     file: &Arc<str>,
     options: ReadOptions,
 ) -> Option<Vec<Item>> {
+    walked_with(data, chunk_header, file, options, Cache::for_one_chunk())
+}
+
+/// [`walked`] with `names` as the chunk's cache.
+pub(super) fn walked_with(
+    data: &[u8],
+    chunk_header: &EvtxChunkHeader,
+    file: &Arc<str>,
+    options: ReadOptions,
+    mut names: Cache,
+) -> Option<Vec<Item>> {
     if !super::ring::checksums_hold(data, chunk_header) {
         return None;
     }
     let live_end = usize::try_from(chunk_header.free_space_offset).ok()?.min(data.len());
-    let (mut interner, mut names) = (Interner::default(), Names::for_one_chunk());
+    let mut interner = Interner::default();
     let mut events = Vec::new();
     let mut at = RECORDS_START;
     while at < live_end {
@@ -136,7 +147,7 @@ pub(super) fn by_crate(chunk: &mut EvtxChunkData, file: &Arc<str>, settings: &Ar
             return vec![Item::Error(error_chain(&err))];
         }
     };
-    let (mut interner, mut names) = (Interner::default(), Names::for_one_chunk());
+    let (mut interner, mut names) = (Interner::default(), Cache::for_one_chunk());
     let mut xml_interner = Interner::default();
     let mut items = Vec::new();
     for record in parsed.iter() {

@@ -10,7 +10,7 @@ use evtx::{EvtxParser, ParserSettings};
 use crate::input::{Content, Input};
 use crate::model::{Census, Earliest, Event, HarmlessTally, Location, Notice, Severity, SourceKind, Tally};
 
-use super::{Judged, ParsedFile, ReadOptions};
+use super::{Judged, Keep, ParsedFile, ReadOptions};
 
 mod chunk;
 mod ring;
@@ -105,6 +105,37 @@ pub fn chunks_both_ways(bytes: Vec<u8>) -> Vec<(Option<String>, String)> {
             let everything = crate::parse::ReadOptions::everything(u64::MAX);
             let walked = chunk::walked(&data.data, &data.header, &file, everything).map(render);
             (walked, render(chunk::by_crate(&mut data, &file, &settings)))
+        })
+        .collect()
+}
+
+/// For the tests: every chunk of the evtx file `bytes` walked with the templates' `System`
+/// plans and without, each record kept only as far as `System` unless `wanted(provider, id)`,
+/// each rendered with `Debug` (`None` where the walk declines the chunk).
+#[doc(hidden)]
+pub fn chunks_with_and_without_plans(
+    bytes: Vec<u8>,
+    wanted: fn(&str, Option<u32>, Keep) -> bool,
+) -> Vec<(Option<String>, Option<String>)> {
+    let Ok(parser) = EvtxParser::from_buffer(bytes) else {
+        return Vec::new();
+    };
+    let mut parser = parser.with_configuration(settings());
+    let file: Arc<str> = Arc::from("test.evtx");
+    let options = crate::parse::ReadOptions {
+        keep: Keep::Evidence,
+        wants: wanted,
+        ..crate::parse::ReadOptions::everything(u64::MAX)
+    };
+    parser
+        .chunks()
+        .filter_map(Result::ok)
+        .map(|data| {
+            let read = |cache| chunk::walked_with(&data.data, &data.header, &file, options, cache).map(render);
+            (
+                read(crate::parse::binxml::Cache::for_one_chunk()),
+                read(crate::parse::binxml::Cache::walking_one_chunk()),
+            )
         })
         .collect()
 }

@@ -19,6 +19,8 @@ use crate::model::{Fields, Interner};
 
 use super::event_xml::XmlEvent;
 
+mod plan;
+
 /// A read position in the chunk.
 struct Cursor<'a> {
     data: &'a [u8],
@@ -69,9 +71,9 @@ pub fn read_record(
     offset: usize,
     size: usize,
     interner: &mut Interner,
-    names: &mut Names,
+    cache: &mut Cache,
 ) -> Option<XmlEvent> {
-    match read_record_if(chunk, offset, size, interner, names, |_, _| true)? {
+    match read_record_if(chunk, offset, size, interner, cache, |_, _| true)? {
         Read::Whole(event) => Some(event),
         Read::System(_) => None,
     }
@@ -92,11 +94,17 @@ pub fn read_record_if(
     offset: usize,
     size: usize,
     interner: &mut Interner,
-    names: &mut Names,
+    cache: &mut Cache,
     wanted: impl Fn(&str, Option<u32>) -> bool,
 ) -> Option<Read> {
     let end = offset.checked_add(size)?;
-    let mut sink = Sink::new(interner, names);
+    if let Some(event) = planned_system(chunk, offset, end.min(chunk.len()), interner, cache) {
+        if !wanted(event.provider.as_deref().unwrap_or_default(), event.event_id) {
+            event.provider.as_ref()?;
+            return Some(Read::System(event));
+        }
+    }
+    let mut sink = Sink::new(interner, &mut cache.names);
     sink.wanted = Some(&wanted);
     walk(chunk, offset, end.min(chunk.len()), &[], false, &mut sink, 0)?;
     sink.event.provider.as_ref()?;
@@ -104,6 +112,36 @@ pub fn read_record_if(
         return Some(Read::System(sink.event));
     }
     sink.stack.is_empty().then_some(Read::Whole(sink.event))
+}
+
+/// The `System` of the record at `chunk[start..end]` by its template's plan, when `cache` is
+/// one chunk's; `None` where the record is walked (see `plan`).
+fn planned_system(
+    chunk: &[u8],
+    start: usize,
+    end: usize,
+    interner: &mut Interner,
+    cache: &mut Cache,
+) -> Option<XmlEvent> {
+    let plans = cache.plans.as_mut()?;
+    let mut c = Cursor {
+        data: chunk.get(..end)?,
+        pos: start,
+    };
+    // A fragment header, then the template instance.
+    if c.u8()? != 0x0f {
+        return None;
+    }
+    c.bytes(3)?;
+    if c.u8()? != 0x0c {
+        return None;
+    }
+    let instance = instance(&mut c)?;
+    let names = &mut cache.names;
+    let plan = plans.entry(instance.definition).or_insert_with(|| {
+        template_body(chunk, instance.definition).and_then(|(body, end)| plan::plan(chunk, body, end, names))
+    });
+    plan::system(plan.as_ref()?, &instance.values, interner)
 }
 
 /// Walks tokens from `start` to `end`; `values` are the substitutions of the template being
@@ -196,19 +234,46 @@ fn walk(
     Some(())
 }
 
+/// What the records read with it share. One cache serves every chunk of a file
+/// ([`Cache::default`]); a cache made for one chunk alone ([`Cache::for_one_chunk`]) also reads
+/// each record's `System` by its template's plan (see `plan`).
+#[derive(Default)]
+pub struct Cache {
+    names: Names,
+    /// Each template's plan, by the offset of its definition (`None` inside: no plan).
+    plans: Option<HashMap<usize, Option<plan::Plan>, BuildOffsetHasher>>,
+}
+
+impl Cache {
+    /// A cache for the records of one chunk: there an offset always holds the same name and
+    /// the same template.
+    pub fn for_one_chunk() -> Cache {
+        Cache {
+            names: Names::for_one_chunk(),
+            plans: Some(HashMap::default()),
+        }
+    }
+
+    /// [`Cache::for_one_chunk`] without plans: every record is walked (to compare the two).
+    pub fn walking_one_chunk() -> Cache {
+        Cache {
+            names: Names::for_one_chunk(),
+            plans: None,
+        }
+    }
+}
+
 /// Element and attribute names already decoded, by chunk offset (a record names the same few
 /// dozen). Each entry keeps the name's UTF-16 bytes and is used only while the chunk still holds
-/// them at that offset, so one cache serves every chunk of a file; a cache made for one chunk
-/// alone ([`Names::for_one_chunk`]) takes its entries without comparing.
-#[derive(Default, Clone)]
-pub struct Names {
+/// them at that offset; a cache for one chunk alone takes its entries without comparing.
+#[derive(Default)]
+struct Names {
     by_offset: HashMap<usize, CachedName, BuildOffsetHasher>,
     one_chunk: bool,
 }
 
 impl Names {
-    /// A cache for the records of one chunk: there an offset always holds the same name.
-    pub fn for_one_chunk() -> Names {
+    fn for_one_chunk() -> Names {
         Names {
             one_chunk: true,
             ..Names::default()
@@ -278,6 +343,20 @@ fn entity(name: &str) -> &'static str {
 
 /// A template instance: the definition (inline or elsewhere in the chunk), then its values.
 fn template_instance(c: &mut Cursor<'_>, chunk: &[u8], sink: &mut Sink<'_>, depth: u8) -> Option<()> {
+    let instance = instance(c)?;
+    let (body, end) = template_body(chunk, instance.definition)?;
+    walk(chunk, body, end, &instance.values, true, sink, depth + 1)
+}
+
+/// A template instance's definition (its offset in the chunk) and substitution values.
+struct Instance<'a> {
+    definition: usize,
+    values: Vec<Value<'a>>,
+}
+
+/// Reads a template instance after its token: the definition's offset (skipping the
+/// definition where it is inline), then the values.
+fn instance<'a>(c: &mut Cursor<'a>) -> Option<Instance<'a>> {
     c.u8()?;
     c.u32()?;
     let definition = c.u32()? as usize;
@@ -290,32 +369,24 @@ fn template_instance(c: &mut Cursor<'_>, chunk: &[u8], sink: &mut Sink<'_>, dept
     if count > 4096 {
         return None;
     }
-    let mut descriptors = Vec::with_capacity(count);
-    for _ in 0..count {
-        let size = usize::from(c.u16()?);
-        let kind = c.u8()?;
-        c.u8()?;
-        descriptors.push((size, kind));
-    }
+    let descriptors = c.bytes(4 * count)?;
     let mut values = Vec::with_capacity(count);
-    for (size, kind) in descriptors {
+    for descriptor in descriptors.chunks_exact(4) {
+        let size = usize::from(u16::from_le_bytes([descriptor[0], descriptor[1]]));
         values.push(Value {
-            kind,
+            kind: descriptor[2],
             bytes: c.bytes(size)?,
         });
     }
+    Some(Instance { definition, values })
+}
+
+/// The body of the template defined at `definition`: where it starts and ends in `chunk`.
+fn template_body(chunk: &[u8], definition: usize) -> Option<(usize, usize)> {
     let header = definition.checked_add(20)?;
     let body_size = u32::from_le_bytes(chunk.get(header..header + 4)?.try_into().ok()?) as usize;
     let body = header + 4;
-    walk(
-        chunk,
-        body,
-        body.checked_add(body_size)?.min(chunk.len()),
-        &values,
-        true,
-        sink,
-        depth + 1,
-    )
+    Some((body, body.checked_add(body_size)?.min(chunk.len())))
 }
 
 /// Puts a value where its substitution stands.
@@ -717,14 +788,7 @@ impl<'i> Sink<'i> {
     }
 
     fn close_system(&mut self, name: &str, text: &str) {
-        match name {
-            "EventID" => self.event.event_id = text.parse().ok(),
-            "Level" => self.event.level = text.parse().ok(),
-            "EventRecordID" => self.event.record_id = text.parse().ok(),
-            "Channel" if !text.is_empty() => self.event.channel = Some(self.interner.get(text)),
-            "Computer" if !text.is_empty() => self.event.computer = Some(self.interner.get(text)),
-            _ => {}
-        }
+        set_system_element(&mut self.event, self.interner, name, text);
     }
 
     fn close_data(&mut self, name: &str, text: &str) {
@@ -748,6 +812,18 @@ impl<'i> Sink<'i> {
             Some(n) => self.event.fields.push(n, value),
             None => self.event.fields.push(&positional(self.positional), value),
         }
+    }
+}
+
+/// What the text of the `System` element `name` sets in `event` (trimmed `text`).
+fn set_system_element(event: &mut XmlEvent, interner: &mut Interner, name: &str, text: &str) {
+    match name {
+        "EventID" => event.event_id = text.parse().ok(),
+        "Level" => event.level = text.parse().ok(),
+        "EventRecordID" => event.record_id = text.parse().ok(),
+        "Channel" if !text.is_empty() => event.channel = Some(interner.get(text)),
+        "Computer" if !text.is_empty() => event.computer = Some(interner.get(text)),
+        _ => {}
     }
 }
 
