@@ -102,7 +102,12 @@ pub(super) fn walked_with(
     }
     let live_end = usize::try_from(chunk_header.free_space_offset).ok()?.min(data.len());
     let mut interner = Interner::default();
-    let mut events = Vec::new();
+    // Room for the records the header names (a header that names too many gets a chunk's worth).
+    let named = chunk_header
+        .last_event_record_id
+        .saturating_sub(chunk_header.first_event_record_id)
+        .saturating_add(1);
+    let mut events = Vec::with_capacity(usize::try_from(named).unwrap_or(0).min(data.len() / RECORD_HEADER));
     let mut at = RECORDS_START;
     while at < live_end {
         let header = EvtxRecordHeader::from_bytes_at(data, at).ok()?;
