@@ -14,7 +14,7 @@ use evtx::{EvtxChunkData, EvtxChunkHeader, EvtxRecordHeader, ParserSettings};
 use crate::model::{Certainty, Event, EventTime, FieldsFrom, Interner, Location, Origin, SourceKind};
 use crate::parse::binxml::{self, Cache};
 use crate::parse::event_xml::{read_event_xml, XmlEvent};
-use crate::parse::ReadOptions;
+use crate::parse::{Keep, ReadOptions};
 
 use super::error_chain;
 
@@ -86,7 +86,12 @@ pub(super) fn walked(
     file: &Arc<str>,
     options: ReadOptions,
 ) -> Option<Vec<Item>> {
-    walked_with(data, chunk_header, file, options, Cache::for_one_chunk())
+    // Where every record is kept whole, no plan of `System` alone would serve.
+    let cache = match options.keep {
+        Keep::Everything => Cache::walking_one_chunk(),
+        Keep::Evidence | Keep::Clock => Cache::for_one_chunk(),
+    };
+    walked_with(data, chunk_header, file, options, cache)
 }
 
 /// [`walked`] with `names` as the chunk's cache.
