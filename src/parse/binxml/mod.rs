@@ -97,32 +97,59 @@ pub fn read_record_if(
     cache: &mut Cache,
     wanted: impl Fn(&str, Option<u32>) -> bool,
 ) -> Option<Read> {
-    let end = offset.checked_add(size)?;
-    if let Some(event) = planned_system(chunk, offset, end.min(chunk.len()), interner, cache) {
-        if !wanted(event.provider.as_deref().unwrap_or_default(), event.event_id) {
-            event.provider.as_ref()?;
-            return Some(Read::System(event));
+    let end = offset.checked_add(size)?.min(chunk.len());
+    let Some(planned) = planned_system(chunk, offset, end, interner, cache) else {
+        let mut sink = Sink::new(interner, &mut cache.names);
+        sink.wanted = Some(&wanted);
+        walk(chunk, offset, end, &[], false, &mut sink, 0)?;
+        sink.event.provider.as_ref()?;
+        if sink.stopped {
+            return Some(Read::System(sink.event));
         }
+        return sink.stack.is_empty().then_some(Read::Whole(sink.event));
+    };
+    planned.event.provider.as_ref()?;
+    if !wanted(
+        planned.event.provider.as_deref().unwrap_or_default(),
+        planned.event.event_id,
+    ) {
+        return Some(Read::System(planned.event));
     }
+    // The rest of the record is walked where the walk would be after `System`: inside the
+    // root element, then after the template instance.
     let mut sink = Sink::new(interner, &mut cache.names);
     sink.wanted = Some(&wanted);
-    walk(chunk, offset, end.min(chunk.len()), &[], false, &mut sink, 0)?;
-    sink.event.provider.as_ref()?;
+    sink.event = planned.event;
+    sink.stack.push((planned.root, false));
+    let (rest, rest_end) = planned.rest;
+    walk(chunk, rest, rest_end, &planned.values, true, &mut sink, 1)?;
+    walk(chunk, planned.after, end, &[], false, &mut sink, 0)?;
     if sink.stopped {
         return Some(Read::System(sink.event));
     }
     sink.stack.is_empty().then_some(Read::Whole(sink.event))
 }
 
+/// A record's `System` read by its template's plan, and where the walk goes on from.
+struct Planned<'a> {
+    event: XmlEvent,
+    values: Vec<Value<'a>>,
+    root: Arc<str>,
+    /// The template's tokens after `System`.
+    rest: (usize, usize),
+    /// The record's tokens after the template instance.
+    after: usize,
+}
+
 /// The `System` of the record at `chunk[start..end]` by its template's plan, when `cache` is
 /// one chunk's; `None` where the record is walked (see `plan`).
-fn planned_system(
-    chunk: &[u8],
+fn planned_system<'a>(
+    chunk: &'a [u8],
     start: usize,
     end: usize,
     interner: &mut Interner,
     cache: &mut Cache,
-) -> Option<XmlEvent> {
+) -> Option<Planned<'a>> {
     let plans = cache.plans.as_mut()?;
     let mut c = Cursor {
         data: chunk.get(..end)?,
@@ -141,7 +168,15 @@ fn planned_system(
     let plan = plans.entry(instance.definition).or_insert_with(|| {
         template_body(chunk, instance.definition).and_then(|(body, end)| plan::plan(chunk, body, end, names))
     });
-    plan::system(plan.as_ref()?, &instance.values, interner)
+    let plan = plan.as_mut()?;
+    let event = plan::system(plan, &instance.values, interner)?;
+    Some(Planned {
+        event,
+        values: instance.values,
+        root: Arc::clone(&plan.root),
+        rest: plan.rest,
+        after: c.pos,
+    })
 }
 
 /// Walks tokens from `start` to `end`; `values` are the substitutions of the template being

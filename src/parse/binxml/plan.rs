@@ -22,6 +22,10 @@ use crate::parse::event_xml::XmlEvent;
 /// Where the `System` section of one template puts what the event keeps.
 #[derive(Debug)]
 pub(super) struct Plan {
+    /// The root element's name, and where the template's tokens after `System` start and end:
+    /// a record read whole is walked from there, after its `System` is read by the plan.
+    pub(super) root: Arc<str>,
+    pub(super) rest: (usize, usize),
     /// Every substitution the walk meets before `System` ends, kept or not: the walk fails on
     /// some values wherever they stand.
     substitutions: Vec<Substitution>,
@@ -44,6 +48,52 @@ struct Item {
     /// The substitutions whose null value leaves out an element around it.
     dependencies: Vec<u16>,
     parts: Vec<Part>,
+    /// For a name (provider, channel, computer) of at most one part: the last one read. A
+    /// chunk's records mostly name one computer: it is rendered and interned once.
+    last_name: Option<LastName>,
+}
+
+/// The value a name was last read from (its type and bytes), and the name it set, if any.
+#[derive(Debug)]
+struct LastName {
+    kind: u8,
+    bytes: Box<[u8]>,
+    name: Option<Arc<str>>,
+}
+
+impl Item {
+    fn new(target: Target, dependencies: Vec<u16>, parts: Vec<Part>) -> Item {
+        Item {
+            target,
+            dependencies,
+            parts,
+            last_name: None,
+        }
+    }
+
+    /// Whether it sets a name (which is interned).
+    fn is_name(&self) -> bool {
+        matches!(
+            self.target,
+            Target::ProviderName | Target::Element("Channel") | Target::Element("Computer")
+        )
+    }
+
+    /// The value a name of at most one part is read from (its type and bytes; a text of the
+    /// template is type 0xff); `None` for anything else.
+    fn name_key<'v>(&self, value: impl Fn(u16) -> Value<'v>) -> Option<(u8, &'v [u8])> {
+        if !self.is_name() {
+            return None;
+        }
+        match self.parts.as_slice() {
+            [] | [Part::Text(_)] => Some((0xff, &[])),
+            [Part::Value(substitution)] => {
+                let v = value(substitution.index);
+                (v.kind != 0x11).then_some((v.kind, v.bytes))
+            }
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -96,14 +146,12 @@ pub(super) fn plan(chunk: &[u8], body: usize, end: usize, names: &mut Names) -> 
                 builder.open(name, dependency)?;
             }
             0x02 => builder.finish_attribute(),
-            0x03 => {
-                builder.finish_attribute();
-                if let Some(plan) = builder.end()? {
-                    return Some(plan);
+            0x03 | 0x04 => {
+                if token == 0x03 {
+                    builder.finish_attribute();
                 }
-            }
-            0x04 => {
-                if let Some(plan) = builder.end()? {
+                if let Some(mut plan) = builder.end()? {
+                    plan.rest = (c.pos, end);
                     return Some(plan);
                 }
             }
@@ -241,11 +289,7 @@ impl Builder {
         let parts = std::mem::take(&mut self.attribute_parts);
         if let Some(target) = target {
             let dependencies = self.dependencies();
-            self.items.push(Item {
-                target,
-                dependencies,
-                parts,
-            });
+            self.items.push(Item::new(target, dependencies, parts));
         }
     }
 
@@ -260,24 +304,34 @@ impl Builder {
         // `System` left out by a null value leaves out every item with it: the event has no
         // provider, and is not read, by the plan as by the walk.
         if depth == 2 && &*name == "System" {
+            let root = self.stack.first().map(|(root, _)| Arc::clone(root))?;
             return Some(Some(Plan {
+                root,
+                rest: (0, 0),
                 substitutions: std::mem::take(&mut self.substitutions),
                 items: std::mem::take(&mut self.items),
             }));
         }
         if let Some(target) = Target::element(&name).filter(|_| in_system) {
-            self.items.push(Item {
-                target,
-                dependencies,
-                parts: text,
-            });
+            self.items.push(Item::new(target, dependencies, text));
         }
         Some(None)
     }
 }
 
+/// Sets the name `target` names in `event`, unless there is none.
+fn set_name(event: &mut XmlEvent, target: Target, name: Option<Arc<str>>) {
+    let Some(name) = name else { return };
+    match target {
+        Target::ProviderName => event.provider = Some(name),
+        Target::Element("Channel") => event.channel = Some(name),
+        Target::Element("Computer") => event.computer = Some(name),
+        _ => {}
+    }
+}
+
 /// A record's `System` by `plan`, or `None` where the walk must read it (see the module doc).
-pub(super) fn system(plan: &Plan, values: &[Value<'_>], interner: &mut Interner) -> Option<XmlEvent> {
+pub(super) fn system(plan: &mut Plan, values: &[Value<'_>], interner: &mut Interner) -> Option<XmlEvent> {
     let value = |index: u16| values.get(usize::from(index)).copied().unwrap_or(NULL);
     let is_null = |index: u16| values.get(usize::from(index)).is_some_and(|v| v.kind == 0);
     for substitution in &plan.substitutions {
@@ -294,9 +348,16 @@ pub(super) fn system(plan: &Plan, values: &[Value<'_>], interner: &mut Interner)
     }
     let mut event = XmlEvent::default();
     let mut text = String::new();
-    for item in &plan.items {
+    for item in &mut plan.items {
         if item.dependencies.iter().any(|d| is_null(*d)) {
             continue;
+        }
+        let key = item.name_key(value);
+        if let (Some((kind, bytes)), Some(last)) = (key, &item.last_name) {
+            if kind == last.kind && bytes == &*last.bytes {
+                set_name(&mut event, item.target, last.name.clone());
+                continue;
+            }
         }
         text.clear();
         let mut time: Option<Timestamp> = None;
@@ -315,6 +376,24 @@ pub(super) fn system(plan: &Plan, values: &[Value<'_>], interner: &mut Interner)
                     }
                 }
             }
+        }
+        if item.is_name() && time.is_none() {
+            // As the walk sets them: a provider with any text, a channel or computer with
+            // text left after trimming.
+            let text = match item.target {
+                Target::ProviderName => &*text,
+                _ => text.trim(),
+            };
+            let name = (!text.is_empty()).then(|| interner.get(text));
+            set_name(&mut event, item.target, name.clone());
+            if let Some((kind, bytes)) = key {
+                item.last_name = Some(LastName {
+                    kind,
+                    bytes: Box::from(bytes),
+                    name,
+                });
+            }
+            continue;
         }
         // As the walk sets them: an attribute only when it has a value, an element always.
         match item.target {
