@@ -148,8 +148,8 @@ pub fn event_xml(data: &[u8]) {
 }
 
 /// Our Binary XML walk over one chunk: the first two bytes give the record's offset in the
-/// chunk, the rest is the chunk. Read as far as `System` by its template's plan, the record
-/// reads as the walk reads it.
+/// chunk, the rest is the chunk. Read with its template's plan (only `System`, or `System`
+/// and then the walk of the rest), the record reads as the walk reads it.
 pub fn binxml(data: &[u8]) {
     use parse::binxml::{read_record, read_record_if, Cache};
     let Some((head, chunk)) = data.split_first_chunk::<2>() else {
@@ -159,13 +159,17 @@ pub fn binxml(data: &[u8]) {
     let size = chunk.len() - offset;
     let mut interner = Interner::default();
     let _ = read_record(chunk, offset, size, &mut interner, &mut Cache::default());
-    let skim = |mut cache: Cache| {
-        read_record_if(chunk, offset, size, &mut Interner::default(), &mut cache, |_, _| false).map(|read| match read {
-            parse::binxml::Read::System(event) => format!("system {event:?}"),
-            parse::binxml::Read::Whole(event) => format!("whole {event:?}"),
-        })
-    };
-    assert_eq!(skim(Cache::for_one_chunk()), skim(Cache::walking_one_chunk()));
+    for wanted in [false, true] {
+        let read = |mut cache: Cache| {
+            read_record_if(chunk, offset, size, &mut Interner::default(), &mut cache, |_, _| wanted).map(|read| {
+                match read {
+                    parse::binxml::Read::System(event) => format!("system {event:?}"),
+                    parse::binxml::Read::Whole(event) => format!("whole {event:?}"),
+                }
+            })
+        };
+        assert_eq!(read(Cache::for_one_chunk()), read(Cache::walking_one_chunk()));
+    }
 }
 
 /// An `.evtx` file: header, chunks, records, damage reports.
