@@ -168,7 +168,7 @@ fn planned_system<'a>(
     let plan = plans.entry(instance.definition).or_insert_with(|| {
         template_body(chunk, instance.definition).and_then(|(body, end)| plan::plan(chunk, body, end, names))
     });
-    let plan = plan.as_mut()?;
+    let plan = plan.as_ref()?;
     let event = plan::system(plan, &instance.values, interner)?;
     Some(Planned {
         event,

@@ -48,52 +48,6 @@ struct Item {
     /// The substitutions whose null value leaves out an element around it.
     dependencies: Vec<u16>,
     parts: Vec<Part>,
-    /// For a name (provider, channel, computer) of at most one part: the last one read. A
-    /// chunk's records mostly name one computer: it is rendered and interned once.
-    last_name: Option<LastName>,
-}
-
-/// The value a name was last read from (its type and bytes), and the name it set, if any.
-#[derive(Debug)]
-struct LastName {
-    kind: u8,
-    bytes: Box<[u8]>,
-    name: Option<Arc<str>>,
-}
-
-impl Item {
-    fn new(target: Target, dependencies: Vec<u16>, parts: Vec<Part>) -> Item {
-        Item {
-            target,
-            dependencies,
-            parts,
-            last_name: None,
-        }
-    }
-
-    /// Whether it sets a name (which is interned).
-    fn is_name(&self) -> bool {
-        matches!(
-            self.target,
-            Target::ProviderName | Target::Element("Channel") | Target::Element("Computer")
-        )
-    }
-
-    /// The value a name of at most one part is read from (its type and bytes; a text of the
-    /// template is type 0xff); `None` for anything else.
-    fn name_key<'v>(&self, value: impl Fn(u16) -> Value<'v>) -> Option<(u8, &'v [u8])> {
-        if !self.is_name() {
-            return None;
-        }
-        match self.parts.as_slice() {
-            [] | [Part::Text(_)] => Some((0xff, &[])),
-            [Part::Value(substitution)] => {
-                let v = value(substitution.index);
-                (v.kind != 0x11).then_some((v.kind, v.bytes))
-            }
-            _ => None,
-        }
-    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -289,7 +243,11 @@ impl Builder {
         let parts = std::mem::take(&mut self.attribute_parts);
         if let Some(target) = target {
             let dependencies = self.dependencies();
-            self.items.push(Item::new(target, dependencies, parts));
+            self.items.push(Item {
+                target,
+                dependencies,
+                parts,
+            });
         }
     }
 
@@ -313,25 +271,18 @@ impl Builder {
             }));
         }
         if let Some(target) = Target::element(&name).filter(|_| in_system) {
-            self.items.push(Item::new(target, dependencies, text));
+            self.items.push(Item {
+                target,
+                dependencies,
+                parts: text,
+            });
         }
         Some(None)
     }
 }
 
-/// Sets the name `target` names in `event`, unless there is none.
-fn set_name(event: &mut XmlEvent, target: Target, name: Option<Arc<str>>) {
-    let Some(name) = name else { return };
-    match target {
-        Target::ProviderName => event.provider = Some(name),
-        Target::Element("Channel") => event.channel = Some(name),
-        Target::Element("Computer") => event.computer = Some(name),
-        _ => {}
-    }
-}
-
 /// A record's `System` by `plan`, or `None` where the walk must read it (see the module doc).
-pub(super) fn system(plan: &mut Plan, values: &[Value<'_>], interner: &mut Interner) -> Option<XmlEvent> {
+pub(super) fn system(plan: &Plan, values: &[Value<'_>], interner: &mut Interner) -> Option<XmlEvent> {
     let value = |index: u16| values.get(usize::from(index)).copied().unwrap_or(NULL);
     let is_null = |index: u16| values.get(usize::from(index)).is_some_and(|v| v.kind == 0);
     for substitution in &plan.substitutions {
@@ -348,16 +299,9 @@ pub(super) fn system(plan: &mut Plan, values: &[Value<'_>], interner: &mut Inter
     }
     let mut event = XmlEvent::default();
     let mut text = String::new();
-    for item in &mut plan.items {
+    for item in &plan.items {
         if item.dependencies.iter().any(|d| is_null(*d)) {
             continue;
-        }
-        let key = item.name_key(value);
-        if let (Some((kind, bytes)), Some(last)) = (key, &item.last_name) {
-            if kind == last.kind && bytes == &*last.bytes {
-                set_name(&mut event, item.target, last.name.clone());
-                continue;
-            }
         }
         text.clear();
         let mut time: Option<Timestamp> = None;
@@ -376,24 +320,6 @@ pub(super) fn system(plan: &mut Plan, values: &[Value<'_>], interner: &mut Inter
                     }
                 }
             }
-        }
-        if item.is_name() && time.is_none() {
-            // As the walk sets them: a provider with any text, a channel or computer with
-            // text left after trimming.
-            let text = match item.target {
-                Target::ProviderName => &*text,
-                _ => text.trim(),
-            };
-            let name = (!text.is_empty()).then(|| interner.get(text));
-            set_name(&mut event, item.target, name.clone());
-            if let Some((kind, bytes)) = key {
-                item.last_name = Some(LastName {
-                    kind,
-                    bytes: Box::from(bytes),
-                    name,
-                });
-            }
-            continue;
         }
         // As the walk sets them: an attribute only when it has a value, an element always.
         match item.target {
