@@ -258,7 +258,7 @@ fn from_signal(signals: &[Signal], tallied: &[Timestamp], index: usize, signal: 
                 ),
             ))
         }
-        SignalKind::SfcCannotRepair { .. } => Some(milestone(
+        SignalKind::SfcCannotRepair => Some(milestone(
             signal,
             MilestoneKind::Repair,
             (

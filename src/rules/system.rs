@@ -13,7 +13,7 @@ use super::{Explanation, Risk, Rule};
 /// SFC could not repair files, DISM found component store corruption, or VSS cannot load a
 /// module; backups then fail to create a shadow copy.
 pub fn system_files_corrupt(a: &Analysis<'_>) -> Option<Assessment> {
-    let cannot = a.select(|k| matches!(k, SignalKind::SfcCannotRepair { .. }));
+    let cannot = a.select(|k| matches!(k, SignalKind::SfcCannotRepair));
     let detected = a.select(|k| matches!(k, SignalKind::CheckSur { detected: Some(n), .. } if *n > 0));
     // VSS failing with a code that names corrupt files (0x8007007E module not found, ...).
     let module = a.vss_errors_pointing_to(Cause::SystemFilesCorrupt, 0.3);
@@ -119,9 +119,10 @@ pub const SYS001: Rule = Rule {
 fn file_names(signals: &[&Signal]) -> String {
     let files: std::collections::BTreeSet<&str> = signals
         .iter()
-        .filter_map(|s| match &s.kind {
-            SignalKind::SfcCannotRepair { file } => Some(file.rsplit(['\\', '/']).next().unwrap_or(file)),
-            _ => None,
+        .filter(|s| matches!(s.kind, SignalKind::SfcCannotRepair))
+        .map(|s| {
+            let file = s.sfc_file();
+            file.rsplit(['\\', '/']).next().unwrap_or(file)
         })
         .collect();
     files.into_iter().collect::<Vec<_>>().join(", ")
@@ -149,7 +150,7 @@ pub fn dism_source_missing(a: &Analysis<'_>) -> Option<Assessment> {
     let corrupt = a.select(|k| {
         matches!(
             k,
-            SignalKind::SfcCannotRepair { .. }
+            SignalKind::SfcCannotRepair
                 | SignalKind::CheckSur {
                     detected: Some(1..),
                     ..

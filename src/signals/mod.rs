@@ -172,11 +172,10 @@ pub enum SignalKind {
         /// Event id.
         id: u32,
     },
-    /// SFC could not repair a file (`[SR] Cannot repair member file`, `Could not reproject`).
-    SfcCannotRepair {
-        /// The file.
-        file: String,
-    },
+    /// SFC could not repair a file (`[SR] Cannot repair member file`, `Could not reproject`):
+    /// the file is its event's ([`Signal::sfc_file`]; a damaged system logs one such line per
+    /// file and scan, hundreds of thousands, so the name is not copied into each signal).
+    SfcCannotRepair,
     /// SFC repaired files.
     SfcRepaired,
     /// SFC needs a reboot to finish.
@@ -303,6 +302,19 @@ impl<'e> Signal<'e> {
             kind,
             time,
             cited: Cited::Written(Box::new(evidence)),
+        }
+    }
+
+    /// The file an `[SR]` line named (the member file, else the path): empty for a signal
+    /// not read from a servicing line.
+    pub fn sfc_file(&self) -> &str {
+        use crate::model::servicing_fields as f;
+        match &self.cited {
+            Cited::Written(_) => "",
+            Cited::Event(event, _) => event
+                .field(f::SR_FILE)
+                .or_else(|| event.field(f::SR_PATH))
+                .unwrap_or_default(),
         }
     }
 

@@ -329,11 +329,7 @@ fn servicing(event: &Event) -> Vec<SignalKind> {
     let mut out = Vec::new();
     match event.field(f::SR) {
         Some(f::sr::CANNOT_REPAIR | f::sr::CANNOT_REPROJECT | f::sr::UNABLE_TO_REPAIR) => {
-            let file = event
-                .field(f::SR_FILE)
-                .or_else(|| event.field(f::SR_PATH))
-                .unwrap_or_default();
-            out.push(SignalKind::SfcCannotRepair { file: file.to_string() });
+            out.push(SignalKind::SfcCannotRepair);
         }
         Some(f::sr::TRANSACTION_REPAIRED) => out.push(SignalKind::SfcRepaired),
         Some(f::sr::REBOOT_REQUIRED) => out.push(SignalKind::SfcRebootRequired),
@@ -405,7 +401,7 @@ pub fn fact<'e>(fact: &Fact) -> Vec<Signal<'e>> {
             ..
         } => FirmwareMode::parse(value).map(|mode| SignalKind::CurrentFirmware { mode }),
         FactKind::ConsoleVerdict { verdict, .. } => match verdict {
-            Verdict::CannotRepair => Some(SignalKind::SfcCannotRepair { file: String::new() }),
+            Verdict::CannotRepair => Some(SignalKind::SfcCannotRepair),
             Verdict::Repaired => Some(SignalKind::SfcRepaired),
             Verdict::RebootRequired => Some(SignalKind::SfcRebootRequired),
             Verdict::SourceMissing => Some(SignalKind::SourceMissing),
