@@ -130,7 +130,12 @@ impl Case {
                 harmless: file.harmless,
                 channel: file.census.first_channel().cloned(),
             });
-            case.events.extend(file.events);
+            // The first file's events are taken as they are (a big log's are not copied).
+            if case.events.is_empty() {
+                case.events = file.events;
+            } else {
+                case.events.extend(file.events);
+            }
             case.facts.extend(file.facts);
         }
         sort_timeline(&mut case.events);
