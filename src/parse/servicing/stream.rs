@@ -32,14 +32,7 @@ pub fn parse(
     file: &std::fs::File,
     options: ReadOptions,
 ) -> io::Result<ParsedFile> {
-    parse_windows(
-        path,
-        size,
-        encoding,
-        &mut Mapped { file, map: None },
-        options,
-        BLOCK_BYTES,
-    )
+    parse_windows(path, size, encoding, &mut Mapped { file }, options, BLOCK_BYTES)
 }
 
 /// [`parse`] from any reader, in blocks of `block_bytes` (the fuzz target compares it with the
@@ -62,40 +55,47 @@ pub(crate) fn parse_in_blocks(
 }
 
 /// The blocks of one log, each ending before an entry's first line (a block grows past
-/// `block_bytes` only for an entry longer than that), parsed while they are hashed.
+/// `block_bytes` only for an entry longer than that), parsed while they are hashed and the
+/// next is fetched.
 fn parse_windows(
     path: &Arc<str>,
     size: u64,
     encoding: TextEncoding,
-    source: &mut dyn Window,
+    source: &mut (dyn Window + Send),
     options: ReadOptions,
     block_bytes: usize,
 ) -> io::Result<ParsedFile> {
     let mut stream = Stream::new(path, encoding, options);
     let mut hasher = Sha256::new();
     let (mut start, mut want) = (0u64, block_bytes);
+    let mut window = source.at(start, want)?;
     loop {
-        let window = source.at(start, want)?;
         let eof = window.len() < want;
         // Whole entries now; the rest waits for the bytes that complete it.
         let cut = if eof {
             window.len()
         } else {
-            match last_entry_start(window) {
+            match last_entry_start(&window) {
                 Some(cut) => cut,
                 None => {
                     want = want.saturating_mul(2);
+                    window = source.at(start, want)?;
                     continue;
                 }
             }
         };
         let block = &window[..cut];
-        rayon::join(|| stream.block(block), || hasher.update(block));
-        if eof {
-            break;
-        }
-        start += cut as u64;
-        want = block_bytes;
+        let next_start = start + cut as u64;
+        let (_, next) = rayon::join(
+            || stream.block(block),
+            || {
+                hasher.update(block);
+                (!eof).then(|| source.at(next_start, block_bytes))
+            },
+        );
+        let Some(next) = next else { break };
+        window = next?;
+        (start, want) = (next_start, block_bytes);
     }
     let mut parsed = stream.finish(size);
     parsed.sha256 = Some(hasher.finalize().iter().map(|b| format!("{b:02x}")).collect());
@@ -104,30 +104,45 @@ fn parse_windows(
 
 /// The bytes of a log from an offset on.
 trait Window {
-    /// `len` bytes from `start` on (fewer only where the input ends), valid until the next
-    /// call.
-    fn at(&mut self, start: u64, len: usize) -> io::Result<&[u8]>;
+    /// `len` bytes from `start` on (fewer only where the input ends), owned, so that the next
+    /// window can be fetched while this one is read.
+    fn at(&mut self, start: u64, len: usize) -> io::Result<Block>;
+}
+
+/// A window's bytes: mapped, or read into memory.
+enum Block {
+    Mapped(memmap2::Mmap),
+    Read(Vec<u8>),
+}
+
+impl std::ops::Deref for Block {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        match self {
+            Block::Mapped(map) => map,
+            Block::Read(bytes) => bytes,
+        }
+    }
 }
 
 /// A file, mapped one window at a time.
 struct Mapped<'f> {
     file: &'f std::fs::File,
-    map: Option<memmap2::Mmap>,
 }
 
 impl Window for Mapped<'_> {
     #[allow(unsafe_code)]
-    fn at(&mut self, start: u64, len: usize) -> io::Result<&[u8]> {
-        self.map = None; // the previous window is unmapped before the next is mapped
+    fn at(&mut self, start: u64, len: usize) -> io::Result<Block> {
         let size = self.file.metadata()?.len();
         let len = usize::try_from(size.saturating_sub(start)).map_or(len, |left| left.min(len));
         if len == 0 {
-            return Ok(&[]);
+            return Ok(Block::Read(Vec::new()));
         }
         // SAFETY: as for `input::content`'s whole-file maps: read-only, of a collected copy
         // of a log; a file truncated by another process while mapped could fault reads, the
-        // documented risk of every mmap-based reader. The window lives in `self` and the
-        // slice returned borrows `self`, so no slice outlives its window.
+        // documented risk of every mmap-based reader. The map is owned by the block, so no
+        // slice of it outlives it.
         let map = unsafe {
             memmap2::MmapOptions::new()
                 .offset(start)
@@ -135,7 +150,7 @@ impl Window for Mapped<'_> {
                 .populate()
                 .map(self.file)?
         };
-        Ok(&self.map.insert(map)[..])
+        Ok(Block::Mapped(map))
     }
 }
 
@@ -149,7 +164,7 @@ struct Buffered<'r> {
 }
 
 impl Window for Buffered<'_> {
-    fn at(&mut self, start: u64, len: usize) -> io::Result<&[u8]> {
+    fn at(&mut self, start: u64, len: usize) -> io::Result<Block> {
         let skip = usize::try_from(start.saturating_sub(self.buf_start)).unwrap_or(usize::MAX);
         self.buf.drain(..skip.min(self.buf.len()));
         self.buf_start = start;
@@ -158,7 +173,7 @@ impl Window for Buffered<'_> {
             let read = (&mut *self.source).take(want).read_to_end(&mut self.buf)?;
             self.eof = read == 0;
         }
-        Ok(&self.buf[..len.min(self.buf.len())])
+        Ok(Block::Read(self.buf[..len.min(self.buf.len())].to_vec()))
     }
 }
 
@@ -331,7 +346,7 @@ mod tests {
             // boundaries).
             let mut file = tempfile::tempfile().expect("temp file");
             std::io::Write::write_all(&mut file, text.as_bytes()).expect("write");
-            let mut mapped = super::Mapped { file: &file, map: None };
+            let mut mapped = super::Mapped { file: &file };
             let from_file = super::parse_windows(
                 &path,
                 text.len() as u64,
