@@ -40,6 +40,7 @@ fn config(command: Command, paths: Vec<PathBuf>) -> Config {
         color: ColorChoice::Never,
         redact: false,
         lang: backupdiag::config::Lang::En,
+        exits_after: false,
     }
 }
 

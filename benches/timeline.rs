@@ -51,6 +51,7 @@ fn ours(corpus: &Path) -> (usize, usize) {
         redact: false,
         progress: false,
         lang: backupdiag::config::Lang::En,
+        exits_after: false,
     };
     let mut out = Vec::with_capacity(64 << 20);
     let mut err = Vec::new();

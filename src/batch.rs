@@ -199,6 +199,7 @@ fn analyse(
         command: Command::Analyze { format, fail_on },
         paths: vec![entry.path.clone()],
         progress: false,
+        exits_after: false,
         ..config.clone()
     };
     let layout = Layout::plain(100).in_lang(config.lang);

@@ -389,6 +389,7 @@ impl Cli {
             }
         };
         Ok(Config {
+            exits_after: false,
             zone: common.tz.as_deref().map(Zone::parse).transpose()?,
             paths: common.paths,
             progress: !common.no_progress,

@@ -177,6 +177,10 @@ pub struct Config {
     pub redact: bool,
     /// The language of reports.
     pub lang: Lang,
+    /// The process ends after this run: what it read is left for the system to take back at
+    /// exit rather than freed piece by piece (freeing a big log's events took longer than
+    /// diagnosing them). Never set for a run inside a longer process (`batch`, the tests).
+    pub exits_after: bool,
 }
 
 impl Config {
@@ -192,6 +196,7 @@ impl Config {
             color: ColorChoice::Auto,
             redact: false,
             lang: Lang::En,
+            exits_after: false,
         }
     }
 }

@@ -138,7 +138,11 @@ pub fn run(config: &Config, out: &mut dyn Write, err: &mut dyn Write) -> io::Res
         Command::Analyze { format, fail_on } => {
             let json = format.is_json();
             with_case(config, json, out, err, |case, zone, out| {
-                write_analysis(case, zone, *format, *fail_on, &layout, out).map(|(findings, _)| findings)
+                let (findings, diagnosis) = write_analysis(case, zone, *format, *fail_on, &layout, out)?;
+                if config.exits_after {
+                    std::mem::forget(diagnosis);
+                }
+                Ok(findings)
             })
         }
         Command::Timeline { format, since, until } => with_case(config, false, out, err, |case, zone, out| {
@@ -261,10 +265,14 @@ fn with_case(
         write(&case, zone, out)?
     };
     out.flush()?;
-    Ok(match exit_status(&case) {
+    let status = match exit_status(&case) {
         ExitStatus::Success | ExitStatus::Partial if findings.is_some() => ExitStatus::Findings,
         status => status,
-    })
+    };
+    if config.exits_after {
+        std::mem::forget(case);
+    }
+    Ok(status)
 }
 
 fn exit_status(case: &Case) -> ExitStatus {

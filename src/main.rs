@@ -21,7 +21,10 @@ fn main() -> ExitCode {
         }
     };
     let config = match cli.into_config() {
-        Ok(config) => config,
+        Ok(config) => backupdiag::config::Config {
+            exits_after: true,
+            ..config
+        },
         Err(message) => {
             eprintln!("backupdiag: {message}");
             return code(ExitStatus::Failure);
