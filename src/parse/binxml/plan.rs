@@ -3,6 +3,7 @@
 //! kept only as far as `System` (provider, id, level, time, record id, channel, computer), and
 //! walking the template's tokens again for each of them cost a third of reading an evtx file;
 //! with a plan, a record's `System` values are rendered straight from its substitution values.
+//! A record read whole is walked only from where `System` ends.
 //!
 //! A plan gives what the walk gives, or declines. A template whose `System` section holds
 //! anything unusual (a nested template, a character or entity reference where a kept value
@@ -22,9 +23,10 @@ use crate::parse::event_xml::XmlEvent;
 /// Where the `System` section of one template puts what the event keeps.
 #[derive(Debug)]
 pub(super) struct Plan {
-    /// The root element's name, and where the template's tokens after `System` start and end:
-    /// a record read whole is walked from there, after its `System` is read by the plan.
+    /// The root element's name: the one element open where `System` ends.
     pub(super) root: Arc<str>,
+    /// Where the template's tokens after `System` start and end in the chunk: a record read
+    /// whole is walked from there once the plan has read its `System`.
     pub(super) rest: (usize, usize),
     /// Every substitution the walk meets before `System` ends, kept or not: the walk fails on
     /// some values wherever they stand.
