@@ -22,6 +22,14 @@ fn evtx_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
+/// The demo's evtx files, which the forge wrote.
+fn demo_evtx_files() -> Vec<PathBuf> {
+    ["System.evtx", "Application.evtx", "Microsoft-Windows-Backup.evtx"]
+        .iter()
+        .map(|name| repo_root().join("fixtures/demo").join(name))
+        .collect()
+}
+
 /// Every `.evtx` file of the corpus, whole and damaged.
 fn corpus_evtx_files(corpus: &Path) -> Vec<PathBuf> {
     let mut files = Vec::new();
@@ -112,8 +120,8 @@ fn the_fast_path_reads_every_corpus_record_as_the_xml_path_does() {
 #[test]
 fn the_fast_path_reads_the_forge_files() {
     let (mut compared, mut declined) = (0, 0);
-    for name in ["System.evtx", "Application.evtx", "Microsoft-Windows-Backup.evtx"] {
-        let (c, d) = compare(&repo_root().join("fixtures/demo").join(name));
+    for file in demo_evtx_files() {
+        let (c, d) = compare(&file);
         compared += c;
         declined += d;
     }
@@ -192,10 +200,7 @@ fn chunks_are_found_in_place_in_the_order_the_crate_reads_them() {
 
 #[test]
 fn the_own_chunk_walk_reads_the_forge_files() {
-    let files: Vec<PathBuf> = ["System.evtx", "Application.evtx", "Microsoft-Windows-Backup.evtx"]
-        .iter()
-        .map(|name| repo_root().join("fixtures/demo").join(name))
-        .collect();
+    let files = demo_evtx_files();
     let (compared, declined) = compare_chunks(&files);
     assert!(compared >= 3, "{compared} compared");
     assert_eq!(declined, 0);
@@ -236,10 +241,7 @@ fn records_read_by_their_templates_plans_read_as_the_walk_reads_them() {
 
 #[test]
 fn the_forge_files_read_by_plans_read_as_walked() {
-    let files: Vec<PathBuf> = ["System.evtx", "Application.evtx", "Microsoft-Windows-Backup.evtx"]
-        .iter()
-        .map(|name| repo_root().join("fixtures/demo").join(name))
-        .collect();
+    let files = demo_evtx_files();
     let (records, declined) = compare_plans(&files);
     assert!(records > 50, "{records} compared");
     assert_eq!(declined, 0);
