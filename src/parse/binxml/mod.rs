@@ -102,17 +102,13 @@ pub fn read_record_if(
         let mut sink = Sink::new(interner, &mut cache.names);
         sink.wanted = Some(&wanted);
         walk(chunk, offset, end, &[], false, &mut sink, 0)?;
-        sink.event.provider.as_ref()?;
-        if sink.stopped {
-            return Some(Read::System(sink.event));
-        }
-        return sink.stack.is_empty().then_some(Read::Whole(sink.event));
+        return walked(sink);
     };
-    planned.event.provider.as_ref()?;
     if !wanted(
         planned.event.provider.as_deref().unwrap_or_default(),
         planned.event.event_id,
     ) {
+        planned.event.provider.as_ref()?;
         return Some(Read::System(planned.event));
     }
     // The rest of the record is walked where the walk would be after `System`: inside the
@@ -124,6 +120,13 @@ pub fn read_record_if(
     let (rest, rest_end) = planned.rest;
     walk(chunk, rest, rest_end, &planned.values, true, &mut sink, 1)?;
     walk(chunk, planned.after, end, &[], false, &mut sink, 0)?;
+    walked(sink)
+}
+
+/// What a record's walk gave: its `System` where it stopped there, the whole record where
+/// every element it opened was closed; nothing without a provider.
+fn walked(sink: Sink<'_>) -> Option<Read> {
+    sink.event.provider.as_ref()?;
     if sink.stopped {
         return Some(Read::System(sink.event));
     }
