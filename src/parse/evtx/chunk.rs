@@ -14,7 +14,7 @@ use evtx::{EvtxChunkData, EvtxChunkHeader, EvtxRecordHeader, ParserSettings};
 use crate::model::{Certainty, Event, EventTime, FieldsFrom, Interner, Location, Origin, SourceKind};
 use crate::parse::binxml::{self, Cache};
 use crate::parse::event_xml::{read_event_xml, XmlEvent};
-use crate::parse::{Keep, ReadOptions};
+use crate::parse::ReadOptions;
 
 use super::error_chain;
 
@@ -86,21 +86,16 @@ pub(super) fn walked(
     file: &Arc<str>,
     options: ReadOptions,
 ) -> Option<Vec<Item>> {
-    // Where every record is kept whole, no plan of `System` alone would serve.
-    let cache = match options.keep {
-        Keep::Everything => Cache::walking_one_chunk(),
-        Keep::Evidence | Keep::Clock => Cache::for_one_chunk(),
-    };
-    walked_with(data, chunk_header, file, options, cache)
+    walked_with(data, chunk_header, file, options, Cache::for_one_chunk())
 }
 
-/// [`walked`] with `names` as the chunk's cache.
+/// [`walked`] with `cache` as the chunk's (the tests compare one with plans and one without).
 pub(super) fn walked_with(
     data: &[u8],
     chunk_header: &EvtxChunkHeader,
     file: &Arc<str>,
     options: ReadOptions,
-    mut names: Cache,
+    mut cache: Cache,
 ) -> Option<Vec<Item>> {
     if !super::ring::checksums_hold(data, chunk_header) {
         return None;
@@ -123,7 +118,7 @@ pub(super) fn walked_with(
             return None;
         }
         let wanted = |provider: &str, id: Option<u32>| options.may_keep(provider, id);
-        let read = binxml::read_record_if(data, start, size as usize, &mut interner, &mut names, wanted)?;
+        let read = binxml::read_record_if(data, start, size as usize, &mut interner, &mut cache, wanted)?;
         let (id, written) = (header.event_record_id, header.timestamp);
         events.push(match read {
             binxml::Read::Whole(xml) => Item::Event(to_event(file, id, written, xml)),
@@ -157,7 +152,7 @@ pub(super) fn by_crate(chunk: &mut EvtxChunkData, file: &Arc<str>, settings: &Ar
             return vec![Item::Error(error_chain(&err))];
         }
     };
-    let (mut interner, mut names) = (Interner::default(), Cache::for_one_chunk());
+    let (mut interner, mut cache) = (Interner::default(), Cache::for_one_chunk());
     let mut xml_interner = Interner::default();
     let mut items = Vec::new();
     for record in parsed.iter() {
@@ -168,7 +163,7 @@ pub(super) fn by_crate(chunk: &mut EvtxChunkData, file: &Arc<str>, settings: &Ar
                 record.binxml_offset as usize,
                 record.binxml_size as usize,
                 &mut interner,
-                &mut names,
+                &mut cache,
             );
             let (id, written) = (record.event_record_id, record.timestamp);
             match fast {
