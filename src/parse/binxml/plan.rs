@@ -106,8 +106,7 @@ pub(super) fn plan(chunk: &[u8], body: usize, end: usize, names: &mut Names) -> 
                 if token == 0x03 {
                     builder.finish_attribute();
                 }
-                if let Some(mut plan) = builder.end()? {
-                    plan.rest = (c.pos, end);
+                if let Some(plan) = builder.end((c.pos, end))? {
                     return Some(plan);
                 }
             }
@@ -253,8 +252,9 @@ impl Builder {
         }
     }
 
-    /// Ends the innermost element; the plan when it was `System`.
-    fn end(&mut self) -> Option<Option<Plan>> {
+    /// Ends the innermost element; the plan when it was `System`, the template's tokens after
+    /// it being `rest`.
+    fn end(&mut self, rest: (usize, usize)) -> Option<Option<Plan>> {
         self.finish_attribute();
         let dependencies = self.dependencies();
         let in_system = self.section() == "System";
@@ -267,7 +267,7 @@ impl Builder {
             let root = self.stack.first().map(|(root, _)| Arc::clone(root))?;
             return Some(Some(Plan {
                 root,
-                rest: (0, 0),
+                rest,
                 substitutions: std::mem::take(&mut self.substitutions),
                 items: std::mem::take(&mut self.items),
             }));
