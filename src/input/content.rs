@@ -24,7 +24,7 @@ pub enum Content {
     Memory(Arc<[u8]>),
 }
 
-/// A read-only view of a whole input.
+/// A read-only view of a whole input (or of one window of a big one).
 #[derive(Debug)]
 pub enum Bytes {
     /// A memory-mapped file.

@@ -11,6 +11,7 @@ use std::sync::Arc;
 use sha2::{Digest, Sha256};
 
 use crate::input::encoding::{self, Decoded, TextEncoding};
+use crate::input::Bytes;
 use crate::parse::{ParsedFile, ReadOptions};
 
 use super::{fill, kind_of, parse_line, read_text, within_budget, Entries};
@@ -106,24 +107,7 @@ fn parse_windows(
 trait Window {
     /// `len` bytes from `start` on (fewer only where the input ends), owned, so that the next
     /// window can be fetched while this one is read.
-    fn at(&mut self, start: u64, len: usize) -> io::Result<Block>;
-}
-
-/// A window's bytes: mapped, or read into memory.
-enum Block {
-    Mapped(memmap2::Mmap),
-    Read(Vec<u8>),
-}
-
-impl std::ops::Deref for Block {
-    type Target = [u8];
-
-    fn deref(&self) -> &[u8] {
-        match self {
-            Block::Mapped(map) => map,
-            Block::Read(bytes) => bytes,
-        }
-    }
+    fn at(&mut self, start: u64, len: usize) -> io::Result<Bytes>;
 }
 
 /// A file, mapped one window at a time.
@@ -133,16 +117,16 @@ struct Mapped<'f> {
 
 impl Window for Mapped<'_> {
     #[allow(unsafe_code)]
-    fn at(&mut self, start: u64, len: usize) -> io::Result<Block> {
+    fn at(&mut self, start: u64, len: usize) -> io::Result<Bytes> {
         let size = self.file.metadata()?.len();
         let len = usize::try_from(size.saturating_sub(start)).map_or(len, |left| left.min(len));
         if len == 0 {
-            return Ok(Block::Read(Vec::new()));
+            return Ok(Bytes::Empty);
         }
         // SAFETY: as for `input::content`'s whole-file maps: read-only, of a collected copy
         // of a log; a file truncated by another process while mapped could fault reads, the
-        // documented risk of every mmap-based reader. The map is owned by the block, so no
-        // slice of it outlives it.
+        // documented risk of every mmap-based reader. The map is owned by the window returned,
+        // so no slice of it outlives it.
         let map = unsafe {
             memmap2::MmapOptions::new()
                 .offset(start)
@@ -150,7 +134,7 @@ impl Window for Mapped<'_> {
                 .populate()
                 .map(self.file)?
         };
-        Ok(Block::Mapped(map))
+        Ok(Bytes::Mapped(Arc::new(map)))
     }
 }
 
@@ -164,7 +148,7 @@ struct Buffered<'r> {
 }
 
 impl Window for Buffered<'_> {
-    fn at(&mut self, start: u64, len: usize) -> io::Result<Block> {
+    fn at(&mut self, start: u64, len: usize) -> io::Result<Bytes> {
         let skip = usize::try_from(start.saturating_sub(self.buf_start)).unwrap_or(usize::MAX);
         self.buf.drain(..skip.min(self.buf.len()));
         self.buf_start = start;
@@ -173,7 +157,7 @@ impl Window for Buffered<'_> {
             let read = (&mut *self.source).take(want).read_to_end(&mut self.buf)?;
             self.eof = read == 0;
         }
-        Ok(Block::Read(self.buf[..len.min(self.buf.len())].to_vec()))
+        Ok(Bytes::Shared(Arc::from(&self.buf[..len.min(self.buf.len())])))
     }
 }
 
