@@ -22,7 +22,7 @@ pub mod signals;
 
 use std::io::{self, Write};
 
-use rayon::prelude::{IntoParallelRefIterator, ParallelIterator};
+use rayon::prelude::{IndexedParallelIterator, IntoParallelRefIterator, ParallelIterator};
 
 use case::Case;
 use config::{AnalyzeFormat, Command, Config, InputsFormat, TimelineFormat};
@@ -51,19 +51,31 @@ fn read_case_keeping(config: &Config, keep: parse::Keep) -> Case {
     let total_bytes = collected.inputs.iter().map(|i| i.size).sum();
     let progress = progress::Progress::start(collected.inputs.len(), total_bytes, config.progress);
     let options = signals::read_options(config.limits.max_records, keep);
-    let parsed: Vec<Vec<parse::ParsedFile>> = collected
+    let repeats = input::Repeats::of(&collected.inputs);
+    let parsed: Vec<Option<Vec<parse::ParsedFile>>> = collected
         .inputs
         .par_iter()
-        .map(|input| {
-            let files = parse::parse_input(input, options);
+        .enumerate()
+        .map(|(index, input)| {
+            let files = repeats
+                .prepare(index, input)
+                .map(|input| parse::parse_input(&input, options));
             progress.done(input.size);
             files
         })
         .collect();
     progress.finish();
+    let (kept, repeated) = repeats.kept(&collected.inputs);
+    let mut notices = collected.notices;
+    notices.extend(repeated);
     Case::build(
-        parsed.into_iter().flatten().collect(),
-        collected.notices,
+        parsed
+            .into_iter()
+            .zip(kept)
+            .filter(|(_, kept)| *kept)
+            .flat_map(|(files, _)| files.unwrap_or_default())
+            .collect(),
+        notices,
         config.zone.as_ref(),
         config.computer.as_deref(),
     )

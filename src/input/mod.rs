@@ -1,6 +1,6 @@
 //! First stage of the pipeline: turns the paths the user gave (files, folders, `.zip`
 //! archives, pipes, standard input) into a flat list of [`Input`]s, each with its display path
-//! and its bytes, each content once. Nothing here parses a log; `sniff` decides later what
+//! and its bytes ([`Repeats`] tells which hold the same content). Nothing here parses a log; `sniff` decides later what
 //! each input is.
 
 mod archive;
@@ -17,6 +17,7 @@ use std::sync::Arc;
 
 pub use archive::InputLimits;
 pub use content::{Bytes, Content};
+pub use dedup::Repeats;
 pub use walk::{describe_io, STDIN_ARG};
 
 use crate::model::{Notice, Severity};
@@ -72,7 +73,8 @@ pub struct Collected {
 }
 
 /// Lists the inputs under `paths`: zip archives unpacked in memory, pipes and standard input
-/// read to their end, the same content given twice kept once.
+/// read to their end. The same content given twice is still listed twice: [`Repeats`] keeps
+/// one of them while they are read.
 pub fn collect(paths: &[PathBuf], limits: InputLimits) -> Collected {
     let found = walk::find_files(paths);
     let mut collected = Collected {
@@ -94,7 +96,6 @@ pub fn collect(paths: &[PathBuf], limits: InputLimits) -> Collected {
             }
         }
     }
-    dedup::drop_repeated_content(&mut collected);
     collected
 }
 
