@@ -174,9 +174,11 @@ fn span(events: &[Event], tally: &Tally) -> Option<(EventTime, EventTime)> {
     Some((first, last))
 }
 
-/// Sorts by time, then file, then place in the file: the same order on every run.
+/// Sorts by time, then file, then place in the file: the same order on every run (a stable
+/// sort, on every core).
 fn sort_timeline(events: &mut [Event]) {
-    events.sort_by(|a, b| {
+    use rayon::slice::ParallelSliceMut;
+    events.par_sort_by(|a, b| {
         a.time
             .sort_key()
             .cmp(&b.time.sort_key())

@@ -291,8 +291,13 @@ pub struct Hypothesis {
 /// time), then the rest; within each, confidence, then failures explained, then the earliest
 /// evidence, then rule code. A cause the logs show fixed never outranks one that explains the
 /// failure the user is looking at.
+///
+/// The rules read the analysis and nothing else, so they run on every core; `collect` keeps
+/// their order.
 pub fn evaluate(analysis: &Analysis<'_>) -> Vec<Hypothesis> {
-    let checked: Vec<(&Rule, Option<Assessment>)> = RULES.iter().map(|rule| (rule, (rule.check)(analysis))).collect();
+    use rayon::prelude::*;
+    let checked: Vec<(&Rule, Option<Assessment>)> =
+        RULES.par_iter().map(|rule| (rule, (rule.check)(analysis))).collect();
     // Failures a rule explains with evidence of its own; a code alone does not add a rival there.
     let covered: Vec<usize> = checked
         .iter()
@@ -300,7 +305,7 @@ pub fn evaluate(analysis: &Analysis<'_>) -> Vec<Hypothesis> {
         .flat_map(|a| a.explained_runs().iter().copied())
         .collect();
     let mut out: Vec<(Hypothesis, Option<jiff::Timestamp>)> = checked
-        .into_iter()
+        .into_par_iter()
         .filter_map(|(rule, assessment)| {
             // A rule that found nothing of its own defers to what the failure codes say.
             let assessment = match assessment {
