@@ -10,7 +10,7 @@
 //!    files (every record rendered to JSON, files in parallel; target 1.0).
 //!
 //! Each backupdiag run is a process of the release binary, timed whole. Run with
-//! `cargo bench --bench reading`.
+//! `cargo bench --bench reading`; `BACKUPDIAG_BENCH=text`, `forge` or `evtx` runs one part.
 
 mod common;
 
@@ -26,8 +26,9 @@ use rayon::prelude::*;
 const ROUNDS: usize = 5;
 const TEXT_BYTES: u64 = 256 << 20;
 
-/// Runs `program args` to its end with output discarded; returns the wall time and the peak
-/// resident memory in KiB (VmHWM polled from /proc while it runs).
+/// Runs `program args` to its end with output discarded; returns the wall time (to the moment
+/// it ends: the wait blocks) and the peak resident memory in KiB (VmHWM, polled from /proc by
+/// another thread while it runs).
 fn run(program: &str, args: &[&str], env: &[(&str, &str)]) -> (Duration, u64) {
     let start = Instant::now();
     let mut child = Command::new(program)
@@ -37,20 +38,30 @@ fn run(program: &str, args: &[&str], env: &[(&str, &str)]) -> (Duration, u64) {
         .stderr(Stdio::null())
         .spawn()
         .expect("the program starts");
-    let pid = child.id();
-    let mut peak = 0;
-    while child.try_wait().expect("wait").is_none() {
-        if let Ok(status) = std::fs::read_to_string(format!("/proc/{pid}/status")) {
-            let hwm = status
-                .lines()
-                .find_map(|l| l.strip_prefix("VmHWM:"))
-                .and_then(|v| v.split_whitespace().next()?.parse().ok())
-                .unwrap_or(0);
-            peak = peak.max(hwm);
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    (start.elapsed(), peak)
+    let status_file = format!("/proc/{}/status", child.id());
+    let running = std::sync::atomic::AtomicBool::new(true);
+    let (elapsed, peak) = std::thread::scope(|scope| {
+        let poller = scope.spawn(|| {
+            let mut peak = 0;
+            while running.load(std::sync::atomic::Ordering::Relaxed) {
+                if let Ok(status) = std::fs::read_to_string(&status_file) {
+                    let hwm = status
+                        .lines()
+                        .find_map(|l| l.strip_prefix("VmHWM:"))
+                        .and_then(|v| v.split_whitespace().next()?.parse().ok())
+                        .unwrap_or(0);
+                    peak = peak.max(hwm);
+                }
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            peak
+        });
+        child.wait().expect("wait");
+        let elapsed = start.elapsed();
+        running.store(false, std::sync::atomic::Ordering::Relaxed);
+        (elapsed, poller.join().expect("poller"))
+    });
+    (elapsed, peak)
 }
 
 /// Median time and largest peak of `ROUNDS` runs.
@@ -123,10 +134,27 @@ fn ratio_line(what: &str, ours: Duration, reference: Duration, target: f64) {
     );
 }
 
+/// Whether the part `name` runs (all of them unless `BACKUPDIAG_BENCH` names one).
+fn part(name: &str) -> bool {
+    std::env::var("BACKUPDIAG_BENCH").map_or(true, |only| only == name)
+}
+
 fn main() {
     let ours = env!("CARGO_BIN_EXE_backupdiag");
     let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    if part("text") {
+        text(ours, &shared);
+    }
+    if part("forge") {
+        forge(ours);
+    }
+    if part("evtx") {
+        evtx(ours, &shared);
+    }
+}
 
+/// The 256 MiB and 1 GiB CBS.log.
+fn text(ours: &str, shared: &Path) {
     let dir = tempfile::tempdir().expect("tempdir");
     let from = write_text_case(dir.path(), &shared.join("text"), TEXT_BYTES);
     let case = dir.path().to_string_lossy().into_owned();
@@ -159,7 +187,10 @@ fn main() {
         println!("{what:<34} {:>8} MiB (target 256 MiB: {verdict})", kib / 1024);
     }
     drop(big);
+}
 
+/// The forge's healthy Windows 11 case at about 1 GiB, against a quarter of it.
+fn forge(ours: &str) {
     // The forge's healthy Windows 11 case scaled to about 1 GiB (a System.evtx of 0.7 GiB and a
     // CBS.log of 0.3 GiB), against one of about a quarter of it.
     let forge_case = |scale: u32| {
@@ -208,7 +239,10 @@ fn main() {
         );
     }
     drop((quarter, whole));
+}
 
+/// `analyze` over the evtx corpus against the crate's bare parse.
+fn evtx(ours: &str, shared: &Path) {
     let mut files = Vec::new();
     evtx_files(&shared.join("evtx"), &mut files);
     if files.is_empty() {

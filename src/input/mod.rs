@@ -82,15 +82,30 @@ pub fn collect(paths: &[PathBuf], limits: InputLimits) -> Collected {
         notices: found.notices,
     };
     let mut unpacker = archive::Unpacker::new(limits);
-    for source in found.sources {
-        match source {
-            Source::File(path) => add_file(path, &mut unpacker, &mut collected),
-            Source::Stream(path) => {
+    // Each file's first bytes and size, looked up on every core (hundreds of small logs).
+    let files: Vec<Option<FileLook>> = {
+        use rayon::prelude::*;
+        found
+            .sources
+            .par_iter()
+            .map(|source| match source {
+                Source::File(path) => Some(FileLook::of(path)),
+                Source::Stream(_) | Source::Stdin => None,
+            })
+            .collect()
+    };
+    for (source, look) in found.sources.into_iter().zip(files) {
+        match (source, look) {
+            (Source::File(path), look) => {
+                let look = look.unwrap_or_else(|| FileLook::of(&path));
+                add_file(path, look, &mut unpacker, &mut collected);
+            }
+            (Source::Stream(path), _) => {
                 let shown = path.display().to_string();
                 let read = File::open(&path).and_then(|file| read_stream(file, limits.max_stream_bytes));
                 add_stream(shown, read, &mut unpacker, &mut collected);
             }
-            Source::Stdin => {
+            (Source::Stdin, _) => {
                 let read = read_stream(std::io::stdin().lock(), limits.max_stream_bytes);
                 add_stream(STDIN_NAME.to_string(), read, &mut unpacker, &mut collected);
             }
@@ -99,13 +114,30 @@ pub fn collect(paths: &[PathBuf], limits: InputLimits) -> Collected {
     collected
 }
 
-fn add_file(path: PathBuf, unpacker: &mut archive::Unpacker, collected: &mut Collected) {
+/// What `collect` needs to know of a file before listing it.
+struct FileLook {
+    is_zip: bool,
+    size: u64,
+}
+
+impl FileLook {
+    /// A file that cannot be opened is still an input: parsing reports it as failed.
+    fn of(path: &std::path::Path) -> FileLook {
+        let is_zip = Content::File(path.to_path_buf())
+            .head(8)
+            .is_ok_and(|head| archive::looks_like_zip(&head));
+        let size = if is_zip {
+            0
+        } else {
+            std::fs::metadata(path).map(|m| m.len()).unwrap_or(0)
+        };
+        FileLook { is_zip, size }
+    }
+}
+
+fn add_file(path: PathBuf, look: FileLook, unpacker: &mut archive::Unpacker, collected: &mut Collected) {
     let shown = path.display().to_string();
-    // A file that cannot be opened is still an input: parsing reports it as failed.
-    let is_zip = Content::File(path.clone())
-        .head(8)
-        .is_ok_and(|head| archive::looks_like_zip(&head));
-    if is_zip {
+    if look.is_zip {
         match File::open(&path) {
             Ok(file) => unpacker.unpack(file, &shown, 0, &mut collected.inputs, &mut collected.notices),
             Err(err) => collected
@@ -114,10 +146,9 @@ fn add_file(path: PathBuf, unpacker: &mut archive::Unpacker, collected: &mut Col
         }
         return;
     }
-    let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
     collected
         .inputs
-        .push(Input::new(Arc::from(shown), Content::File(path), size));
+        .push(Input::new(Arc::from(shown), Content::File(path), look.size));
 }
 
 /// A stream read to its end (or to the limit): an archive is unpacked, anything else kept.
