@@ -172,7 +172,7 @@ fn planned_system<'a>(
         template_body(chunk, instance.definition).and_then(|(body, end)| plan::plan(chunk, body, end, names))
     });
     let plan = plan.as_ref()?;
-    let event = plan::system(plan, &instance.values, interner)?;
+    let event = plan::system(plan, &instance.values, interner, &mut cache.memo)?;
     Some(Planned {
         event,
         values: instance.values,
@@ -278,6 +278,8 @@ fn walk(
 #[derive(Default)]
 pub struct Cache {
     names: Names,
+    /// The names the plans read, by the bytes they were read from.
+    memo: plan::NameMemo,
     /// Each template's plan, by the offset of its definition (`None` inside: no plan).
     plans: Option<HashMap<usize, Option<plan::Plan>, BuildOffsetHasher>>,
 }
@@ -288,6 +290,7 @@ impl Cache {
     pub fn for_one_chunk() -> Cache {
         Cache {
             names: Names::for_one_chunk(),
+            memo: plan::NameMemo::default(),
             plans: Some(HashMap::default()),
         }
     }
@@ -296,6 +299,7 @@ impl Cache {
     pub fn walking_one_chunk() -> Cache {
         Cache {
             names: Names::for_one_chunk(),
+            memo: plan::NameMemo::default(),
             plans: None,
         }
     }
@@ -501,7 +505,19 @@ fn fixed_width(kind: u8) -> Option<usize> {
 fn push_utf16(out: &mut String, bytes: &[u8]) {
     out.reserve(bytes.len() / 2);
     let mut rest = bytes;
-    // ASCII, the common case, a unit at a time without the surrogate decoder.
+    // Printable ASCII, the common case, eight units at a time.
+    while let Some((units, tail)) = rest.split_first_chunk::<16>() {
+        let mut ascii = [0u8; 8];
+        for (byte, unit) in ascii.iter_mut().zip(units.chunks_exact(2)) {
+            *byte = if unit[1] == 0 { unit[0] } else { 0 };
+        }
+        if !ascii.iter().all(|b| (0x20..0x80).contains(b)) {
+            break;
+        }
+        out.push_str(std::str::from_utf8(&ascii).unwrap_or_default());
+        rest = tail;
+    }
+    // Then a unit at a time without the surrogate decoder.
     while let [low, 0, tail @ ..] = rest {
         if *low >= 0x80 {
             break;

@@ -11,6 +11,7 @@
 //! record whose values could walk differently (embedded Binary XML, an array, a FILETIME that
 //! does not convert, a value that does not render) is walked.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use jiff::Timestamp;
@@ -284,7 +285,65 @@ impl Builder {
 }
 
 /// A record's `System` by `plan`, or `None` where the walk must read it (see the module doc).
-pub(super) fn system(plan: &Plan, values: &[Value<'_>], interner: &mut Interner) -> Option<XmlEvent> {
+/// The names of one chunk's records (provider, channel, computer) by the bytes of the string
+/// value that gave them: a chunk's records repeat a few names, each rendered and interned once.
+#[derive(Debug, Default)]
+pub(super) struct NameMemo([HashMap<Box<[u8]>, Option<Arc<str>>, foldhash::fast::FixedState>; 3]);
+
+impl NameMemo {
+    /// The memo's table for an item, and the string value it reads its name from: only for
+    /// the names kept, read from one value alone.
+    fn key<'v>(item: &Item, value: impl Fn(u16) -> Value<'v>) -> Option<(usize, &'v [u8])> {
+        let table = match item.target {
+            Target::ProviderName => 0,
+            Target::Element("Channel") => 1,
+            Target::Element("Computer") => 2,
+            _ => return None,
+        };
+        let [Part::Value(substitution)] = item.parts.as_slice() else {
+            return None;
+        };
+        let v = value(substitution.index);
+        (v.kind == 0x01).then_some((table, v.bytes))
+    }
+
+    fn get(&self, (table, raw): (usize, &[u8])) -> Option<&Option<Arc<str>>> {
+        self.0.get(table)?.get(raw)
+    }
+
+    fn insert(&mut self, (table, raw): (usize, &[u8]), name: Option<Arc<str>>) {
+        if let Some(names) = self.0.get_mut(table) {
+            names.insert(raw.into(), name);
+        }
+    }
+}
+
+/// What a name item sets in `event` (the walk's way: a provider when its text is not empty,
+/// a channel or computer from its trimmed text when that is not empty).
+fn name_of(target: Target, text: &str, interner: &mut Interner) -> Option<Arc<str>> {
+    let text = match target {
+        Target::ProviderName => text,
+        _ => text.trim(),
+    };
+    (!text.is_empty()).then(|| interner.get(text))
+}
+
+fn set_name(event: &mut XmlEvent, target: Target, name: Option<Arc<str>>) {
+    let Some(name) = name else { return };
+    match target {
+        Target::ProviderName => event.provider = Some(name),
+        Target::Element("Channel") => event.channel = Some(name),
+        Target::Element("Computer") => event.computer = Some(name),
+        _ => {}
+    }
+}
+
+pub(super) fn system(
+    plan: &Plan,
+    values: &[Value<'_>],
+    interner: &mut Interner,
+    memo: &mut NameMemo,
+) -> Option<XmlEvent> {
     let value = |index: u16| values.get(usize::from(index)).copied().unwrap_or(NULL);
     let is_null = |index: u16| values.get(usize::from(index)).is_some_and(|v| v.kind == 0);
     for substitution in &plan.substitutions {
@@ -305,6 +364,11 @@ pub(super) fn system(plan: &Plan, values: &[Value<'_>], interner: &mut Interner)
         if item.dependencies.iter().any(|d| is_null(*d)) {
             continue;
         }
+        let memo_key = NameMemo::key(item, value);
+        if let Some(name) = memo_key.and_then(|key| memo.get(key)) {
+            set_name(&mut event, item.target, name.clone());
+            continue;
+        }
         text.clear();
         let mut time: Option<Timestamp> = None;
         for part in &item.parts {
@@ -322,6 +386,12 @@ pub(super) fn system(plan: &Plan, values: &[Value<'_>], interner: &mut Interner)
                     }
                 }
             }
+        }
+        if let Some(key) = memo_key {
+            let name = name_of(item.target, &text, interner);
+            memo.insert(key, name.clone());
+            set_name(&mut event, item.target, name);
+            continue;
         }
         // As the walk sets them: an attribute only when it has a value, an element always.
         match item.target {
