@@ -284,7 +284,6 @@ impl Builder {
     }
 }
 
-/// A record's `System` by `plan`, or `None` where the walk must read it (see the module doc).
 /// The names of one chunk's records (provider, channel, computer) by the bytes of the string
 /// value that gave them: a chunk's records repeat a few names, each rendered and interned once.
 #[derive(Debug, Default)]
@@ -338,6 +337,7 @@ fn set_name(event: &mut XmlEvent, target: Target, name: Option<Arc<str>>) {
     }
 }
 
+/// A record's `System` by `plan`, or `None` where the walk must read it (see the module doc).
 pub(super) fn system(
     plan: &Plan,
     values: &[Value<'_>],
