@@ -115,17 +115,21 @@ pub const SYS001: Rule = Rule {
     check: system_files_corrupt,
 };
 
-/// The names SFC gave, each once, in order (a set: a log can repeat a name 100,000 times).
+/// The names SFC gave, each once, in order (a log can repeat a name 100,000 times: they are
+/// gathered in a hash set, and only the few distinct ones sorted).
 fn file_names(signals: &[&Signal]) -> String {
-    let files: std::collections::BTreeSet<&str> = signals
+    let files: std::collections::HashSet<&str, foldhash::fast::FixedState> = signals
         .iter()
         .filter(|s| matches!(s.kind, SignalKind::SfcCannotRepair))
         .map(|s| {
             let file = s.sfc_file();
-            file.rsplit(['\\', '/']).next().unwrap_or(file)
+            // The name after the last separator (both are ASCII: a byte search finds them).
+            memchr::memrchr2(b'\\', b'/', file.as_bytes()).map_or(file, |at| &file[at + 1..])
         })
         .collect();
-    files.into_iter().collect::<Vec<_>>().join(", ")
+    let mut files: Vec<&str> = files.into_iter().collect();
+    files.sort_unstable();
+    files.join(", ")
 }
 
 fn day(t: Timestamp) -> String {

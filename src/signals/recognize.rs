@@ -326,8 +326,29 @@ fn scm(event: &Event, id: u32) -> Vec<SignalKind> {
 }
 
 fn servicing(event: &Event) -> Vec<SignalKind> {
+    // The fields read here, in one pass (the first of each name, every HRESULT): a big log
+    // keeps a hundred thousand of these lines, each recognised when read and again here.
+    let mut first: [Option<&str>; 7] = [None; 7];
+    let mut codes: Vec<u32> = Vec::new();
+    const READ: [&str; 7] = [
+        f::SR,
+        f::CHECKSUR_DETECTED,
+        f::CHECKSUR_REPAIRED,
+        f::CHECKSUR_STATUS,
+        f::REBOOT_REQUIRED,
+        f::HRESULT_NAME,
+        f::FIRMWARE,
+    ];
+    for (name, value) in event.fields.iter() {
+        if name == f::HRESULT {
+            codes.extend(parse_code(value));
+        } else if let Some(slot) = READ.iter().position(|read| *read == name) {
+            first[slot].get_or_insert(value);
+        }
+    }
+    let [sr, detected, repaired, status, reboot_required, hresult_name, firmware] = first;
     let mut out = Vec::new();
-    match event.field(f::SR) {
+    match sr {
         Some(f::sr::CANNOT_REPAIR | f::sr::CANNOT_REPROJECT | f::sr::UNABLE_TO_REPAIR) => {
             out.push(SignalKind::SfcCannotRepair);
         }
@@ -335,21 +356,20 @@ fn servicing(event: &Event) -> Vec<SignalKind> {
         Some(f::sr::REBOOT_REQUIRED) => out.push(SignalKind::SfcRebootRequired),
         _ => {}
     }
-    let count = |name: &str| event.field(name).and_then(|v| v.parse::<u32>().ok());
-    if let Some(detected) = count(f::CHECKSUR_DETECTED) {
+    let count = |value: Option<&str>| value.and_then(|v| v.parse::<u32>().ok());
+    if let Some(detected) = count(detected) {
         out.push(SignalKind::CheckSur {
             detected: Some(detected),
             repaired: None,
         });
     }
-    if let Some(repaired) = count(f::CHECKSUR_REPAIRED) {
+    if let Some(repaired) = count(repaired) {
         out.push(SignalKind::CheckSur {
             detected: None,
             repaired: Some(repaired),
         });
     }
-    let codes: Vec<u32> = event.fields.get_all(f::HRESULT).filter_map(parse_code).collect();
-    let status = event.field(f::CHECKSUR_STATUS).and_then(parse_code);
+    let status = status.and_then(parse_code);
     // 0x800f081f source missing; 0x800f0906 download failure and 0x800f0907 policy: the repair
     // source could not be reached either (windows-knowledge.md 2.3).
     let source_codes = [0x800f_081f, 0x800f_0906, 0x800f_0907];
@@ -357,17 +377,17 @@ fn servicing(event: &Event) -> Vec<SignalKind> {
     if source_failed || status.is_some_and(|c| source_codes.contains(&c)) {
         out.push(SignalKind::SourceMissing);
     }
-    if codes.contains(&0x8007_0bc9) || status == Some(0x8007_0bc9) || event.field(f::REBOOT_REQUIRED) == Some("yes") {
+    if codes.contains(&0x8007_0bc9) || status == Some(0x8007_0bc9) || reboot_required == Some("yes") {
         out.push(SignalKind::RebootPending {
             what: "a component store repair".into(),
         });
     }
-    if event.field(f::HRESULT_NAME) == Some("CBS_E_INVALID_PACKAGE") {
+    if hresult_name == Some("CBS_E_INVALID_PACKAGE") {
         out.push(SignalKind::Harmless {
             reason: HARMLESS_INVALID_PACKAGE,
         });
     }
-    if let Some(mode) = event.field(f::FIRMWARE).and_then(FirmwareMode::parse) {
+    if let Some(mode) = firmware.and_then(FirmwareMode::parse) {
         out.push(SignalKind::InstalledFirmware { mode });
     }
     out

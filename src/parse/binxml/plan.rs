@@ -287,7 +287,10 @@ impl Builder {
 /// The names of one chunk's records (provider, channel, computer) by the bytes of the string
 /// value that gave them: a chunk's records repeat a few names, each rendered and interned once.
 #[derive(Debug, Default)]
-pub(super) struct NameMemo([HashMap<Box<[u8]>, Option<Arc<str>>, foldhash::fast::FixedState>; 3]);
+pub(super) struct NameMemo([NamesByBytes; 3]);
+
+/// Names (or their absence: an empty text sets none) by the bytes of their value.
+type NamesByBytes = HashMap<Box<[u8]>, Option<Arc<str>>, foldhash::fast::FixedState>;
 
 impl NameMemo {
     /// The memo's table for an item, and the string value it reads its name from: only for
