@@ -160,18 +160,30 @@ impl Case {
     }
 }
 
-/// The earliest and latest time of a file's events, kept or tallied (the first of equals).
+/// The earliest and latest time of a file's events, kept or tallied (the first of equal
+/// earliest, the last of equal latest), in one pass, each time's key taken once.
 fn span(events: &[Event], tally: &Tally) -> Option<(EventTime, EventTime)> {
-    let timed = || {
-        events
-            .iter()
-            .map(|e| e.time)
-            .chain(tally.runs().iter().map(|r| r.time))
-            .filter(EventTime::is_known)
-    };
-    let first = timed().min_by_key(EventTime::sort_key)?;
-    let last = timed().max_by_key(EventTime::sort_key)?;
-    Some((first, last))
+    let timed = events
+        .iter()
+        .map(|e| e.time)
+        .chain(tally.runs().iter().map(|r| r.time))
+        .filter(EventTime::is_known);
+    let mut span: Option<((Timestamp, EventTime), (Timestamp, EventTime))> = None;
+    for time in timed {
+        let key = time.sort_key();
+        match &mut span {
+            None => span = Some(((key, time), (key, time))),
+            Some((first, last)) => {
+                if key < first.0 {
+                    *first = (key, time);
+                }
+                if key >= last.0 {
+                    *last = (key, time);
+                }
+            }
+        }
+    }
+    span.map(|(first, last)| (first.1, last.1))
 }
 
 /// Sorts by time, then file, then place in the file: the same order on every run (a stable

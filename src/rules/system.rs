@@ -116,17 +116,26 @@ pub const SYS001: Rule = Rule {
 };
 
 /// The names SFC gave, each once, in order (a log can repeat a name 100,000 times: they are
-/// gathered in a hash set, and only the few distinct ones sorted).
+/// gathered in hash sets on every core, and only the few distinct ones sorted).
 fn file_names(signals: &[&Signal]) -> String {
-    let files: std::collections::HashSet<&str, foldhash::fast::FixedState> = signals
-        .iter()
+    use rayon::prelude::*;
+    type Names<'s> = std::collections::HashSet<&'s str, foldhash::fast::FixedState>;
+    let files: Names = signals
+        .par_iter()
         .filter(|s| matches!(s.kind, SignalKind::SfcCannotRepair))
         .map(|s| {
             let file = s.sfc_file();
             // The name after the last separator (both are ASCII: a byte search finds them).
             memchr::memrchr2(b'\\', b'/', file.as_bytes()).map_or(file, |at| &file[at + 1..])
         })
-        .collect();
+        .fold(Names::default, |mut names, name| {
+            names.insert(name);
+            names
+        })
+        .reduce(Names::default, |mut all, names| {
+            all.extend(names);
+            all
+        });
     let mut files: Vec<&str> = files.into_iter().collect();
     files.sort_unstable();
     files.join(", ")

@@ -356,7 +356,7 @@ fn sfc_result(line: &str, found: &mut Structure) {
 
 /// The name in `[l:10]'dnsapi.dll'` (or `"..."` in older logs).
 fn quoted_member(line: &str) -> Option<&str> {
-    let at = line.find("[l:")?;
+    let at = find(line, "[l:")?;
     let rest = &line[at..];
     let close = rest.find(']')?;
     let rest = &rest[close + 1..];
