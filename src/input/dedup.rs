@@ -4,6 +4,7 @@
 //! takes no pass of its own before reading starts. The copy kept is the first in input order,
 //! whichever task hashes first.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
 
@@ -45,13 +46,13 @@ impl Repeats {
     /// is its reader's too), and `None` when an earlier input is already known to hold the
     /// same bytes (a copy, not read). An input that cannot be hashed is read, and its reader
     /// says why it fails.
-    pub fn prepare(&self, index: usize, input: &Input) -> Option<Input> {
+    pub fn prepare<'i>(&self, index: usize, input: &'i Input) -> Option<Cow<'i, Input>> {
         if !self.shares_size.get(index).copied().unwrap_or(false) {
-            return Some(input.clone());
+            return Some(Cow::Borrowed(input));
         }
         let content = input.content.mapped();
         let Ok(digest) = content.sha256() else {
-            return Some(input.clone());
+            return Some(Cow::Borrowed(input));
         };
         let mut seen = self.seen.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         seen.digest_of.insert(index, digest);
@@ -60,11 +61,11 @@ impl Repeats {
             return None;
         }
         *first = index;
-        Some(Input {
+        Some(Cow::Owned(Input {
             content,
             sha256: Some(digest),
             ..input.clone()
-        })
+        }))
     }
 
     /// After every input was prepared: for each input, whether it is kept, and a note for

@@ -1,7 +1,7 @@
 //! First stage of the pipeline: turns the paths the user gave (files, folders, `.zip`
 //! archives, pipes, standard input) into a flat list of [`Input`]s, each with its display path
-//! and its bytes ([`Repeats`] tells which hold the same content). Nothing here parses a log; `sniff` decides later what
-//! each input is.
+//! and its bytes ([`Repeats`] tells which hold the same content). Nothing here parses a log;
+//! `sniff` decides later what each input is.
 
 mod archive;
 pub mod content;

@@ -505,19 +505,7 @@ fn fixed_width(kind: u8) -> Option<usize> {
 fn push_utf16(out: &mut String, bytes: &[u8]) {
     out.reserve(bytes.len() / 2);
     let mut rest = bytes;
-    // Printable ASCII, the common case, eight units at a time.
-    while let Some((units, tail)) = rest.split_first_chunk::<16>() {
-        let mut ascii = [0u8; 8];
-        for (byte, unit) in ascii.iter_mut().zip(units.chunks_exact(2)) {
-            *byte = if unit[1] == 0 { unit[0] } else { 0 };
-        }
-        if !ascii.iter().all(|b| (0x20..0x80).contains(b)) {
-            break;
-        }
-        out.push_str(std::str::from_utf8(&ascii).unwrap_or_default());
-        rest = tail;
-    }
-    // Then a unit at a time without the surrogate decoder.
+    // ASCII, the common case, a unit at a time without the surrogate decoder.
     while let [low, 0, tail @ ..] = rest {
         if *low >= 0x80 {
             break;
