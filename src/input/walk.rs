@@ -66,7 +66,8 @@ impl Walker {
             return;
         }
         let before = (self.found.sources.len(), self.found.notices.len());
-        self.visit(path, &meta);
+        let canonical = fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        self.visit(path, &meta, canonical);
         if meta.is_dir() && (self.found.sources.len(), self.found.notices.len()) == before {
             let reason = "folder holds no file to read";
             self.found
@@ -88,8 +89,8 @@ impl Walker {
         }
     }
 
-    fn visit(&mut self, path: &Path, meta: &fs::Metadata) {
-        let canonical = fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    /// Visits `path`, whose path with every link resolved is `canonical`.
+    fn visit(&mut self, path: &Path, meta: &fs::Metadata, canonical: PathBuf) {
         if meta.is_dir() {
             self.visit_dir(path, canonical);
         } else if !meta.is_file() {
@@ -111,8 +112,13 @@ impl Walker {
             self.note(path, reason);
             return;
         }
+        // Each entry with whether it is a link (the folder's listing says, with no call of
+        // its own): only a link's path is resolved, as the others are the folder's and a name.
         let mut entries = match fs::read_dir(path) {
-            Ok(read) => read.filter_map(Result::ok).map(|e| e.path()).collect::<Vec<_>>(),
+            Ok(read) => read
+                .filter_map(Result::ok)
+                .map(|e| (e.path(), e.file_type().map_or(true, |t| t.is_symlink())))
+                .collect::<Vec<_>>(),
             Err(err) => {
                 let shown = path.display().to_string();
                 self.found
@@ -122,10 +128,14 @@ impl Walker {
             }
         };
         entries.sort();
-        self.open_dirs.push(canonical);
-        for entry in entries {
+        self.open_dirs.push(canonical.clone());
+        for (entry, link) in entries {
             if let Some(meta) = self.metadata(&entry) {
-                self.visit(&entry, &meta);
+                let resolved = match entry.file_name() {
+                    Some(name) if !link => canonical.join(name),
+                    _ => fs::canonicalize(&entry).unwrap_or_else(|_| entry.clone()),
+                };
+                self.visit(&entry, &meta, resolved);
             }
         }
         self.open_dirs.pop();
@@ -240,6 +250,29 @@ mod tests {
         let found = find_files(&[dir.path().to_path_buf()]);
         assert_eq!(found.sources.len(), 1);
         assert!(found.notices.iter().any(|n| n.reason.contains("loop")));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_reached_through_links_is_read_once() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::create_dir(dir.path().join("a")).expect("mkdir");
+        std::fs::write(dir.path().join("a/CBS.log"), b"x").expect("write");
+        std::os::unix::fs::symlink(dir.path().join("a"), dir.path().join("alias")).expect("symlink");
+        std::os::unix::fs::symlink(dir.path().join("a/CBS.log"), dir.path().join("link.log")).expect("symlink");
+        let found = find_files(&[dir.path().to_path_buf(), dir.path().join("alias/CBS.log")]);
+        assert_eq!(found.sources, [Source::File(dir.path().join("a/CBS.log"))]);
+        let twice: Vec<String> = found
+            .notices
+            .iter()
+            .filter(|n| n.reason.contains("reached twice"))
+            .map(|n| n.path.clone())
+            .collect();
+        let shown = |p: &str| dir.path().join(p).display().to_string();
+        assert_eq!(
+            twice,
+            [shown("alias/CBS.log"), shown("link.log"), shown("alias/CBS.log")]
+        );
     }
 
     #[cfg(unix)]
