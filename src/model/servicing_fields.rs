@@ -23,6 +23,21 @@ pub const REBOOT_REQUIRED: &str = "reboot_required";
 /// The firmware Windows Setup saw (`BIOS`, `UEFI`).
 pub const FIRMWARE: &str = "firmware";
 
+/// The names of the values a later stage reads (the signals, and the file an SFC signal
+/// names): a line kept for the diagnosis or the clock keeps only these, `timeline` all.
+pub const READ: &[&str] = &[
+    SR,
+    SR_FILE,
+    SR_PATH,
+    HRESULT,
+    HRESULT_NAME,
+    CHECKSUR_STATUS,
+    CHECKSUR_DETECTED,
+    CHECKSUR_REPAIRED,
+    REBOOT_REQUIRED,
+    FIRMWARE,
+];
+
 /// Whether `name` = `value` is a value a signal reads: an `[SR]` result of [`sr::READ`], a
 /// failing HRESULT (severity bit set; `S_OK` and other success codes say nothing), a DISM
 /// summary count, a reboot flag, a firmware type. `analyze` keeps a line as an event only when

@@ -325,24 +325,27 @@ fn scm(event: &Event, id: u32) -> Vec<SignalKind> {
     vec![SignalKind::ServiceFailed { service, error }]
 }
 
+/// The servicing values `servicing` reads the first of (and every `hresult`): a kept line
+/// keeps them (`servicing_fields::READ`, a test holds the two together).
+const SERVICING_FIRST: [&str; 7] = [
+    f::SR,
+    f::CHECKSUR_DETECTED,
+    f::CHECKSUR_REPAIRED,
+    f::CHECKSUR_STATUS,
+    f::REBOOT_REQUIRED,
+    f::HRESULT_NAME,
+    f::FIRMWARE,
+];
+
 fn servicing(event: &Event) -> Vec<SignalKind> {
     // The fields read here, in one pass (the first of each name, every HRESULT): a big log
     // keeps a hundred thousand of these lines, each recognised when read and again here.
     let mut first: [Option<&str>; 7] = [None; 7];
     let mut codes: Vec<u32> = Vec::new();
-    const READ: [&str; 7] = [
-        f::SR,
-        f::CHECKSUR_DETECTED,
-        f::CHECKSUR_REPAIRED,
-        f::CHECKSUR_STATUS,
-        f::REBOOT_REQUIRED,
-        f::HRESULT_NAME,
-        f::FIRMWARE,
-    ];
     for (name, value) in event.fields.iter() {
         if name == f::HRESULT {
             codes.extend(parse_code(value));
-        } else if let Some(slot) = READ.iter().position(|read| *read == name) {
+        } else if let Some(slot) = SERVICING_FIRST.iter().position(|read| *read == name) {
             first[slot].get_or_insert(value);
         }
     }
@@ -489,6 +492,17 @@ mod tests {
     use super::event;
     use crate::model::{Certainty, Event, EventTime, Fields, FieldsFrom, Level, Location, Origin, SourceKind};
     use crate::signals::{BackupOutcome, SignalKind};
+
+    #[test]
+    fn a_kept_servicing_line_keeps_every_value_its_signals_read() {
+        use crate::model::servicing_fields as f;
+        for name in super::SERVICING_FIRST
+            .iter()
+            .chain([&f::HRESULT, &f::SR_FILE, &f::SR_PATH])
+        {
+            assert!(f::READ.contains(name), "{name} is read but not kept");
+        }
+    }
 
     /// A Japanese Event Viewer copy of Backup 517 without its date: no named fields, the code
     /// only in the message.

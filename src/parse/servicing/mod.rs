@@ -13,7 +13,7 @@ use std::sync::Arc;
 use jiff::civil::DateTime;
 
 use crate::input::encoding::Decoded;
-use crate::model::servicing_fields::is_evidence;
+use crate::model::servicing_fields::{self, is_evidence};
 use crate::model::{
     AnchorBasis, Certainty, ClockAnchor, Earliest, Event, EventTime, Fields, FieldsFrom, HarmlessTally, Interner,
     Level, Location, Notice, Origin, Severity, SourceKind, Tally,
@@ -359,7 +359,11 @@ impl<'a> EntryReader<'a> {
             let scratch = head_fields(std::mem::take(&mut found.fields));
             found = structure::extract(head.source, &message, scratch);
         }
-        let fields = found.fields.clone();
+        // `timeline` prints every value of the line; the diagnosis and the clock read a few.
+        let fields = match self.options.keep {
+            Keep::Everything => found.fields.clone(),
+            Keep::Evidence | Keep::Clock => found.fields.only(|name| servicing_fields::READ.contains(&name)),
+        };
         self.scratch = found.fields;
         let event = Event {
             time: EventTime::local(head.local),
