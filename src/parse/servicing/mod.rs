@@ -322,18 +322,20 @@ impl<'a> EntryReader<'a> {
         };
         // The fields are gathered in the reader's scratch buffer, copied out (to their size)
         // only for a line kept: most lines are not.
-        let head_fields = |mut fields: Fields| {
+        let readers = match self.options.keep {
+            Keep::Clock => structure::Readers::Clock,
+            Keep::Evidence => structure::Readers::Signals,
+            Keep::Everything => structure::Readers::All,
+        };
+        // The line's message id is a value no signal reads: `timeline` alone keeps it.
+        let head_fields = |mut fields: Fields, readers| {
             fields.clear();
-            if let Some(id) = head.message_id {
+            if let Some(id) = head.message_id.filter(|_| readers == structure::Readers::All) {
                 fields.push("message_id", id);
             }
             fields
         };
-        let readers = match self.options.keep {
-            Keep::Clock => structure::Readers::Clock,
-            Keep::Everything | Keep::Evidence => structure::Readers::All,
-        };
-        let scratch = head_fields(std::mem::take(&mut self.scratch));
+        let scratch = head_fields(std::mem::take(&mut self.scratch), readers);
         let mut found = structure::extract_for(head.source, &message, scratch, readers);
         if let Some(utc) = found.utc {
             let basis = if head.source == "CSI" {
@@ -354,9 +356,9 @@ impl<'a> EntryReader<'a> {
             self.found.tally.add(pending.line, EventTime::local(head.local));
             return;
         }
-        if readers != structure::Readers::All {
-            // A line kept is read whole, whatever it was kept for.
-            let scratch = head_fields(std::mem::take(&mut found.fields));
+        if readers == structure::Readers::Clock {
+            // A line kept for the clock is read again with every reader.
+            let scratch = head_fields(std::mem::take(&mut found.fields), structure::Readers::All);
             found = structure::extract(head.source, &message, scratch);
         }
         // `timeline` prints every value of the line; the diagnosis and the clock read a few.

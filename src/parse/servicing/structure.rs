@@ -17,10 +17,15 @@ pub struct Structure {
     pub utc: Option<DateTime>,
     /// The entry opens a servicing session (TrustedInstaller starting, a DISM session).
     pub session_start: bool,
+    /// Only the values a later stage reads are kept (`Readers::Signals`).
+    only_read: bool,
 }
 
 impl Structure {
     fn push(&mut self, name: &str, value: impl AsRef<str>) {
+        if self.only_read && !f::READ.contains(&name) {
+            return;
+        }
         self.fields.push_unique(name, value.as_ref());
     }
 }
@@ -36,6 +41,10 @@ pub fn extract(source: &str, message: &str, fields: Fields) -> Structure {
 pub enum Readers {
     /// Every reader.
     All,
+    /// Every reader, keeping only the values a later stage reads
+    /// ([`servicing_fields::READ`](crate::model::servicing_fields::READ)): what `analyze`
+    /// needs, without the CSI counter of every line.
+    Signals,
     /// Only what the clock reads: the UTC stamps and the session starts (other fields are left
     /// out: a line kept is read again whole).
     Clock,
@@ -47,6 +56,7 @@ pub fn extract_for(source: &str, message: &str, fields: Fields, readers: Readers
         fields,
         utc: None,
         session_start: false,
+        only_read: readers == Readers::Signals,
     };
     let body = if source == "CSI" {
         csi_counter(message, &mut found, readers)
@@ -160,7 +170,7 @@ impl Seen {
 
 fn extract_line(line: &str, found: &mut Structure, readers: Readers) {
     let seen = match readers {
-        Readers::All => Seen::of(line),
+        Readers::All | Readers::Signals => Seen::of(line),
         Readers::Clock => Seen::of_clock(line),
     };
     if seen.calls(Reader::Hresults) {
@@ -169,7 +179,7 @@ fn extract_line(line: &str, found: &mut Structure, readers: Readers) {
     if seen.calls(Reader::Sfc) {
         sfc_result(line, found);
     }
-    if readers == Readers::All {
+    if readers != Readers::Clock {
         checksur(line, found);
     }
     if seen.calls(Reader::Dism) {
@@ -470,7 +480,8 @@ fn cbs_session(line: &str, found: &mut Structure) {
 
 #[cfg(test)]
 mod tests {
-    use super::{extract, normalize_hresult, CLOCK_MARKERS, MARKERS};
+    use super::{extract, extract_for, normalize_hresult, Readers, CLOCK_MARKERS, MARKERS};
+    use crate::model::Fields;
 
     #[test]
     fn the_clock_markers_call_the_readers_all_markers_call() {
@@ -511,8 +522,41 @@ mod tests {
 
     #[test]
     fn extracts_structure_from_real_message_shapes() {
-        type Case<'a> = (&'a str, &'a str, Vec<(String, String)>);
-        let cases: Vec<Case> = vec![
+        for (source, message, expected) in real_message_shapes() {
+            assert_eq!(fields(source, message), expected, "{message}");
+        }
+    }
+
+    #[test]
+    fn the_signals_readers_keep_the_values_read_as_every_reader_finds_them() {
+        use crate::model::servicing_fields::READ;
+        let shapes = real_message_shapes()
+            .into_iter()
+            .map(|(source, message, _)| (source, message));
+        let checksur = "Checking System Update Readiness.\n\nSummary:\nOperation result: 0x800f081f\nTotal Detected Corruption:\t3\nTotal Repaired Corruption:\t0";
+        let stamped =
+            "0000001a@2023/5/17:15:45:59.599 [SR] Cannot repair member file [l:10]'dnsapi.dll' of X, version 1";
+        let mut with_values = 0;
+        for (source, message) in shapes.chain([("CBS", checksur), ("CSI", stamped)]) {
+            let all = extract(source, message, Fields::new());
+            let signals = extract_for(source, message, Fields::new(), Readers::Signals);
+            let read = all.fields.only(|name| READ.contains(&name));
+            with_values += usize::from(!read.is_empty());
+            assert_eq!(signals.fields, read, "{message}");
+            assert_eq!(
+                (signals.utc, signals.session_start),
+                (all.utc, all.session_start),
+                "{message}"
+            );
+        }
+        assert!(with_values >= 10, "{with_values} shapes state a value read");
+    }
+
+    type Shape<'a> = (&'a str, &'a str, Vec<(String, String)>);
+
+    /// Messages of real CBS, DISM and Panther lines, with the values every reader finds.
+    fn real_message_shapes() -> Vec<Shape<'static>> {
+        vec![
             (
                 "CBS",
                 "Failed to internally open package. [HRESULT = 0x800f0805 - CBS_E_INVALID_PACKAGE]",
@@ -569,10 +613,7 @@ mod tests {
                 pairs(&[("cbs_session", "31039523_2271340958"), ("cbs_client", "DISM Package Manager Provider")]),
             ),
             ("IBS", "Callback_BootEnvironmentDetect:FirmwareType 1.", pairs(&[("firmware_type", "1"), ("firmware", "BIOS")])),
-        ];
-        for (source, message, expected) in cases {
-            assert_eq!(fields(source, message), expected, "{message}");
-        }
+        ]
     }
 
     #[test]
