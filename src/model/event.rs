@@ -213,19 +213,6 @@ impl Fields {
         }
     }
 
-    /// The fields whose name `keep` accepts, in order, in buffers of their exact size.
-    pub fn only(&self, keep: impl Fn(&str) -> bool) -> Fields {
-        let kept = || self.iter().filter(|(name, _)| keep(name));
-        let mut fields = Fields {
-            text: String::with_capacity(kept().map(|(name, value)| name.len() + value.len()).sum()),
-            ends: Vec::with_capacity(kept().count()),
-        };
-        for (name, value) in kept() {
-            fields.push(name, value);
-        }
-        fields
-    }
-
     /// The value of the first field called `name`.
     pub fn get(&self, name: &str) -> Option<&str> {
         self.iter().find(|(n, _)| *n == name).map(|(_, v)| v)
@@ -382,12 +369,6 @@ mod tests {
         assert_eq!(fields.get_all("hresult").count(), 2);
         assert_eq!(fields.get("missing"), None);
         assert_eq!(fields.len(), 4);
-        let only = fields.only(|name| name == "hresult");
-        assert_eq!(
-            only.iter().collect::<Vec<_>>(),
-            [("hresult", "0x80070422"), ("hresult", "0x8007045d")]
-        );
-        assert!(fields.only(|_| false).is_empty());
         let mut reused = fields.clone();
         reused.clear();
         assert!(reused.is_empty() && reused.get("hresult").is_none());

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use jiff::civil::DateTime;
 
 use crate::input::encoding::Decoded;
-use crate::model::servicing_fields::{self, is_evidence};
+use crate::model::servicing_fields::is_evidence;
 use crate::model::{
     AnchorBasis, Certainty, ClockAnchor, Earliest, Event, EventTime, Fields, FieldsFrom, HarmlessTally, Interner,
     Level, Location, Notice, Origin, Severity, SourceKind, Tally,
@@ -357,15 +357,12 @@ impl<'a> EntryReader<'a> {
             return;
         }
         if readers == structure::Readers::Clock {
-            // A line kept for the clock is read again with every reader.
-            let scratch = head_fields(std::mem::take(&mut found.fields), structure::Readers::All);
-            found = structure::extract(head.source, &message, scratch);
+            // A line kept for the clock is read again for every value a signal reads.
+            let readers = structure::Readers::Signals;
+            let scratch = head_fields(std::mem::take(&mut found.fields), readers);
+            found = structure::extract_for(head.source, &message, scratch, readers);
         }
-        // `timeline` prints every value of the line; the diagnosis and the clock read a few.
-        let fields = match self.options.keep {
-            Keep::Everything => found.fields.clone(),
-            Keep::Evidence | Keep::Clock => found.fields.only(|name| servicing_fields::READ.contains(&name)),
-        };
+        let fields = found.fields.clone();
         self.scratch = found.fields;
         let event = Event {
             time: EventTime::local(head.local),

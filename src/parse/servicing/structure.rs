@@ -39,14 +39,14 @@ pub fn extract(source: &str, message: &str, fields: Fields) -> Structure {
 /// Which readers run on an entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Readers {
-    /// Every reader.
+    /// Every reader, every value (`timeline`).
     All,
     /// Every reader, keeping only the values a later stage reads
     /// ([`servicing_fields::READ`](crate::model::servicing_fields::READ)): what `analyze`
     /// needs, without the CSI counter of every line.
     Signals,
-    /// Only what the clock reads: the UTC stamps and the session starts (other fields are left
-    /// out: a line kept is read again whole).
+    /// Only what the clock reads: the UTC stamps and the session starts (a line kept is read
+    /// again with [`Readers::Signals`]).
     Clock,
 }
 
@@ -540,7 +540,7 @@ mod tests {
         for (source, message) in shapes.chain([("CBS", checksur), ("CSI", stamped)]) {
             let all = extract(source, message, Fields::new());
             let signals = extract_for(source, message, Fields::new(), Readers::Signals);
-            let read = all.fields.only(|name| READ.contains(&name));
+            let read: Fields = all.fields.iter().filter(|(name, _)| READ.contains(name)).collect();
             with_values += usize::from(!read.is_empty());
             assert_eq!(signals.fields, read, "{message}");
             assert_eq!(
