@@ -347,14 +347,23 @@ impl<'e> Signal<'e> {
 /// Every signal of the case, in timeline order (untimed facts last).
 pub fn recognize(case: &Case) -> Vec<Signal<'_>> {
     use rayon::prelude::*;
-    // Each event on its own, on every core; `collect` keeps the events' order.
-    let mut signals: Vec<Signal> = case.events.par_iter().flat_map_iter(recognize::event).collect();
-    signals.reserve(case.facts.len() + 1);
+    // Room for one signal per event (most events give one or none; room not written to is
+    // never given memory).
+    let mut signals: Vec<Signal> = Vec::with_capacity(case.events.len() + case.facts.len() + 1);
+    // Each event on its own, on every core, a batch at a time: the signals of a batch are
+    // gathered in parts before they are moved into place, so only a batch's are held twice.
+    // `par_extend` keeps the events' order.
+    for batch in case.events.chunks(RECOGNITION_BATCH) {
+        signals.par_extend(batch.par_iter().flat_map_iter(recognize::event));
+    }
     vhd::mark_backup_vhd_retries(&case.events, &mut signals);
     signals.extend(case.facts.iter().flat_map(recognize::fact));
     signals.extend(system_writer_missing(case));
     signals
 }
+
+/// Events recognised at a time (see [`recognize`]).
+const RECOGNITION_BATCH: usize = 1 << 15;
 
 /// Fewest writers a listing must show to be taken as complete (a healthy Windows 7 lists about
 /// ten; a cut-off paste must not read as a missing System Writer).
