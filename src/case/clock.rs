@@ -10,12 +10,11 @@ use std::collections::BTreeMap;
 
 use jiff::tz::{Offset, TimeZone};
 
-use crate::model::servicing_fields::SESSION_STARTS;
 use crate::model::zone::offset_text;
 pub use crate::model::Zone;
 use serde::Serialize;
 
-use crate::model::{AnchorBasis, Event, EventTime, Location, Notice, Severity};
+use crate::model::{AnchorBasis, EventTime, Location, Notice, Severity};
 use crate::parse::ParsedFile;
 
 /// How a file's times were put on the UTC timeline.
@@ -153,7 +152,7 @@ pub fn anchor(files: &mut [ParsedFile], zone: Option<&Zone>) -> (Vec<ClockBasis>
                     from: from.clone(),
                 };
             }
-            if let Some((offset, pairs)) = matched_offset(&file.events, &installer_starts) {
+            if let Some((offset, pairs)) = matched_offset(&file.session_starts, &installer_starts) {
                 apply_zone(file, &TimeZone::fixed(offset));
                 return ClockBasis::Matched {
                     offset: offset_text(offset),
@@ -261,26 +260,17 @@ fn installer_starts(files: &[ParsedFile]) -> Vec<jiff::Timestamp> {
     starts
 }
 
-/// Servicing sessions of a local-time log (TrustedInstaller initialising in CBS.log, a DISM
-/// session starting) paired with installer starts within 14 hours and two minutes of a
-/// quarter-hour offset: the offset most pairs agree on, when they are the majority (and at least
-/// two, unless the log has a single session).
-fn matched_offset(events: &[Event], starts: &[jiff::Timestamp]) -> Option<(Offset, usize)> {
+/// The session starts of a local-time log (TrustedInstaller initialising in CBS.log, a DISM
+/// session starting; local times) paired with installer starts within 14 hours and two minutes
+/// of a quarter-hour offset: the offset most pairs agree on, when they are the majority (and at
+/// least two, unless the log has a single session).
+fn matched_offset(sessions: &[jiff::civil::DateTime], starts: &[jiff::Timestamp]) -> Option<(Offset, usize)> {
     if starts.is_empty() {
         return None;
     }
-    let sessions = events.iter().filter(|e| {
-        e.message
-            .as_deref()
-            .is_some_and(|m| SESSION_STARTS.iter().any(|start| m.contains(start)))
-    });
     let mut votes: BTreeMap<i32, usize> = BTreeMap::new();
-    let mut sessions_seen = 0;
-    for session in sessions {
-        let Some(local) = session.time.local_time() else {
-            continue;
-        };
-        sessions_seen += 1;
+    let sessions_seen = sessions.len();
+    for local in sessions {
         let Ok(as_utc) = local.to_zoned(TimeZone::UTC).map(|z| z.timestamp()) else {
             continue;
         };

@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+use super::message_text::MessageText;
 use super::time::EventTime;
 
 /// The family of file an event or fact was read from.
@@ -329,7 +330,7 @@ pub struct Event {
     /// Named values, in the order the source gave them.
     pub fields: Fields,
     /// Message text (text logs), with continuation lines joined by `\n`.
-    pub message: Option<Box<str>>,
+    pub message: Option<MessageText>,
     /// How sure it is.
     pub certainty: Certainty,
     /// Where its fields came from.

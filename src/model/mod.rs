@@ -9,6 +9,7 @@ mod event;
 mod fact;
 mod lang;
 mod log_kind;
+mod message_text;
 pub mod messages;
 mod notice;
 pub mod servicing_fields;
@@ -23,6 +24,7 @@ pub use event::{Certainty, Event, Fields, FieldsFrom, Interner, Level, Location,
 pub use fact::{Fact, FactKind, MachineKey, ProviderInfo, VssListing, WriterState};
 pub use lang::Lang;
 pub use log_kind::LogKind;
+pub use message_text::MessageText;
 pub use notice::{Notice, Severity};
 pub use tally::{Earliest, HarmlessTally, Tally, TallyRun};
 pub use time::{AnchorBasis, ClockAnchor, EventTime, Precision, TimeKeys};

@@ -55,10 +55,9 @@ pub fn is_evidence(name: &str, value: &str) -> bool {
     }
 }
 
-/// Lines that open a servicing session (TrustedInstaller starting in CBS.log, a DISM session):
-/// the clock pairs them with the System log's installer starts.
-pub const SESSION_STARTS: &[&str] = &[TRUSTED_INSTALLER_START, DISM_SESSION_START];
-/// CBS.log: the Windows Modules Installer starts a servicing session.
+/// CBS.log: the Windows Modules Installer starts a servicing session (the reader lists the
+/// session starts of a log for the clock, which pairs them with the System log's installer
+/// starts).
 pub const TRUSTED_INSTALLER_START: &str = "TI: --- Initializing Trusted Installer ---";
 /// dism.log: a DISM session starts.
 pub const DISM_SESSION_START: &str = "<----- Starting Dism.exe session ----->";

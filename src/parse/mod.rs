@@ -112,6 +112,9 @@ pub struct ParsedFile {
     pub records: usize,
     /// Where the log states its own UTC offset.
     pub anchors: Vec<ClockAnchor>,
+    /// When a servicing log's sessions start (TrustedInstaller initialising, a DISM session),
+    /// on its local clock: the clock pairs them with the System log's installer starts.
+    pub session_starts: Vec<jiff::civil::DateTime>,
     /// Warnings and errors about this file.
     pub notices: Vec<Notice>,
     /// Why the file was not read, when it is not a log backupdiag knows.
@@ -139,6 +142,7 @@ impl ParsedFile {
             facts: Vec::new(),
             records: 0,
             anchors: Vec::new(),
+            session_starts: Vec::new(),
             notices: Vec::new(),
             skipped: None,
             shapes: Vec::new(),

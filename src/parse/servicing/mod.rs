@@ -11,12 +11,13 @@ use std::borrow::Cow;
 use std::sync::Arc;
 
 use jiff::civil::DateTime;
+use memmap2::Mmap;
 
 use crate::input::encoding::Decoded;
 use crate::model::servicing_fields::is_evidence;
 use crate::model::{
     AnchorBasis, Certainty, ClockAnchor, Earliest, Event, EventTime, Fields, FieldsFrom, HarmlessTally, Interner,
-    Level, Location, Notice, Origin, Severity, SourceKind, Tally,
+    Level, Location, MessageText, Notice, Origin, Severity, SourceKind, Tally,
 };
 
 use super::{Judged, Keep, ParsedFile, ReadOptions};
@@ -31,14 +32,15 @@ const RANGE_BYTES: usize = 8 << 20;
 /// order: the result is the one a single reader gives.
 pub fn parse(path: &Arc<str>, size: u64, decoded: &Decoded<'_>, options: ReadOptions) -> ParsedFile {
     let (text, stopped) = within_budget(&decoded.text, options.max_records);
-    let found = read_text(path, 1, text, options);
+    let found = read_text(path, 1, text, None, options);
     let mut parsed = ParsedFile::new_text(path, size, Some(kind_of(&found.sources)), decoded);
     fill(&mut parsed, found, stopped.then_some(options.max_records));
     parsed
 }
 
 /// Reads `text`, whose first line is `first_line`: in line ranges on every core when it is long.
-fn read_text(path: &Arc<str>, first_line: u64, text: &str, options: ReadOptions) -> Entries {
+/// A kept line's message is left where it lies when `text` is a slice of `map`.
+fn read_text(path: &Arc<str>, first_line: u64, text: &str, map: Option<&Arc<Mmap>>, options: ReadOptions) -> Entries {
     let ranges = if text.len() < RANGE_BYTES {
         vec![(first_line, text)]
     } else {
@@ -47,7 +49,7 @@ fn read_text(path: &Arc<str>, first_line: u64, text: &str, options: ReadOptions)
             .map(|(line, range)| (line + first_line - 1, range))
             .collect()
     };
-    read_ranges(path, &ranges, options)
+    read_ranges(path, &ranges, map, options)
 }
 
 /// `parsed` holding what was found, with a notice for lines before the first entry and one for
@@ -74,6 +76,7 @@ fn fill(parsed: &mut ParsedFile, mut found: Entries, stopped_at: Option<u64>) {
     parsed.tally = found.tally;
     parsed.harmless = found.harmless;
     parsed.anchors = found.anchors;
+    parsed.session_starts = found.session_starts;
 }
 
 /// The text of its first `max_lines` lines, and whether a line was left out (the text has a
@@ -93,12 +96,12 @@ fn within_budget(text: &str, max_lines: u64) -> (&str, bool) {
 
 /// Reads each line range (with its first line number) on its own reader, in parallel, and
 /// joins the readers in order.
-fn read_ranges(path: &Arc<str>, ranges: &[(u64, &str)], options: ReadOptions) -> Entries {
+fn read_ranges(path: &Arc<str>, ranges: &[(u64, &str)], map: Option<&Arc<Mmap>>, options: ReadOptions) -> Entries {
     use rayon::prelude::*;
     let found: Vec<Entries> = ranges
         .par_iter()
         .map(|(first_line, range)| {
-            let mut reader = EntryReader::new(Arc::clone(path), options);
+            let mut reader = EntryReader::new(Arc::clone(path), map.cloned(), options);
             for (number, raw) in (*first_line..).zip(lines(range)) {
                 reader.line(number, raw.strip_suffix('\r').unwrap_or(raw));
             }
@@ -200,6 +203,8 @@ struct Entries {
     /// one offset, local time order is the timeline's.
     earliest_harmless: Earliest<DateTime>,
     anchors: Vec<ClockAnchor>,
+    /// The local times of the lines that open a servicing session.
+    session_starts: Vec<DateTime>,
     sources: SourceCounts,
     preamble: usize,
     /// The number of the last line read (the empty one after a final line break included).
@@ -216,6 +221,7 @@ impl Entries {
         for anchor in next.anchors {
             self.add_anchor(Some(anchor));
         }
+        self.session_starts.extend(next.session_starts);
         self.sources.cbs += next.sources.cbs;
         self.sources.dism += next.sources.dism;
         self.sources.setup += next.sources.setup;
@@ -257,10 +263,12 @@ struct EntryReader<'a> {
     last_line_read: LastLine,
     /// Where a line's fields are gathered (see `flush`).
     scratch: Fields,
+    /// The map of the whole log the lines are slices of, when they are.
+    map: Option<Arc<Mmap>>,
 }
 
 impl<'a> EntryReader<'a> {
-    fn new(file: Arc<str>, options: ReadOptions) -> EntryReader<'a> {
+    fn new(file: Arc<str>, map: Option<Arc<Mmap>>, options: ReadOptions) -> EntryReader<'a> {
         EntryReader {
             file,
             options,
@@ -269,6 +277,7 @@ impl<'a> EntryReader<'a> {
             interner: Interner::default(),
             last_line_read: LastLine::default(),
             scratch: Fields::new(),
+            map,
         }
     }
 
@@ -346,6 +355,9 @@ impl<'a> EntryReader<'a> {
             self.found
                 .add_anchor(ClockAnchor::from_readings(pending.line, head.local, utc, basis));
         }
+        if found.session_start {
+            self.found.session_starts.push(head.local);
+        }
         let kept = match self.options.keep {
             Keep::Everything => true,
             Keep::Evidence => found.session_start || found.fields.iter().any(|(name, value)| is_evidence(name, value)),
@@ -377,7 +389,10 @@ impl<'a> EntryReader<'a> {
             channel: None,
             computer: None,
             fields,
-            message: Some(message.into_owned().into_boxed_str()),
+            message: Some(match message {
+                Cow::Borrowed(line) => MessageText::in_map(self.map.as_ref(), line),
+                Cow::Owned(joined) => joined.into(),
+            }),
             certainty: Certainty::Recorded,
             fields_from: FieldsFrom::Record,
         };
@@ -442,6 +457,7 @@ mod tests {
             })
             .collect();
         out.extend(reader.anchors.iter().map(|a| format!("{a:?}")));
+        out.push(format!("{:?}", reader.session_starts));
         out.push(format!(
             "{} {} {} {}",
             reader.sources.cbs, reader.sources.dism, reader.sources.setup, reader.preamble
@@ -470,7 +486,7 @@ mod tests {
         ]
         .concat();
         let path: Arc<str> = Arc::from("CBS.log");
-        let read = read_ranges(&path, &[(1, text.as_str())], options(Keep::Evidence));
+        let read = read_ranges(&path, &[(1, text.as_str())], None, options(Keep::Evidence));
         let kept: Vec<String> = read.events.iter().map(|e| e.origin.to_string()).collect();
         // Line 4 is earlier than line 2; line 6 follows a change of the clock's offset.
         assert_eq!(kept, ["CBS.log:2", "CBS.log:4", "CBS.log:6"]);
@@ -481,13 +497,57 @@ mod tests {
         assert_eq!(read.harmless.count(reason), 2);
         assert_eq!(read.events.len() + read.tally.count(), 7, "every line is counted");
         assert_eq!(read.anchors.len(), 2);
-        let everything = read_ranges(&path, &[(1, text.as_str())], options(Keep::Everything));
+        let everything = read_ranges(&path, &[(1, text.as_str())], None, options(Keep::Everything));
         assert_eq!(everything.events.len(), 7);
         assert_eq!(
             everything.harmless.count(reason),
             0,
             "nothing is counted instead of kept when everything is kept"
         );
+    }
+
+    #[test]
+    fn the_session_starts_are_the_lines_whose_message_opens_a_session_in_every_mode() {
+        use crate::model::servicing_fields::{DISM_SESSION_START, TRUSTED_INSTALLER_START};
+        let line = |time: &str, source: &str, message: &str| {
+            format!("2024-05-10 {time}, Info                  {source:<7}{message}\n")
+        };
+        let mut text = String::new();
+        for hour in 10..20 {
+            text.push_str(&line(&format!("{hour}:00:00"), "CBS", TRUSTED_INSTALLER_START));
+            text.push_str(&line(
+                &format!("{hour}:00:01"),
+                "CBS",
+                "Loaded Servicing Stack v10.0.19041.1",
+            ));
+            let dism = format!("DISM.EXE: {DISM_SESSION_START}");
+            text.push_str(&line(&format!("{hour}:10:00"), "DISM", &dism));
+            text.push_str(&line(
+                &format!("{hour}:20:00"),
+                "DISM",
+                "DISM.EXE: <----- Ending Dism.exe session ----->",
+            ));
+        }
+        let path: Arc<str> = Arc::from("CBS.log");
+        // What the clock read before the reader listed them: the events whose message states
+        // a session start.
+        let everything = read_ranges(&path, &[(1, text.as_str())], None, options(Keep::Everything));
+        let stated: Vec<_> = everything
+            .events
+            .iter()
+            .filter(|e| {
+                let message = e.message.as_deref().unwrap_or_default();
+                message.contains(TRUSTED_INSTALLER_START) || message.contains(DISM_SESSION_START)
+            })
+            .filter_map(|e| e.time.local_time())
+            .collect();
+        assert_eq!(stated.len(), 20);
+        for keep in [Keep::Everything, Keep::Evidence, Keep::Clock] {
+            for parts in [1, 3] {
+                let read = read_ranges(&path, &entry_ranges(&text, parts), None, options(keep));
+                assert_eq!(read.session_starts, stated, "{keep:?}, {parts} parts");
+            }
+        }
     }
 
     #[test]
@@ -502,12 +562,17 @@ mod tests {
     fn line_ranges_read_in_parallel_give_what_one_reader_gives() {
         let text = log();
         let path: Arc<str> = Arc::from("CBS.log");
-        let whole = summary(&read_ranges(&path, &[(1, text.as_str())], options(Keep::Everything)));
+        let whole = summary(&read_ranges(
+            &path,
+            &[(1, text.as_str())],
+            None,
+            options(Keep::Everything),
+        ));
         for parts in 2..9 {
             let ranges = entry_ranges(&text, parts);
             assert!(ranges.len() > 1, "{parts} parts");
             assert_eq!(
-                summary(&read_ranges(&path, &ranges, options(Keep::Everything))),
+                summary(&read_ranges(&path, &ranges, None, options(Keep::Everything))),
                 whole,
                 "{parts} parts"
             );
@@ -518,7 +583,7 @@ mod tests {
     fn evidence_alone_keeps_the_lines_signals_read_and_tallies_every_other_line() {
         let text = log();
         let path: Arc<str> = Arc::from("CBS.log");
-        let all = read_ranges(&path, &[(1, text.as_str())], options(Keep::Everything));
+        let all = read_ranges(&path, &[(1, text.as_str())], None, options(Keep::Everything));
         let tallied_times = |reader: &super::Entries| {
             let mut times = std::collections::BTreeMap::new();
             for run in reader.tally.runs() {
@@ -526,7 +591,7 @@ mod tests {
             }
             times
         };
-        let one = read_ranges(&path, &[(1, text.as_str())], options(Keep::Evidence));
+        let one = read_ranges(&path, &[(1, text.as_str())], None, options(Keep::Evidence));
         // The CBS entries state a failing HRESULT; the CSI entries state only their counter.
         assert_eq!(one.events.len(), 200);
         assert_eq!(one.events.len() + one.tally.count(), all.events.len());
@@ -537,7 +602,7 @@ mod tests {
         assert_eq!(one.anchors, all.anchors, "the clock reads tallied lines too");
         for parts in [2, 5] {
             let ranges = entry_ranges(&text, parts);
-            let split = read_ranges(&path, &ranges, options(Keep::Evidence));
+            let split = read_ranges(&path, &ranges, None, options(Keep::Evidence));
             assert_eq!(summary(&split), summary(&one), "{parts} parts");
             assert_eq!(tallied_times(&split), tallied_times(&one), "{parts} parts");
         }

@@ -1,17 +1,20 @@
 //! Big servicing logs (a CbsPersist set of hundreds of MB, a CBS.log that grew for years) are
-//! read a block at a time rather than mapped whole, so memory stays bounded by the block, not
-//! by the file: each block (a window of the file, mapped in turn) ends before an entry's first
-//! line, is read in line ranges on every core while the hash takes in its bytes, and the
-//! readers' findings are joined in order. The result equals what [`super::parse`] gives for
-//! the whole file (a test compares).
+//! read a block at a time, so memory stays bounded by the block, not by the file: the file is
+//! mapped once, each block (a window of the map) ends before an entry's first line, is read in
+//! line ranges on every core while the hash takes in its bytes, and its pages are given back
+//! once read; the readers' findings are joined in order. A kept line's message stays where it
+//! lies in the map (see [`MessageText`](crate::model::MessageText)). The result equals what
+//! [`super::parse`] gives for the whole file (a test compares).
 
 use std::io::{self, Read};
+use std::ops::Deref;
 use std::sync::Arc;
+
+use memmap2::Mmap;
 
 use sha2::{Digest, Sha256};
 
 use crate::input::encoding::{self, Decoded, TextEncoding};
-use crate::input::Bytes;
 use crate::parse::{ParsedFile, ReadOptions};
 
 use super::{fill, kind_of, parse_line, read_text, within_budget, Entries};
@@ -24,8 +27,9 @@ const BLOCK_BYTES: usize = 16 << 20;
 
 /// Reads a UTF-8 servicing log of `size` bytes, `file`, block by block, with the SHA-256 (hex)
 /// of every byte; at most `options.max_records` lines are read as entries, the rest is only
-/// hashed. Each block is mapped in turn (never the whole file: the pages of one block are
-/// what the process holds) and hashed while it is parsed.
+/// hashed. The file is mapped once; each block's pages are read in when its turn comes and
+/// given back once it is parsed and hashed (the pages of about two blocks are what the
+/// process holds).
 pub fn parse(
     path: &Arc<str>,
     size: u64,
@@ -33,7 +37,7 @@ pub fn parse(
     file: &std::fs::File,
     options: ReadOptions,
 ) -> io::Result<ParsedFile> {
-    parse_windows(path, size, encoding, &mut Mapped { file }, options, BLOCK_BYTES)
+    parse_windows(path, size, encoding, &mut Mapped::new(file)?, options, BLOCK_BYTES)
 }
 
 /// [`parse`] from any reader, in blocks of `block_bytes` (the fuzz target compares it with the
@@ -62,11 +66,11 @@ fn parse_windows(
     path: &Arc<str>,
     size: u64,
     encoding: TextEncoding,
-    source: &mut (dyn Window + Send),
+    source: &mut (dyn Source + Send),
     options: ReadOptions,
     block_bytes: usize,
 ) -> io::Result<ParsedFile> {
-    let mut stream = Stream::new(path, encoding, options);
+    let mut stream = Stream::new(path, encoding, source.map().cloned(), options);
     let mut hasher = Sha256::new();
     let (mut start, mut want) = (0u64, block_bytes);
     let mut window = source.at(start, want)?;
@@ -94,6 +98,7 @@ fn parse_windows(
                 (!eof).then(|| source.at(next_start, block_bytes))
             },
         );
+        source.done(start, next_start);
         let Some(next) = next else { break };
         window = next?;
         (start, want) = (next_start, block_bytes);
@@ -104,37 +109,84 @@ fn parse_windows(
 }
 
 /// The bytes of a log from an offset on.
-trait Window {
+trait Source {
     /// `len` bytes from `start` on (fewer only where the input ends), owned, so that the next
     /// window can be fetched while this one is read.
-    fn at(&mut self, start: u64, len: usize) -> io::Result<Bytes>;
+    fn at(&mut self, start: u64, len: usize) -> io::Result<Window>;
+
+    /// The map every window is a range of, if they are.
+    fn map(&self) -> Option<&Arc<Mmap>> {
+        None
+    }
+
+    /// The bytes from `start` to `end` are read: their memory can be given back.
+    fn done(&self, _start: u64, _end: u64) {}
 }
 
-/// A file, mapped one window at a time.
-struct Mapped<'f> {
-    file: &'f std::fs::File,
+/// Some bytes of a log: a range of its map, or a copy.
+enum Window {
+    Mapped(Arc<Mmap>, std::ops::Range<usize>),
+    Copied(Arc<[u8]>),
 }
 
-impl Window for Mapped<'_> {
-    #[allow(unsafe_code)]
-    fn at(&mut self, start: u64, len: usize) -> io::Result<Bytes> {
-        let size = self.file.metadata()?.len();
-        let len = usize::try_from(size.saturating_sub(start)).map_or(len, |left| left.min(len));
-        if len == 0 {
-            return Ok(Bytes::Empty);
+impl Deref for Window {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        match self {
+            Window::Mapped(map, range) => map.get(range.clone()).unwrap_or_default(),
+            Window::Copied(bytes) => bytes,
         }
+    }
+}
+
+/// A file, mapped once; each window's pages read in when it is asked for and given back
+/// once it is read.
+struct Mapped {
+    map: Arc<Mmap>,
+}
+
+impl Mapped {
+    #[allow(unsafe_code)]
+    fn new(file: &std::fs::File) -> io::Result<Mapped> {
         // SAFETY: as for `input::content`'s whole-file maps: read-only, of a collected copy
         // of a log; a file truncated by another process while mapped could fault reads, the
-        // documented risk of every mmap-based reader. The map is owned by the window returned,
-        // so no slice of it outlives it.
-        let map = unsafe {
-            memmap2::MmapOptions::new()
-                .offset(start)
-                .len(len)
-                .populate()
-                .map(self.file)?
+        // documented risk of every mmap-based reader.
+        let map = unsafe { memmap2::Mmap::map(file)? };
+        Ok(Mapped { map: Arc::new(map) })
+    }
+
+    /// The byte range `start..end` of the map, clamped to it.
+    fn range(&self, start: u64, end: u64) -> std::ops::Range<usize> {
+        let clamp = |at: u64| usize::try_from(at).map_or(self.map.len(), |at| at.min(self.map.len()));
+        clamp(start)..clamp(end)
+    }
+}
+
+impl Source for Mapped {
+    fn at(&mut self, start: u64, len: usize) -> io::Result<Window> {
+        let range = self.range(start, start.saturating_add(len as u64));
+        // Read in at once (where the kernel cannot, the pages fault in as they are read).
+        let _ = self
+            .map
+            .advise_range(memmap2::Advice::PopulateRead, range.start, range.len());
+        Ok(Window::Mapped(Arc::clone(&self.map), range))
+    }
+
+    fn map(&self) -> Option<&Arc<Mmap>> {
+        Some(&self.map)
+    }
+
+    #[allow(unsafe_code)]
+    fn done(&self, start: u64, end: u64) {
+        let range = self.range(start, end);
+        // SAFETY: the map is a read-only map of a file: dropping its pages changes no byte of
+        // it (the next read of one reads the file again), so no slice of it, held or not,
+        // sees a change. Only the process's memory is given back; on failure it is not.
+        let _ = unsafe {
+            self.map
+                .unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, range.start, range.len())
         };
-        Ok(Bytes::Mapped(Arc::new(map)))
     }
 }
 
@@ -147,8 +199,8 @@ struct Buffered<'r> {
     eof: bool,
 }
 
-impl Window for Buffered<'_> {
-    fn at(&mut self, start: u64, len: usize) -> io::Result<Bytes> {
+impl Source for Buffered<'_> {
+    fn at(&mut self, start: u64, len: usize) -> io::Result<Window> {
         let skip = usize::try_from(start.saturating_sub(self.buf_start)).unwrap_or(usize::MAX);
         self.buf.drain(..skip.min(self.buf.len()));
         self.buf_start = start;
@@ -157,7 +209,7 @@ impl Window for Buffered<'_> {
             let read = (&mut *self.source).take(want).read_to_end(&mut self.buf)?;
             self.eof = read == 0;
         }
-        Ok(Bytes::Shared(Arc::from(&self.buf[..len.min(self.buf.len())])))
+        Ok(Window::Copied(Arc::from(&self.buf[..len.min(self.buf.len())])))
     }
 }
 
@@ -179,6 +231,8 @@ fn last_entry_start(bytes: &[u8]) -> Option<usize> {
 struct Stream<'p> {
     path: &'p Arc<str>,
     encoding: TextEncoding,
+    /// The map the blocks are ranges of, if they are.
+    map: Option<Arc<Mmap>>,
     options: ReadOptions,
     found: Entries,
     next_line: u64,
@@ -191,10 +245,11 @@ struct Stream<'p> {
 }
 
 impl<'p> Stream<'p> {
-    fn new(path: &'p Arc<str>, encoding: TextEncoding, options: ReadOptions) -> Stream<'p> {
+    fn new(path: &'p Arc<str>, encoding: TextEncoding, map: Option<Arc<Mmap>>, options: ReadOptions) -> Stream<'p> {
         Stream {
             path,
             encoding,
+            map,
             options,
             found: Entries::default(),
             next_line: 1,
@@ -225,7 +280,7 @@ impl<'p> Stream<'p> {
         }
         let left = self.options.max_records.saturating_sub(self.next_line - 1);
         let (text, stopped) = within_budget(&decoded.text, left);
-        let found = read_text(self.path, self.next_line, text, self.options);
+        let found = read_text(self.path, self.next_line, text, self.map.as_ref(), self.options);
         // The block's last line is the empty one after its final line break: the next block
         // starts on it.
         self.next_line = found.last_line;
@@ -260,6 +315,7 @@ mod tests {
 
     use super::{last_entry_start, parse_in_blocks};
     use crate::input::encoding::{decode_as, TextEncoding};
+    use crate::model::MessageText;
     use crate::parse::Keep;
 
     /// Entries with continuation lines, CSI stamps and a clock change, past several blocks.
@@ -330,7 +386,7 @@ mod tests {
             // boundaries).
             let mut file = tempfile::tempfile().expect("temp file");
             std::io::Write::write_all(&mut file, text.as_bytes()).expect("write");
-            let mut mapped = super::Mapped { file: &file };
+            let mut mapped = super::Mapped::new(&file).expect("map");
             let from_file = super::parse_windows(
                 &path,
                 text.len() as u64,
@@ -341,6 +397,24 @@ mod tests {
             )
             .expect("map");
             assert_eq!(report(&from_file), report(&whole), "{keep:?}, mapped");
+            // A kept line's message is left in the map; an entry of several lines is joined.
+            let (mut left, mut copied) = (0, 0);
+            for event in &from_file.events {
+                match &event.message {
+                    Some(MessageText::Mapped(_)) => left += 1,
+                    Some(MessageText::Owned(joined)) => {
+                        assert!(joined.contains('\n'), "{joined}");
+                        copied += 1;
+                    }
+                    None => panic!("a log line has a message"),
+                }
+            }
+            // Every line is kept with `Everything`; `Evidence` keeps the continued entries.
+            let least_left = if matches!(keep, Keep::Everything) { 1_000 } else { 0 };
+            assert!(
+                left >= least_left && copied > 500,
+                "{left} left in the map, {copied} copied"
+            );
             assert_eq!(from_file.sha256, streamed.sha256);
             assert!(whole.anchors.len() == 2 && whole.records > 3_000, "{}", whole.records);
         }
