@@ -98,7 +98,7 @@ fn parse_windows(
                 (!eof).then(|| source.at(next_start, block_bytes))
             },
         );
-        source.done(start, next_start);
+        source.done(next_start);
         let Some(next) = next else { break };
         window = next?;
         (start, want) = (next_start, block_bytes);
@@ -119,8 +119,8 @@ trait Source {
         None
     }
 
-    /// The bytes from `start` to `end` are read: their memory can be given back.
-    fn done(&self, _start: u64, _end: u64) {}
+    /// Every byte before `end` is read: its memory can be given back.
+    fn done(&self, _end: u64) {}
 }
 
 /// Some bytes of a log: a range of its map, or a copy.
@@ -178,8 +178,11 @@ impl Source for Mapped {
     }
 
     #[allow(unsafe_code)]
-    fn done(&self, start: u64, end: u64) {
-        let range = self.range(start, end);
+    fn done(&self, end: u64) {
+        // From the start each time: reading the first page of a block again (the last one
+        // given back rounds up to it) maps the whole page-cache folio around it, pages of
+        // the block before too.
+        let range = self.range(0, end);
         // SAFETY: the map is a read-only map of a file: dropping its pages changes no byte of
         // it (the next read of one reads the file again), so no slice of it, held or not,
         // sees a change. Only the process's memory is given back; on failure it is not.
@@ -418,6 +421,60 @@ mod tests {
             assert_eq!(from_file.sha256, streamed.sha256);
             assert!(whole.anchors.len() == 2 && whole.records > 3_000, "{}", whole.records);
         }
+    }
+
+    /// How many pages of `bytes` are mapped into this process (`/proc/self/pagemap`).
+    #[cfg(target_os = "linux")]
+    fn resident_pages(bytes: &[u8]) -> usize {
+        use std::io::{Read, Seek, SeekFrom};
+        const PAGE: usize = 4096;
+        let first = bytes.as_ptr() as usize / PAGE;
+        let last = (bytes.as_ptr() as usize + bytes.len()).div_ceil(PAGE);
+        let mut pagemap = std::fs::File::open("/proc/self/pagemap").expect("pagemap");
+        pagemap.seek(SeekFrom::Start(first as u64 * 8)).expect("seek");
+        let mut entries = vec![0u8; (last - first) * 8];
+        pagemap.read_exact(&mut entries).expect("read");
+        entries
+            .chunks_exact(8)
+            .filter(|entry| entry.get(7).is_some_and(|high| high & 0x80 != 0))
+            .count()
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_mapped_log_gives_its_pages_back_once_read() {
+        let text = log(6_000);
+        let mut file = tempfile::tempfile().expect("temp file");
+        std::io::Write::write_all(&mut file, text.as_bytes()).expect("write");
+        let mut mapped = super::Mapped::new(&file).expect("map");
+        let map = std::sync::Arc::clone(&mapped.map);
+        let options = crate::signals::read_options(u64::MAX, Keep::Everything);
+        let path: Arc<str> = Arc::from("CBS.log");
+        let before = resident_pages(&map);
+        let parsed = super::parse_windows(
+            &path,
+            text.len() as u64,
+            TextEncoding::Utf8Bom,
+            &mut mapped,
+            options,
+            64 << 10,
+        )
+        .expect("map");
+        assert_eq!(parsed.records, 6_000);
+        let pages = map.len().div_ceil(4096);
+        assert!(pages > 300 && before == 0, "{pages} pages, {before} mapped before");
+        assert_eq!(
+            resident_pages(&map),
+            0,
+            "of {pages} pages, none is left mapped once read"
+        );
+        // A message read later maps its page again.
+        let message = parsed
+            .events
+            .iter()
+            .find_map(|e| e.message.as_ref().filter(|m| matches!(m, MessageText::Mapped(_))))
+            .expect("a line left in the map");
+        assert!(!message.is_empty() && resident_pages(&map) > 0);
     }
 
     #[test]
