@@ -94,12 +94,17 @@ fn parse_windows(
         let (_, next) = rayon::join(
             || stream.block(block),
             || {
+                // The blocks before are read: their pages go back while this one is parsed
+                // (the hash is done well before the parse).
+                source.done(start);
                 hasher.update(block);
                 (!eof).then(|| source.at(next_start, block_bytes))
             },
         );
-        source.done(next_start);
-        let Some(next) = next else { break };
+        let Some(next) = next else {
+            source.done(next_start);
+            break;
+        };
         window = next?;
         (start, want) = (next_start, block_bytes);
     }

@@ -118,11 +118,11 @@ const MARKERS: &[(&str, Reader)] = &[
 #[derive(Debug, Clone, Copy)]
 struct Seen(u32);
 
-/// One pass over a line for all of `markers`, leftmost first.
-fn automaton(markers: &[(&str, Reader)]) -> Option<aho_corasick::AhoCorasick> {
+/// One pass over a line for all of `patterns`, leftmost first.
+fn automaton<T>(patterns: &[(&str, T)]) -> Option<aho_corasick::AhoCorasick> {
     aho_corasick::AhoCorasick::builder()
         .match_kind(aho_corasick::MatchKind::LeftmostFirst)
-        .build(markers.iter().map(|(m, _)| m))
+        .build(patterns.iter().map(|(p, _)| p))
         .ok()
 }
 
@@ -321,27 +321,38 @@ pub fn normalize_hresult(text: &str) -> Option<String> {
     u32::from_str_radix(digits, 16).ok().map(|v| format!("{v:#010x}"))
 }
 
-/// `[SR]` results (KB 928228) and the CSI hash-mismatch lines that precede them.
+/// The phrases of the `[SR]` results (KB 928228) and of the CSI hash-mismatch lines that
+/// precede them, each with the result it names; the first the line holds names it. No phrase
+/// overlaps another (a test checks), so one leftmost-first pass finds every phrase a line holds.
+const SFC_RESULTS: &[(&str, &str)] = &[
+    ("Cannot repair member file", f::sr::CANNOT_REPAIR),
+    ("Could not reproject corrupted file", f::sr::CANNOT_REPROJECT),
+    ("Unable to repair", f::sr::UNABLE_TO_REPAIR),
+    (
+        "A reboot is required to complete this operation",
+        f::sr::REBOOT_REQUIRED,
+    ),
+    ("have been successfully repaired", f::sr::TRANSACTION_REPAIRED),
+    ("Repaired file", "repaired"),
+    ("Repairing file", "repairing"),
+    ("Repairing corrupted file", "repairing"),
+    ("This component was referenced by", "referenced-by"),
+    ("Beginning Verify and Repair transaction", "verify-begin"),
+    ("Verify complete", "verify-complete"),
+    ("Repair complete", "repair-complete"),
+    ("Hashes for file member", "hash-mismatch"),
+];
+
+/// The `[SR]` result a line states.
 fn sfc_result(line: &str, found: &mut Structure) {
-    const RESULTS: &[(&str, &str)] = &[
-        ("Cannot repair member file", f::sr::CANNOT_REPAIR),
-        ("Could not reproject corrupted file", f::sr::CANNOT_REPROJECT),
-        ("Unable to repair", f::sr::UNABLE_TO_REPAIR),
-        (
-            "A reboot is required to complete this operation",
-            f::sr::REBOOT_REQUIRED,
-        ),
-        ("have been successfully repaired", f::sr::TRANSACTION_REPAIRED),
-        ("Repaired file", "repaired"),
-        ("Repairing file", "repairing"),
-        ("Repairing corrupted file", "repairing"),
-        ("This component was referenced by", "referenced-by"),
-        ("Beginning Verify and Repair transaction", "verify-begin"),
-        ("Verify complete", "verify-complete"),
-        ("Repair complete", "repair-complete"),
-        ("Hashes for file member", "hash-mismatch"),
-    ];
-    let Some((_, result)) = RESULTS.iter().find(|(needle, _)| holds(line, needle)) else {
+    static PHRASES: std::sync::LazyLock<Option<aho_corasick::AhoCorasick>> =
+        std::sync::LazyLock::new(|| automaton(SFC_RESULTS));
+    let first = match PHRASES.as_ref() {
+        Some(phrases) => phrases.find_iter(line).map(|m| m.pattern().as_usize()).min(),
+        // The automaton cannot fail to build for this fixed list; if it did, one search each.
+        None => SFC_RESULTS.iter().position(|(phrase, _)| holds(line, phrase)),
+    };
+    let Some((_, result)) = first.and_then(|at| SFC_RESULTS.get(at)) else {
         return;
     };
     found.push(f::SR, *result);
@@ -480,7 +491,7 @@ fn cbs_session(line: &str, found: &mut Structure) {
 
 #[cfg(test)]
 mod tests {
-    use super::{extract, extract_for, normalize_hresult, Readers, CLOCK_MARKERS, MARKERS};
+    use super::{extract, extract_for, normalize_hresult, Readers, CLOCK_MARKERS, MARKERS, SFC_RESULTS};
     use crate::model::Fields;
 
     #[test]
@@ -493,8 +504,13 @@ mod tests {
 
     #[test]
     fn no_marker_overlaps_another() {
-        for (a, _) in MARKERS {
-            for (b, _) in MARKERS.iter().filter(|(b, _)| b != a) {
+        no_pattern_overlaps_another(MARKERS);
+        no_pattern_overlaps_another(SFC_RESULTS);
+    }
+
+    fn no_pattern_overlaps_another<T>(patterns: &[(&str, T)]) {
+        for (a, _) in patterns {
+            for (b, _) in patterns.iter().filter(|(b, _)| b != a) {
                 assert!(!a.contains(b), "{a:?} holds {b:?}");
                 // Nor does one end with the start of another: a match never hides another,
                 // so the clock's fewer markers find on a line what all of them find there.
@@ -506,6 +522,28 @@ mod tests {
                 assert!(!joined, "{a:?} ends with the start of {b:?}");
             }
         }
+    }
+
+    #[test]
+    fn the_first_sfc_phrase_of_the_list_names_the_result_wherever_it_stands() {
+        // The hash-mismatch phrase comes first on the line but last in the list.
+        let line =
+            "[SR] Hashes for file member [l:9]'cdd.dll' do not match; Cannot repair member file [l:7]'cdd.dll' of x";
+        let read = fields("CSI", line);
+        assert_eq!(
+            read.first(),
+            Some(&("sr".to_string(), "cannot-repair".to_string())),
+            "{read:?}"
+        );
+        let alone = fields("CSI", "Hashes for file member [l:9]'cdd.dll' do not match");
+        assert_eq!(
+            alone.first(),
+            Some(&("sr".to_string(), "hash-mismatch".to_string())),
+            "{alone:?}"
+        );
+        assert!(fields("CSI", "[SR] Beginning Verify and Repair trans")
+            .iter()
+            .all(|(n, _)| n != "sr"));
     }
 
     fn fields(source: &str, message: &str) -> Vec<(String, String)> {
