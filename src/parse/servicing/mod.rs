@@ -32,15 +32,26 @@ const RANGE_BYTES: usize = 8 << 20;
 /// order: the result is the one a single reader gives.
 pub fn parse(path: &Arc<str>, size: u64, decoded: &Decoded<'_>, options: ReadOptions) -> ParsedFile {
     let (text, stopped) = within_budget(&decoded.text, options.max_records);
-    let found = read_text(path, 1, text, None, options);
+    let found = read_text(path, 1, text, options);
     let mut parsed = ParsedFile::new_text(path, size, Some(kind_of(&found.sources)), decoded);
     fill(&mut parsed, found, stopped.then_some(options.max_records));
     parsed
 }
 
 /// Reads `text`, whose first line is `first_line`: in line ranges on every core when it is long.
+fn read_text(path: &Arc<str>, first_line: u64, text: &str, options: ReadOptions) -> Entries {
+    Entries::join_all(read_text_parts(path, first_line, text, None, options))
+}
+
+/// What the readers of [`read_text`] found, one part per line range, in order (to be joined).
 /// A kept line's message is left where it lies when `text` is a slice of `map`.
-fn read_text(path: &Arc<str>, first_line: u64, text: &str, map: Option<&Arc<Mmap>>, options: ReadOptions) -> Entries {
+fn read_text_parts(
+    path: &Arc<str>,
+    first_line: u64,
+    text: &str,
+    map: Option<&Arc<Mmap>>,
+    options: ReadOptions,
+) -> Vec<Entries> {
     let ranges = if text.len() < RANGE_BYTES {
         vec![(first_line, text)]
     } else {
@@ -49,7 +60,7 @@ fn read_text(path: &Arc<str>, first_line: u64, text: &str, map: Option<&Arc<Mmap
             .map(|(line, range)| (line + first_line - 1, range))
             .collect()
     };
-    read_ranges(path, &ranges, map, options)
+    read_range_parts(path, &ranges, map, options)
 }
 
 /// `parsed` holding what was found, with a notice for lines before the first entry and one for
@@ -96,9 +107,20 @@ fn within_budget(text: &str, max_lines: u64) -> (&str, bool) {
 
 /// Reads each line range (with its first line number) on its own reader, in parallel, and
 /// joins the readers in order.
+#[cfg(test)]
 fn read_ranges(path: &Arc<str>, ranges: &[(u64, &str)], map: Option<&Arc<Mmap>>, options: ReadOptions) -> Entries {
+    Entries::join_all(read_range_parts(path, ranges, map, options))
+}
+
+/// What each line range's reader found, in order.
+fn read_range_parts(
+    path: &Arc<str>,
+    ranges: &[(u64, &str)],
+    map: Option<&Arc<Mmap>>,
+    options: ReadOptions,
+) -> Vec<Entries> {
     use rayon::prelude::*;
-    let found: Vec<Entries> = ranges
+    ranges
         .par_iter()
         .map(|(first_line, range)| {
             let mut reader = EntryReader::new(Arc::clone(path), map.cloned(), options);
@@ -107,8 +129,7 @@ fn read_ranges(path: &Arc<str>, ranges: &[(u64, &str)], map: Option<&Arc<Mmap>>,
             }
             reader.finish()
         })
-        .collect();
-    found.into_iter().reduce(Entries::join).unwrap_or_default()
+        .collect()
 }
 
 /// The lines of `text`, as `split('\n')` gives them, found with the `memchr` crate's vector
@@ -228,6 +249,11 @@ impl Entries {
         self.preamble += next.preamble;
         self.last_line = self.last_line.max(next.last_line);
         self
+    }
+
+    /// `parts`, found in this order, joined.
+    fn join_all(parts: Vec<Entries>) -> Entries {
+        parts.into_iter().reduce(Entries::join).unwrap_or_default()
     }
 
     /// Keeps an anchor only where the offset changes, so the list stays short.

@@ -17,7 +17,7 @@ use sha2::{Digest, Sha256};
 use crate::input::encoding::{self, Decoded, TextEncoding};
 use crate::parse::{ParsedFile, ReadOptions};
 
-use super::{fill, kind_of, parse_line, read_text, within_budget, Entries};
+use super::{fill, kind_of, parse_line, read_text_parts, within_budget, Entries};
 
 /// Servicing logs at least this large (UTF-8, on disk) are streamed.
 pub const STREAM_BYTES: u64 = crate::input::content::MAP_BYTES;
@@ -72,6 +72,9 @@ fn parse_windows(
 ) -> io::Result<ParsedFile> {
     let mut stream = Stream::new(path, encoding, source.map().cloned(), options);
     let mut hasher = Sha256::new();
+    // What the blocks found, joined; the last block's findings wait to join the rest while the
+    // next block is parsed.
+    let (mut found, mut unjoined) = (Entries::default(), Vec::new());
     let (mut start, mut want) = (0u64, block_bytes);
     let mut window = source.at(start, want)?;
     loop {
@@ -91,16 +94,19 @@ fn parse_windows(
         };
         let block = &window[..cut];
         let next_start = start + cut as u64;
-        let (_, next) = rayon::join(
+        let (parts, next) = rayon::join(
             || stream.block(block),
             || {
-                // The blocks before are read: their pages go back while this one is parsed
-                // (the hash is done well before the parse).
+                // While this block is parsed (the hash is done well before the parse), what
+                // the last one found joins the rest and the blocks before give their pages
+                // back.
+                found = join(std::mem::take(&mut found), std::mem::take(&mut unjoined));
                 source.done(start);
                 hasher.update(block);
                 (!eof).then(|| source.at(next_start, block_bytes))
             },
         );
+        unjoined = parts;
         let Some(next) = next else {
             source.done(next_start);
             break;
@@ -108,9 +114,14 @@ fn parse_windows(
         window = next?;
         (start, want) = (next_start, block_bytes);
     }
-    let mut parsed = stream.finish(size);
+    let mut parsed = stream.finish(size, join(found, unjoined));
     parsed.sha256 = Some(hasher.finalize().iter().map(|b| format!("{b:02x}")).collect());
     Ok(parsed)
+}
+
+/// `found` followed by `parts`, in order.
+fn join(found: Entries, parts: Vec<Entries>) -> Entries {
+    parts.into_iter().fold(found, Entries::join)
 }
 
 /// The bytes of a log from an offset on.
@@ -242,7 +253,6 @@ struct Stream<'p> {
     /// The map the blocks are ranges of, if they are.
     map: Option<Arc<Mmap>>,
     options: ReadOptions,
-    found: Entries,
     next_line: u64,
     /// U+FFFD made of malformed bytes, and U+FFFD written as such in well-formed blocks: the
     /// whole-file reader counts both once any byte is malformed.
@@ -259,7 +269,6 @@ impl<'p> Stream<'p> {
             encoding,
             map,
             options,
-            found: Entries::default(),
             next_line: 1,
             replaced: 0,
             written_fffd: 0,
@@ -268,10 +277,11 @@ impl<'p> Stream<'p> {
         }
     }
 
-    /// Reads one block: whole entries, the first of the file's when `next_line` is 1.
-    fn block(&mut self, bytes: &[u8]) {
+    /// Reads one block: whole entries, the first of the file's when `next_line` is 1. What its
+    /// line ranges' readers found, in order.
+    fn block(&mut self, bytes: &[u8]) -> Vec<Entries> {
         if self.stopped || bytes.is_empty() {
-            return;
+            return Vec::new();
         }
         // The byte-order mark is only at the start of the file.
         let as_encoded = if self.next_line == 1 {
@@ -288,15 +298,16 @@ impl<'p> Stream<'p> {
         }
         let left = self.options.max_records.saturating_sub(self.next_line - 1);
         let (text, stopped) = within_budget(&decoded.text, left);
-        let found = read_text(self.path, self.next_line, text, self.map.as_ref(), self.options);
+        let parts = read_text_parts(self.path, self.next_line, text, self.map.as_ref(), self.options);
         // The block's last line is the empty one after its final line break: the next block
         // starts on it.
-        self.next_line = found.last_line;
-        self.found = std::mem::take(&mut self.found).join(found);
+        self.next_line = parts.iter().map(|part| part.last_line).max().unwrap_or_default();
         self.stopped = stopped;
+        parts
     }
 
-    fn finish(self, size: u64) -> ParsedFile {
+    /// The file read: what its blocks `found`, joined.
+    fn finish(self, size: u64, found: Entries) -> ParsedFile {
         let decoded = Decoded {
             text: "".into(),
             encoding: self.encoding,
@@ -306,13 +317,9 @@ impl<'p> Stream<'p> {
                 0
             },
         };
-        let kind = Some(kind_of(&self.found.sources));
+        let kind = Some(kind_of(&found.sources));
         let mut parsed = ParsedFile::new_text(self.path, size, kind, &decoded);
-        fill(
-            &mut parsed,
-            self.found,
-            self.stopped.then_some(self.options.max_records),
-        );
+        fill(&mut parsed, found, self.stopped.then_some(self.options.max_records));
         parsed
     }
 }
