@@ -118,11 +118,11 @@ const MARKERS: &[(&str, Reader)] = &[
 #[derive(Debug, Clone, Copy)]
 struct Seen(u32);
 
-/// One pass over a line for all of `patterns`, leftmost first.
-fn automaton<T>(patterns: &[(&str, T)]) -> Option<aho_corasick::AhoCorasick> {
+/// One pass over a line for all of `markers`, leftmost first.
+fn automaton(markers: &[(&str, Reader)]) -> Option<aho_corasick::AhoCorasick> {
     aho_corasick::AhoCorasick::builder()
         .match_kind(aho_corasick::MatchKind::LeftmostFirst)
-        .build(patterns.iter().map(|(p, _)| p))
+        .build(markers.iter().map(|(m, _)| m))
         .ok()
 }
 
@@ -321,38 +321,27 @@ pub fn normalize_hresult(text: &str) -> Option<String> {
     u32::from_str_radix(digits, 16).ok().map(|v| format!("{v:#010x}"))
 }
 
-/// The phrases of the `[SR]` results (KB 928228) and of the CSI hash-mismatch lines that
-/// precede them, each with the result it names; the first the line holds names it. No phrase
-/// overlaps another (a test checks), so one leftmost-first pass finds every phrase a line holds.
-const SFC_RESULTS: &[(&str, &str)] = &[
-    ("Cannot repair member file", f::sr::CANNOT_REPAIR),
-    ("Could not reproject corrupted file", f::sr::CANNOT_REPROJECT),
-    ("Unable to repair", f::sr::UNABLE_TO_REPAIR),
-    (
-        "A reboot is required to complete this operation",
-        f::sr::REBOOT_REQUIRED,
-    ),
-    ("have been successfully repaired", f::sr::TRANSACTION_REPAIRED),
-    ("Repaired file", "repaired"),
-    ("Repairing file", "repairing"),
-    ("Repairing corrupted file", "repairing"),
-    ("This component was referenced by", "referenced-by"),
-    ("Beginning Verify and Repair transaction", "verify-begin"),
-    ("Verify complete", "verify-complete"),
-    ("Repair complete", "repair-complete"),
-    ("Hashes for file member", "hash-mismatch"),
-];
-
-/// The `[SR]` result a line states.
+/// `[SR]` results (KB 928228) and the CSI hash-mismatch lines that precede them.
 fn sfc_result(line: &str, found: &mut Structure) {
-    static PHRASES: std::sync::LazyLock<Option<aho_corasick::AhoCorasick>> =
-        std::sync::LazyLock::new(|| automaton(SFC_RESULTS));
-    let first = match PHRASES.as_ref() {
-        Some(phrases) => phrases.find_iter(line).map(|m| m.pattern().as_usize()).min(),
-        // The automaton cannot fail to build for this fixed list; if it did, one search each.
-        None => SFC_RESULTS.iter().position(|(phrase, _)| holds(line, phrase)),
-    };
-    let Some((_, result)) = first.and_then(|at| SFC_RESULTS.get(at)) else {
+    const RESULTS: &[(&str, &str)] = &[
+        ("Cannot repair member file", f::sr::CANNOT_REPAIR),
+        ("Could not reproject corrupted file", f::sr::CANNOT_REPROJECT),
+        ("Unable to repair", f::sr::UNABLE_TO_REPAIR),
+        (
+            "A reboot is required to complete this operation",
+            f::sr::REBOOT_REQUIRED,
+        ),
+        ("have been successfully repaired", f::sr::TRANSACTION_REPAIRED),
+        ("Repaired file", "repaired"),
+        ("Repairing file", "repairing"),
+        ("Repairing corrupted file", "repairing"),
+        ("This component was referenced by", "referenced-by"),
+        ("Beginning Verify and Repair transaction", "verify-begin"),
+        ("Verify complete", "verify-complete"),
+        ("Repair complete", "repair-complete"),
+        ("Hashes for file member", "hash-mismatch"),
+    ];
+    let Some((_, result)) = RESULTS.iter().find(|(needle, _)| holds(line, needle)) else {
         return;
     };
     found.push(f::SR, *result);
@@ -491,7 +480,7 @@ fn cbs_session(line: &str, found: &mut Structure) {
 
 #[cfg(test)]
 mod tests {
-    use super::{extract, extract_for, normalize_hresult, Readers, CLOCK_MARKERS, MARKERS, SFC_RESULTS};
+    use super::{extract, extract_for, normalize_hresult, Readers, CLOCK_MARKERS, MARKERS};
     use crate::model::Fields;
 
     #[test]
@@ -504,13 +493,8 @@ mod tests {
 
     #[test]
     fn no_marker_overlaps_another() {
-        no_pattern_overlaps_another(MARKERS);
-        no_pattern_overlaps_another(SFC_RESULTS);
-    }
-
-    fn no_pattern_overlaps_another<T>(patterns: &[(&str, T)]) {
-        for (a, _) in patterns {
-            for (b, _) in patterns.iter().filter(|(b, _)| b != a) {
+        for (a, _) in MARKERS {
+            for (b, _) in MARKERS.iter().filter(|(b, _)| b != a) {
                 assert!(!a.contains(b), "{a:?} holds {b:?}");
                 // Nor does one end with the start of another: a match never hides another,
                 // so the clock's fewer markers find on a line what all of them find there.
