@@ -23,10 +23,14 @@ pub struct Structure {
 
 impl Structure {
     fn push(&mut self, name: &str, value: impl AsRef<str>) {
-        if self.only_read && !f::READ.contains(&name) {
-            return;
+        if self.keeps(name) {
+            self.fields.push_unique(name, value.as_ref());
         }
-        self.fields.push_unique(name, value.as_ref());
+    }
+
+    /// Whether a value called `name` is kept (a reader skips finding one that is not).
+    fn keeps(&self, name: &str) -> bool {
+        !self.only_read || f::READ.contains(&name)
     }
 }
 
@@ -345,15 +349,16 @@ fn sfc_result(line: &str, found: &mut Structure) {
         return;
     };
     found.push(f::SR, *result);
-    if let Some(name) = quoted_member(line) {
-        let key = if *result == "referenced-by" {
-            "sr_package"
-        } else {
-            f::SR_FILE
-        };
+    let key = if *result == "referenced-by" {
+        "sr_package"
+    } else {
+        f::SR_FILE
+    };
+    if let Some(name) = found.keeps(key).then(|| quoted_member(line)).flatten() {
         found.push(key, name);
     }
-    if let Some(component) = after(line, "' of ").and_then(|rest| rest.split(',').next()) {
+    let component = found.keeps("sr_component").then(|| after(line, "' of ")).flatten();
+    if let Some(component) = component.and_then(|rest| rest.split(',').next()) {
         found.push("sr_component", component.trim());
     }
     if matches!(*result, f::sr::CANNOT_REPROJECT | "repairing") {
@@ -463,7 +468,8 @@ fn dism(line: &str, found: &mut Structure) {
 
 /// `Session: 30994543_1234 initialized by client WindowsUpdateAgent[, external staging ...]`.
 fn cbs_session(line: &str, found: &mut Structure) {
-    let Some(rest) = after(line, "Session: ") else {
+    let wanted = found.keeps("cbs_session") || found.keeps("cbs_client");
+    let Some(rest) = wanted.then(|| after(line, "Session: ")).flatten() else {
         return;
     };
     let Some((id, client)) = rest.split_once(" initialized by client ") else {
