@@ -104,7 +104,9 @@ fn reuse_columns<'a>(rest: &'a str, last: Option<&LastColumns>) -> Option<Column
 }
 
 /// What [`reuse_columns`] needs of `columns`, read from `rest`, when they come from the padded
-/// columns alone (the message starts right after them): they then depend on those bytes only.
+/// columns alone (the source column ends in a space and the message starts right after it):
+/// they then depend on those bytes only. (A source word that fills its column up to a line's
+/// end also leaves the message starting there, yet the next line's source word can run on.)
 fn remember_columns(rest: &str, (level, message_id, source, message): &Columns<'_>) -> Option<LastColumns> {
     // Where each part lies in `rest` (they are slices of it; `None` for one that is not).
     let range = |part: &str| {
@@ -113,7 +115,8 @@ fn remember_columns(rest: &str, (level, message_id, source, message): &Columns<'
         (to <= COLUMNS).then_some((from, to))
     };
     let starts_after_columns = (message.as_ptr() as usize).checked_sub(rest.as_ptr() as usize) == Some(COLUMNS);
-    if !starts_after_columns || !rest.is_char_boundary(COLUMNS) {
+    let padded = rest.as_bytes().get(COLUMNS - 1) == Some(&b' ');
+    if !starts_after_columns || !padded || !rest.is_char_boundary(COLUMNS) {
         return None;
     }
     let message_id = match message_id {
@@ -236,6 +239,10 @@ mod tests {
             // same first columns with a space after them (found by the fuzzer).
             "2024-05-10 13:00:00, Info ABCDEFGHIJKLMNOPQRSTUVW message",
             "2024-05-10 13:00:00, Info ABCDEFGHIJKLMNOPQRSTUVW  message",
+            // A source word filling its column up to the line's end, then the same columns with
+            // the word running on (found by the fuzzer).
+            "2024-05-20 09:00:00, Info                  CS\t\0\0\0\0",
+            "2024-05-20 09:00:00, Info                  CS\t\0\0\0\0\0\0\0I    000000D1",
         ];
         let mut last = LastLine::default();
         for line in lines {
