@@ -182,7 +182,9 @@ impl Mapped {
 impl Source for Mapped {
     fn at(&mut self, start: u64, len: usize) -> io::Result<Window> {
         let range = self.range(start, start.saturating_add(len as u64));
-        // Read in at once (where the kernel cannot, the pages fault in as they are read).
+        // Read in at once on Linux (elsewhere, or where the kernel cannot, the pages fault in
+        // as they are read).
+        #[cfg(target_os = "linux")]
         let _ = self
             .map
             .advise_range(memmap2::Advice::PopulateRead, range.start, range.len());
@@ -193,6 +195,10 @@ impl Source for Mapped {
         Some(&self.map)
     }
 
+    /// Gives the pages back with `madvise` where there is one (Unix). Elsewhere (Windows) the
+    /// pages stay mapped: clean pages of a file, which the system takes back from the working
+    /// set when it needs them.
+    #[cfg(unix)]
     #[allow(unsafe_code)]
     fn done(&self, end: u64) {
         // From the start each time: reading the first page of a block again (the last one
@@ -397,7 +403,7 @@ mod tests {
             let digest = <sha2::Sha256 as sha2::Digest>::digest(text.as_bytes());
             let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
             assert_eq!(streamed.sha256, Some(hex), "every byte is hashed, past the budget too");
-            // The same from the file, mapped a window at a time (windows start off the page
+            // The same from the file's map, a window at a time (windows start off the page
             // boundaries).
             let mut file = tempfile::tempfile().expect("temp file");
             std::io::Write::write_all(&mut file, text.as_bytes()).expect("write");
