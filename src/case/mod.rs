@@ -106,10 +106,13 @@ impl Case {
                     case.notices.push(Notice::new(Severity::Error, "--computer", reason));
                 }
                 computers::keep_computer(&mut parsed, name);
+                case.computers = computers::computers(&parsed);
             }
-            None => case.notices.extend(computers::mixed_warning(&all)),
+            None => {
+                case.notices.extend(computers::mixed_warning(&all));
+                case.computers = all;
+            }
         }
-        case.computers = computers::computers(&parsed);
         let (clocks, clock_notices) = clock::anchor(&mut parsed, zone);
         case.notices.extend(clock_notices);
         for (file, clock) in parsed.into_iter().zip(clocks) {
