@@ -55,11 +55,8 @@ pub(crate) fn evidence_of(event: &Event) -> Evidence {
 }
 
 /// The signals of one event.
-pub fn event(event: &Event) -> Vec<Signal<'_>> {
-    kinds(event)
-        .into_iter()
-        .map(|kind| Signal::of_event(event, kind))
-        .collect()
+pub fn event(event: &Event) -> impl Iterator<Item = Signal<'_>> {
+    kinds(event).into_iter().map(move |kind| Signal::of_event(event, kind))
 }
 
 /// What one event says, before it is made a signal with its evidence.
@@ -531,7 +528,7 @@ mod tests {
     #[test]
     fn an_undated_pasted_event_is_read_like_a_recorded_one() {
         let pasted = pasted_517();
-        let signals = event(&pasted);
+        let signals: Vec<_> = event(&pasted).collect();
         assert_eq!(signals.len(), 1);
         assert_eq!(signals[0].time, None, "no time: order checks are unknown, not failed");
         assert_eq!(
@@ -615,9 +612,7 @@ mod tests {
         ];
         for (provider, id, fields, expected) in cases {
             let recorded = recorded(provider, id, fields);
-            let signals = event(&recorded);
-            let names: Vec<String> = signals
-                .iter()
+            let names: Vec<String> = event(&recorded)
                 .map(|s| {
                     serde_json::to_value(&s.kind)
                         .ok()
