@@ -29,7 +29,8 @@ const BLOCK_BYTES: usize = 16 << 20;
 /// of every byte; at most `options.max_records` lines are read as entries, the rest is only
 /// hashed. The file is mapped once; each block's pages are read in when its turn comes and
 /// given back once it is parsed and hashed (the pages of about two blocks are what the
-/// process holds).
+/// process holds). A file that cannot be mapped whole (no room for it in a 32-bit address
+/// space) is read a block at a time into memory instead.
 pub fn parse(
     path: &Arc<str>,
     size: u64,
@@ -37,7 +38,10 @@ pub fn parse(
     file: &std::fs::File,
     options: ReadOptions,
 ) -> io::Result<ParsedFile> {
-    parse_windows(path, size, encoding, &mut Mapped::new(file)?, options, BLOCK_BYTES)
+    match Mapped::new(file) {
+        Ok(mut mapped) => parse_windows(path, size, encoding, &mut mapped, options, BLOCK_BYTES),
+        Err(_) => parse_in_blocks(path, size, encoding, &mut &*file, options, BLOCK_BYTES),
+    }
 }
 
 /// [`parse`] from any reader, in blocks of `block_bytes` (the fuzz target compares it with the
