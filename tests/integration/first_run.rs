@@ -286,3 +286,30 @@ fn since_after_until_is_a_usage_error() {
     assert!(out.stderr.contains("--since"), "{}", out.stderr);
     assert_eq!(out.stdout, "");
 }
+
+#[test]
+fn inputs_are_reported_in_input_order_whatever_order_they_are_read_in() {
+    // The biggest inputs are read first; the report keeps the order of the names.
+    let case = TempCase::new();
+    let sizes: [(&str, u64); 5] = [("a", 3), ("b", 400), ("c", 40), ("d", 4000), ("e", 1)];
+    for (folder, lines) in sizes {
+        case.write(&format!("{folder}/CBS.log"), cbs_log(lines as usize));
+    }
+    let report = case.run(&["inputs", "--format", "json", "."]).json();
+    let files = report["files"].as_array().expect("files");
+    let listed: Vec<(&str, u64)> = files
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap_or_default(),
+                f["records"].as_u64().unwrap_or_default(),
+            )
+        })
+        .collect();
+    let expected: Vec<(String, u64)> = sizes
+        .iter()
+        .map(|(folder, lines)| (format!("./{folder}/CBS.log"), *lines))
+        .collect();
+    let expected: Vec<(&str, u64)> = expected.iter().map(|(p, n)| (p.as_str(), *n)).collect();
+    assert_eq!(listed, expected);
+}
