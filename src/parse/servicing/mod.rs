@@ -108,8 +108,8 @@ fn within_budget(text: &str, max_lines: u64) -> (&str, bool) {
 /// Reads each line range (with its first line number) on its own reader, in parallel, and
 /// joins the readers in order.
 #[cfg(test)]
-fn read_ranges(path: &Arc<str>, ranges: &[(u64, &str)], map: Option<&Arc<Mmap>>, options: ReadOptions) -> Entries {
-    Entries::join_all(read_range_parts(path, ranges, map, options))
+fn read_ranges(path: &Arc<str>, ranges: &[(u64, &str)], options: ReadOptions) -> Entries {
+    Entries::join_all(read_range_parts(path, ranges, None, options))
 }
 
 /// What each line range's reader found, in order.
@@ -252,7 +252,7 @@ impl Entries {
     }
 
     /// `parts`, found in this order, joined.
-    fn join_all(parts: Vec<Entries>) -> Entries {
+    fn join_all(parts: impl IntoIterator<Item = Entries>) -> Entries {
         parts.into_iter().reduce(Entries::join).unwrap_or_default()
     }
 
@@ -512,7 +512,7 @@ mod tests {
         ]
         .concat();
         let path: Arc<str> = Arc::from("CBS.log");
-        let read = read_ranges(&path, &[(1, text.as_str())], None, options(Keep::Evidence));
+        let read = read_ranges(&path, &[(1, text.as_str())], options(Keep::Evidence));
         let kept: Vec<String> = read.events.iter().map(|e| e.origin.to_string()).collect();
         // Line 4 is earlier than line 2; line 6 follows a change of the clock's offset.
         assert_eq!(kept, ["CBS.log:2", "CBS.log:4", "CBS.log:6"]);
@@ -523,7 +523,7 @@ mod tests {
         assert_eq!(read.harmless.count(reason), 2);
         assert_eq!(read.events.len() + read.tally.count(), 7, "every line is counted");
         assert_eq!(read.anchors.len(), 2);
-        let everything = read_ranges(&path, &[(1, text.as_str())], None, options(Keep::Everything));
+        let everything = read_ranges(&path, &[(1, text.as_str())], options(Keep::Everything));
         assert_eq!(everything.events.len(), 7);
         assert_eq!(
             everything.harmless.count(reason),
@@ -557,7 +557,7 @@ mod tests {
         let path: Arc<str> = Arc::from("CBS.log");
         // What the clock read before the reader listed them: the events whose message states
         // a session start.
-        let everything = read_ranges(&path, &[(1, text.as_str())], None, options(Keep::Everything));
+        let everything = read_ranges(&path, &[(1, text.as_str())], options(Keep::Everything));
         let stated: Vec<_> = everything
             .events
             .iter()
@@ -570,7 +570,7 @@ mod tests {
         assert_eq!(stated.len(), 20);
         for keep in [Keep::Everything, Keep::Evidence, Keep::Clock] {
             for parts in [1, 3] {
-                let read = read_ranges(&path, &entry_ranges(&text, parts), None, options(keep));
+                let read = read_ranges(&path, &entry_ranges(&text, parts), options(keep));
                 assert_eq!(read.session_starts, stated, "{keep:?}, {parts} parts");
             }
         }
@@ -588,17 +588,12 @@ mod tests {
     fn line_ranges_read_in_parallel_give_what_one_reader_gives() {
         let text = log();
         let path: Arc<str> = Arc::from("CBS.log");
-        let whole = summary(&read_ranges(
-            &path,
-            &[(1, text.as_str())],
-            None,
-            options(Keep::Everything),
-        ));
+        let whole = summary(&read_ranges(&path, &[(1, text.as_str())], options(Keep::Everything)));
         for parts in 2..9 {
             let ranges = entry_ranges(&text, parts);
             assert!(ranges.len() > 1, "{parts} parts");
             assert_eq!(
-                summary(&read_ranges(&path, &ranges, None, options(Keep::Everything))),
+                summary(&read_ranges(&path, &ranges, options(Keep::Everything))),
                 whole,
                 "{parts} parts"
             );
@@ -609,7 +604,7 @@ mod tests {
     fn evidence_alone_keeps_the_lines_signals_read_and_tallies_every_other_line() {
         let text = log();
         let path: Arc<str> = Arc::from("CBS.log");
-        let all = read_ranges(&path, &[(1, text.as_str())], None, options(Keep::Everything));
+        let all = read_ranges(&path, &[(1, text.as_str())], options(Keep::Everything));
         let tallied_times = |reader: &super::Entries| {
             let mut times = std::collections::BTreeMap::new();
             for run in reader.tally.runs() {
@@ -617,7 +612,7 @@ mod tests {
             }
             times
         };
-        let one = read_ranges(&path, &[(1, text.as_str())], None, options(Keep::Evidence));
+        let one = read_ranges(&path, &[(1, text.as_str())], options(Keep::Evidence));
         // The CBS entries state a failing HRESULT; the CSI entries state only their counter.
         assert_eq!(one.events.len(), 200);
         assert_eq!(one.events.len() + one.tally.count(), all.events.len());
@@ -628,7 +623,7 @@ mod tests {
         assert_eq!(one.anchors, all.anchors, "the clock reads tallied lines too");
         for parts in [2, 5] {
             let ranges = entry_ranges(&text, parts);
-            let split = read_ranges(&path, &ranges, None, options(Keep::Evidence));
+            let split = read_ranges(&path, &ranges, options(Keep::Evidence));
             assert_eq!(summary(&split), summary(&one), "{parts} parts");
             assert_eq!(tallied_times(&split), tallied_times(&one), "{parts} parts");
         }

@@ -104,7 +104,8 @@ fn parse_windows(
                 // While this block is parsed (the hash is done well before the parse), what
                 // the last one found joins the rest and the blocks before give their pages
                 // back.
-                found = join(std::mem::take(&mut found), std::mem::take(&mut unjoined));
+                let last = std::mem::take(&mut unjoined);
+                found = Entries::join_all(std::iter::once(std::mem::take(&mut found)).chain(last));
                 source.done(start);
                 hasher.update(block);
                 (!eof).then(|| source.at(next_start, block_bytes))
@@ -118,14 +119,9 @@ fn parse_windows(
         window = next?;
         (start, want) = (next_start, block_bytes);
     }
-    let mut parsed = stream.finish(size, join(found, unjoined));
+    let mut parsed = stream.finish(size, Entries::join_all(std::iter::once(found).chain(unjoined)));
     parsed.sha256 = Some(hasher.finalize().iter().map(|b| format!("{b:02x}")).collect());
     Ok(parsed)
-}
-
-/// `found` followed by `parts`, in order.
-fn join(found: Entries, parts: Vec<Entries>) -> Entries {
-    parts.into_iter().fold(found, Entries::join)
 }
 
 /// The bytes of a log from an offset on.
@@ -256,7 +252,8 @@ fn last_entry_start(bytes: &[u8]) -> Option<usize> {
     None
 }
 
-/// What the blocks read so far found.
+/// Where the reading of a log's blocks stands: the line the next block starts on, what its
+/// encoding replaced, whether the work budget stopped it.
 struct Stream<'p> {
     path: &'p Arc<str>,
     encoding: TextEncoding,
