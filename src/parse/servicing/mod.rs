@@ -371,7 +371,11 @@ impl<'a> EntryReader<'a> {
             fields
         };
         let scratch = head_fields(std::mem::take(&mut self.scratch), readers);
-        let mut found = structure::extract_for(head.source, &message, scratch, readers);
+        let extract = match message {
+            Cow::Borrowed(_) => structure::extract_one_line_for,
+            Cow::Owned(_) => structure::extract_for,
+        };
+        let mut found = extract(head.source, &message, scratch, readers);
         if let Some(utc) = found.utc {
             let basis = if head.source == "CSI" {
                 AnchorBasis::CsiUtcStamp
@@ -398,7 +402,7 @@ impl<'a> EntryReader<'a> {
             // A line kept for the clock is read again for every value a signal reads.
             let readers = structure::Readers::Signals;
             let scratch = head_fields(std::mem::take(&mut found.fields), readers);
-            found = structure::extract_for(head.source, &message, scratch, readers);
+            found = extract(head.source, &message, scratch, readers);
         }
         let fields = found.fields.clone();
         self.scratch = found.fields;

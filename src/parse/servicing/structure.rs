@@ -56,6 +56,24 @@ pub enum Readers {
 
 /// [`extract`] with only `readers`.
 pub fn extract_for(source: &str, message: &str, fields: Fields, readers: Readers) -> Structure {
+    read_entry(source, message, fields, readers, Breaks::Split)
+}
+
+/// [`extract_for`] of a message on one line (no line break in it): the common entry of a big
+/// log, read without a search for breaks.
+pub fn extract_one_line_for(source: &str, line: &str, fields: Fields, readers: Readers) -> Structure {
+    debug_assert!(!line.contains('\n'), "one line");
+    read_entry(source, line, fields, readers, Breaks::None)
+}
+
+/// Whether a message may hold line breaks.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Breaks {
+    Split,
+    None,
+}
+
+fn read_entry(source: &str, message: &str, fields: Fields, readers: Readers, breaks: Breaks) -> Structure {
     let mut found = Structure {
         fields,
         utc: None,
@@ -67,8 +85,13 @@ pub fn extract_for(source: &str, message: &str, fields: Fields, readers: Readers
     } else {
         message
     };
-    for line in super::lines(body) {
-        extract_line(trim_carriage_returns(line), &mut found, readers);
+    match breaks {
+        Breaks::None => extract_line(trim_carriage_returns(body), &mut found, readers),
+        Breaks::Split => {
+            for line in super::lines(body) {
+                extract_line(trim_carriage_returns(line), &mut found, readers);
+            }
+        }
     }
     found
 }
@@ -122,12 +145,48 @@ const MARKERS: &[(&str, Reader)] = &[
 #[derive(Debug, Clone, Copy)]
 struct Seen(u32);
 
-/// One pass over a line for all of `markers`, leftmost first.
-fn automaton(markers: &[(&str, Reader)]) -> Option<aho_corasick::AhoCorasick> {
-    aho_corasick::AhoCorasick::builder()
-        .match_kind(aho_corasick::MatchKind::LeftmostFirst)
-        .build(markers.iter().map(|(m, _)| m))
-        .ok()
+/// One pass over a line for all of a list of markers, leftmost first.
+enum MarkerSearch {
+    /// The vector searcher alone, where the CPU has one: a match of it is a match, with no
+    /// automaton to confirm it (a tenth of the reading of a big log less).
+    Vector(aho_corasick::packed::Searcher),
+    /// The automaton, elsewhere.
+    Automaton(aho_corasick::AhoCorasick),
+}
+
+impl MarkerSearch {
+    fn new(markers: &[(&str, Reader)]) -> Option<MarkerSearch> {
+        MarkerSearch::vector(markers).or_else(|| MarkerSearch::automaton(markers))
+    }
+
+    fn vector(markers: &[(&str, Reader)]) -> Option<MarkerSearch> {
+        aho_corasick::packed::Config::new()
+            .match_kind(aho_corasick::packed::MatchKind::LeftmostFirst)
+            .builder()
+            .extend(markers.iter().map(|(m, _)| m))
+            .build()
+            .map(MarkerSearch::Vector)
+    }
+
+    fn automaton(markers: &[(&str, Reader)]) -> Option<MarkerSearch> {
+        aho_corasick::AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+            .build(markers.iter().map(|(m, _)| m))
+            .ok()
+            .map(MarkerSearch::Automaton)
+    }
+
+    /// Folds the index of each marker found on `line` into `bits`.
+    fn fold(&self, line: &str, bits: u32, mut add: impl FnMut(u32, usize) -> u32) -> u32 {
+        match self {
+            MarkerSearch::Vector(searcher) => searcher
+                .find_iter(line)
+                .fold(bits, |bits, m| add(bits, m.pattern().as_usize())),
+            MarkerSearch::Automaton(automaton) => automaton
+                .find_iter(line)
+                .fold(bits, |bits, m| add(bits, m.pattern().as_usize())),
+        }
+    }
 }
 
 /// The markers the clock's readers look for (`Readers::Clock`): its UTC stamps and the
@@ -141,28 +200,28 @@ const CLOCK_MARKERS: &[(&str, Reader)] = &[
 impl Seen {
     /// The clock's readers a line calls for.
     fn of_clock(line: &str) -> Seen {
-        static AUTOMATON: std::sync::LazyLock<Option<aho_corasick::AhoCorasick>> =
-            std::sync::LazyLock::new(|| automaton(CLOCK_MARKERS));
-        Seen::found(AUTOMATON.as_ref(), CLOCK_MARKERS, line)
+        static SEARCH: std::sync::LazyLock<Option<MarkerSearch>> =
+            std::sync::LazyLock::new(|| MarkerSearch::new(CLOCK_MARKERS));
+        Seen::found(SEARCH.as_ref(), CLOCK_MARKERS, line)
     }
 
     /// Every reader a line calls for.
     fn of(line: &str) -> Seen {
-        static AUTOMATON: std::sync::LazyLock<Option<aho_corasick::AhoCorasick>> =
-            std::sync::LazyLock::new(|| automaton(MARKERS));
-        Seen::found(AUTOMATON.as_ref(), MARKERS, line)
+        static SEARCH: std::sync::LazyLock<Option<MarkerSearch>> =
+            std::sync::LazyLock::new(|| MarkerSearch::new(MARKERS));
+        Seen::found(SEARCH.as_ref(), MARKERS, line)
     }
 
-    /// The readers whose `markers` `automaton` finds on `line`.
-    fn found(automaton: Option<&aho_corasick::AhoCorasick>, markers: &[(&str, Reader)], line: &str) -> Seen {
-        match automaton {
-            Some(automaton) => Seen(automaton.find_iter(line).fold(0, |bits, m| {
+    /// The readers whose `markers` `search` finds on `line`.
+    fn found(search: Option<&MarkerSearch>, markers: &[(&str, Reader)], line: &str) -> Seen {
+        match search {
+            Some(search) => Seen(search.fold(line, 0, |bits, marker| {
                 markers
-                    .get(m.pattern().as_usize())
+                    .get(marker)
                     .map_or(bits, |(_, reader)| bits | 1 << *reader as u32)
             })),
-            // The automaton cannot fail to build for these fixed lists; if it did, every
-            // reader runs, as before the prefilter.
+            // The search cannot fail to build for these fixed lists; if it did, every reader
+            // runs, as before the prefilter.
             None => Seen(u32::MAX),
         }
     }
@@ -486,8 +545,44 @@ fn cbs_session(line: &str, found: &mut Structure) {
 
 #[cfg(test)]
 mod tests {
-    use super::{extract, extract_for, normalize_hresult, Readers, CLOCK_MARKERS, MARKERS};
+    use super::{extract, extract_for, normalize_hresult, MarkerSearch, Readers, CLOCK_MARKERS, MARKERS};
     use crate::model::Fields;
+
+    #[test]
+    fn the_vector_search_finds_what_the_automaton_finds() {
+        let (Some(vector), Some(automaton)) = (MarkerSearch::vector(MARKERS), MarkerSearch::automaton(MARKERS)) else {
+            panic!("both searches build on this machine");
+        };
+        assert!(matches!(vector, MarkerSearch::Vector(_)));
+        let found = |search: &MarkerSearch, line: &str| {
+            let mut markers = Vec::new();
+            search.fold(line, 0, |bits, marker| {
+                markers.push(marker);
+                bits
+            });
+            markers
+        };
+        let mut lines = vec![
+            String::new(),
+            "hr=".to_string(),
+            "no marker on this line at all".to_string(),
+        ];
+        for (at, (marker, _)) in MARKERS.iter().enumerate() {
+            let (next, _) = MARKERS[(at + 5) % MARKERS.len()];
+            lines.push((*marker).to_string());
+            lines.push(format!("{marker}0x800f081f"));
+            lines.push(format!(
+                "Info CBS {marker} then {next} and {marker} again, {}",
+                "x".repeat(at * 7)
+            ));
+        }
+        for line in &lines {
+            let (by_vector, by_automaton) = (found(&vector, line), found(&automaton, line));
+            assert_eq!(by_vector, by_automaton, "{line:?}");
+        }
+        let both = format!("{} and {}", MARKERS[0].0, MARKERS[5].0);
+        assert_eq!(found(&vector, &both), [0, 5], "a line with two markers gives both");
+    }
 
     #[test]
     fn the_clock_markers_call_the_readers_all_markers_call() {
