@@ -3,6 +3,8 @@
 //! re-enabled, repairs, the first and last backup failures and the last success. Each milestone
 //! names its evidence; what the logs cannot show is said, not invented.
 
+use std::borrow::Cow;
+
 use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 
@@ -140,17 +142,27 @@ const EVIDENCE_PER_DAY: usize = 2;
 impl SameDay {
     fn push(&mut self, mut m: Milestone) {
         let evidence = std::mem::take(&mut m.evidence);
-        self.push_with(m, |room| evidence.into_iter().take(room).collect());
+        let draft = Draft {
+            time: m.time,
+            kind: m.kind,
+            summary: m.summary.into(),
+            summary_ja: m.summary_ja.into(),
+        };
+        self.push_with(draft, |room| evidence.into_iter().take(room).collect());
     }
 
-    /// Pushes `m` (which shows no evidence yet) citing what `cite` makes, made only when shown.
-    fn push_citing(&mut self, m: Milestone, cite: impl FnOnce() -> Evidence) {
+    /// Pushes `m` citing what `cite` makes, made only when shown.
+    fn push_citing(&mut self, m: Draft, cite: impl FnOnce() -> Evidence) {
         self.push_with(m, |room| if room > 0 { vec![cite()] } else { Vec::new() });
     }
 
-    /// Pushes `m`, whose evidence is `evidence(room)`: at most `room` places.
-    fn push_with(&mut self, mut m: Milestone, evidence: impl FnOnce(usize) -> Vec<Evidence>) {
-        let day = m.at().map(|t| t.as_second().div_euclid(86_400));
+    /// Pushes `m`, whose evidence is `evidence(room)`: at most `room` places. Its words are
+    /// copied only when it is the first of its day.
+    fn push_with(&mut self, m: Draft, evidence: impl FnOnce(usize) -> Vec<Evidence>) {
+        let day = m
+            .time
+            .and_then(|t| t.order_key())
+            .map(|t| t.as_second().div_euclid(86_400));
         let same_day = self.seen.entry((m.kind, day)).or_default();
         match same_day.iter().find(|(summary, _)| *summary == m.summary) {
             Some(&(_, at)) => {
@@ -160,21 +172,39 @@ impl SameDay {
                 }
             }
             None => {
-                same_day.push((m.summary.clone(), self.out.len()));
-                m.evidence = evidence(usize::MAX);
-                self.out.push(m);
+                let summary = m.summary.into_owned();
+                same_day.push((summary.clone(), self.out.len()));
+                self.out.push(Milestone {
+                    time: m.time,
+                    kind: m.kind,
+                    summary,
+                    summary_ja: m.summary_ja.into_owned(),
+                    evidence: evidence(usize::MAX),
+                });
             }
         }
     }
 }
 
-fn milestone(signal: &Signal, kind: MilestoneKind, (summary, summary_ja): (String, String)) -> Milestone {
-    Milestone {
+/// A signal's milestone before it is folded: its words borrowed where they are fixed, so the
+/// repeats that fold into one (a log's hundred thousand SFC lines) copy none.
+struct Draft {
+    time: Option<EventTime>,
+    kind: MilestoneKind,
+    summary: Cow<'static, str>,
+    summary_ja: Cow<'static, str>,
+}
+
+fn milestone(
+    signal: &Signal,
+    kind: MilestoneKind,
+    (summary, summary_ja): (impl Into<Cow<'static, str>>, impl Into<Cow<'static, str>>),
+) -> Draft {
+    Draft {
         time: signal.event_time(),
         kind,
-        summary,
-        summary_ja,
-        evidence: Vec::new(), // cited by `history`, where shown
+        summary: summary.into(),
+        summary_ja: summary_ja.into(),
     }
 }
 
@@ -193,7 +223,7 @@ fn harmless_times(analysis: &Analysis<'_>) -> Vec<Timestamp> {
     times
 }
 
-fn from_signal(signals: &[Signal], tallied: &[Timestamp], index: usize, signal: &Signal) -> Option<Milestone> {
+fn from_signal(signals: &[Signal], tallied: &[Timestamp], index: usize, signal: &Signal) -> Option<Draft> {
     match &signal.kind {
         SignalKind::InstalledFirmware { mode } => Some(milestone(
             signal,
@@ -226,16 +256,16 @@ fn from_signal(signals: &[Signal], tallied: &[Timestamp], index: usize, signal: 
             signal,
             MilestoneKind::Malware,
             (
-                "antimalware could not remove a threat".to_string(),
-                "マルウェア対策ソフトが脅威を駆除できなかった".to_string(),
+                "antimalware could not remove a threat",
+                "マルウェア対策ソフトが脅威を駆除できなかった",
             ),
         )),
         SignalKind::Activation { id: 1024 | 1040 } => Some(milestone(
             signal,
             MilestoneKind::Reactivated,
             (
-                "Windows saw a hardware change and had to be activated again".to_string(),
-                "ハードウェアの変更を検知し、Windows のライセンス認証をやり直した".to_string(),
+                "Windows saw a hardware change and had to be activated again",
+                "ハードウェアの変更を検知し、Windows のライセンス認証をやり直した",
             ),
         )),
         SignalKind::ServiceStartType { service, disabled } if REQUIRED.contains(&service.as_str()) => {
@@ -269,25 +299,22 @@ fn from_signal(signals: &[Signal], tallied: &[Timestamp], index: usize, signal: 
             signal,
             MilestoneKind::Repair,
             (
-                "SFC found corrupt system files it could not repair".to_string(),
-                "SFC が修復できない破損したシステム ファイルを検出".to_string(),
+                "SFC found corrupt system files it could not repair",
+                "SFC が修復できない破損したシステム ファイルを検出",
             ),
         )),
         SignalKind::SourceMissing => Some(milestone(
             signal,
             MilestoneKind::Repair,
             (
-                "DISM /RestoreHealth failed: repair source not found (0x800f081f)".to_string(),
-                "DISM /RestoreHealth が失敗: 修復ソースが見つからない (0x800f081f)".to_string(),
+                "DISM /RestoreHealth failed: repair source not found (0x800f081f)",
+                "DISM /RestoreHealth が失敗: 修復ソースが見つからない (0x800f081f)",
             ),
         )),
         SignalKind::SfcRepaired => Some(milestone(
             signal,
             MilestoneKind::Repair,
-            (
-                "SFC repaired system files".to_string(),
-                "SFC がシステム ファイルを修復".to_string(),
-            ),
+            ("SFC repaired system files", "SFC がシステム ファイルを修復"),
         )),
         SignalKind::CheckSur { repaired: Some(n), .. } if *n > 0 => Some(milestone(
             signal,
@@ -342,7 +369,7 @@ fn image_restore(
     index: usize,
     signal: &Signal,
     reported: &str,
-) -> Option<Milestone> {
+) -> Option<Draft> {
     let now = signal.time?;
     let shutdown = parse_us_date(reported)?;
     if now.duration_since(shutdown) < SignedDuration::from_hours(48) {
@@ -371,13 +398,7 @@ fn image_restore(
         "システム イメージを復元: Windows は前回のシャットダウンを {} (イメージの作成時) と報告している。ログはその時点からこの起動まで飛んでおり、その間の出来事は記録されていない",
         shutdown.strftime("%Y年%-m月%-d日")
     );
-    Some(Milestone {
-        time: signal.event_time(),
-        kind: MilestoneKind::ImageRestored,
-        summary,
-        summary_ja,
-        evidence: Vec::new(), // cited by `history`
-    })
+    Some(milestone(signal, MilestoneKind::ImageRestored, (summary, summary_ja)))
 }
 
 /// `3/10/2012 8:30:00 PM` (EventLog 6008's US-format local date and time) -> an approximate

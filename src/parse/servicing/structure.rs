@@ -155,11 +155,11 @@ enum MarkerSearch {
 }
 
 impl MarkerSearch {
-    fn new(markers: &[(&str, Reader)]) -> Option<MarkerSearch> {
+    fn new<T>(markers: &[(&str, T)]) -> Option<MarkerSearch> {
         MarkerSearch::vector(markers).or_else(|| MarkerSearch::automaton(markers))
     }
 
-    fn vector(markers: &[(&str, Reader)]) -> Option<MarkerSearch> {
+    fn vector<T>(markers: &[(&str, T)]) -> Option<MarkerSearch> {
         aho_corasick::packed::Config::new()
             .match_kind(aho_corasick::packed::MatchKind::LeftmostFirst)
             .builder()
@@ -168,7 +168,7 @@ impl MarkerSearch {
             .map(MarkerSearch::Vector)
     }
 
-    fn automaton(markers: &[(&str, Reader)]) -> Option<MarkerSearch> {
+    fn automaton<T>(markers: &[(&str, T)]) -> Option<MarkerSearch> {
         aho_corasick::AhoCorasick::builder()
             .match_kind(aho_corasick::MatchKind::LeftmostFirst)
             .build(markers.iter().map(|(m, _)| m))
@@ -384,27 +384,38 @@ pub fn normalize_hresult(text: &str) -> Option<String> {
     u32::from_str_radix(digits, 16).ok().map(|v| format!("{v:#010x}"))
 }
 
-/// `[SR]` results (KB 928228) and the CSI hash-mismatch lines that precede them.
+/// The `[SR]` results (KB 928228) and the CSI hash-mismatch lines that precede them, in the
+/// order they name a line's result.
+const SFC_RESULTS: &[(&str, &str)] = &[
+    ("Cannot repair member file", f::sr::CANNOT_REPAIR),
+    ("Could not reproject corrupted file", f::sr::CANNOT_REPROJECT),
+    ("Unable to repair", f::sr::UNABLE_TO_REPAIR),
+    (
+        "A reboot is required to complete this operation",
+        f::sr::REBOOT_REQUIRED,
+    ),
+    ("have been successfully repaired", f::sr::TRANSACTION_REPAIRED),
+    ("Repaired file", "repaired"),
+    ("Repairing file", "repairing"),
+    ("Repairing corrupted file", "repairing"),
+    ("This component was referenced by", "referenced-by"),
+    ("Beginning Verify and Repair transaction", "verify-begin"),
+    ("Verify complete", "verify-complete"),
+    ("Repair complete", "repair-complete"),
+    ("Hashes for file member", "hash-mismatch"),
+];
+
+/// An `[SR]` line's result, its file and component.
 fn sfc_result(line: &str, found: &mut Structure) {
-    const RESULTS: &[(&str, &str)] = &[
-        ("Cannot repair member file", f::sr::CANNOT_REPAIR),
-        ("Could not reproject corrupted file", f::sr::CANNOT_REPROJECT),
-        ("Unable to repair", f::sr::UNABLE_TO_REPAIR),
-        (
-            "A reboot is required to complete this operation",
-            f::sr::REBOOT_REQUIRED,
-        ),
-        ("have been successfully repaired", f::sr::TRANSACTION_REPAIRED),
-        ("Repaired file", "repaired"),
-        ("Repairing file", "repairing"),
-        ("Repairing corrupted file", "repairing"),
-        ("This component was referenced by", "referenced-by"),
-        ("Beginning Verify and Repair transaction", "verify-begin"),
-        ("Verify complete", "verify-complete"),
-        ("Repair complete", "repair-complete"),
-        ("Hashes for file member", "hash-mismatch"),
-    ];
-    let Some((_, result)) = RESULTS.iter().find(|(needle, _)| holds(line, needle)) else {
+    // The first of the list the line holds: all found in one pass (no phrase overlaps
+    // another, a test checks, so none hides one).
+    static SEARCH: std::sync::LazyLock<Option<MarkerSearch>> =
+        std::sync::LazyLock::new(|| MarkerSearch::new(SFC_RESULTS));
+    let first = match SEARCH.as_ref() {
+        Some(search) => SFC_RESULTS.get(search.fold(line, u32::MAX, |first, at| first.min(at as u32)) as usize),
+        None => SFC_RESULTS.iter().find(|(needle, _)| holds(line, needle)),
+    };
+    let Some((_, result)) = first else {
         return;
     };
     found.push(f::SR, *result);
@@ -545,7 +556,7 @@ fn cbs_session(line: &str, found: &mut Structure) {
 
 #[cfg(test)]
 mod tests {
-    use super::{extract, extract_for, normalize_hresult, MarkerSearch, Readers, CLOCK_MARKERS, MARKERS};
+    use super::{extract, extract_for, normalize_hresult, MarkerSearch, Readers, CLOCK_MARKERS, MARKERS, SFC_RESULTS};
     use crate::model::Fields;
 
     #[test]
@@ -593,19 +604,21 @@ mod tests {
     }
 
     #[test]
-    fn no_marker_overlaps_another() {
-        for (a, _) in MARKERS {
-            for (b, _) in MARKERS.iter().filter(|(b, _)| b != a) {
-                assert!(!a.contains(b), "{a:?} holds {b:?}");
-                // Nor does one end with the start of another: a match never hides another,
-                // so the clock's fewer markers find on a line what all of them find there.
-                assert!(
-                    (1..a.len().min(b.len())).all(|n| !a.ends_with(&b[..n])),
-                    "{a:?} ends as {b:?} starts"
-                );
-                let joined = (1..a.len().min(b.len())).any(|n| a.ends_with(&b[..n]));
-                assert!(!joined, "{a:?} ends with the start of {b:?}");
-            }
+    fn no_marker_overlaps_another_of_its_list() {
+        // A match never hides another, so a line's one pass finds every marker on it.
+        fn pairs<T: Sync>(list: &'static [(&'static str, T)]) -> impl Iterator<Item = (&'static str, &'static str)> {
+            list.iter()
+                .flat_map(move |(a, _)| list.iter().map(move |(b, _)| (*a, *b)))
+        }
+        let markers = pairs(MARKERS).chain(pairs(SFC_RESULTS));
+        for (a, b) in markers.filter(|(a, b)| a != b) {
+            assert!(!a.contains(b), "{a:?} holds {b:?}");
+            // Nor does one end with the start of another (the clock's fewer markers find on a
+            // line what all of them find there).
+            assert!(
+                (1..a.len().min(b.len())).all(|n| !a.ends_with(&b[..n])),
+                "{a:?} ends as {b:?} starts"
+            );
         }
     }
 
