@@ -74,7 +74,8 @@ fn parse_windows(
     options: ReadOptions,
     block_bytes: usize,
 ) -> io::Result<ParsedFile> {
-    let mut stream = Stream::new(path, encoding, source.map().cloned(), options);
+    let map = source.map().cloned();
+    let mut stream = Stream::new(path, encoding, map.clone(), options);
     let mut hasher = Sha256::new();
     // What the blocks found, joined; the last block's findings wait to join the rest while the
     // next block is parsed.
@@ -99,21 +100,23 @@ fn parse_windows(
         let block = &window[..cut];
         let next_start = start + cut as u64;
         let (parts, next) = rayon::join(
-            || stream.block(block),
             || {
-                // While this block is parsed (the hash is done well before the parse), what
-                // the last one found joins the rest and the blocks before give their pages
-                // back.
+                // While this block is hashed and the next one read in (the longer side of
+                // the two), what the last one found joins the rest and the blocks before give
+                // their pages back.
                 let last = std::mem::take(&mut unjoined);
                 found = Entries::join_all(std::iter::once(std::mem::take(&mut found)).chain(last));
-                source.done(start);
+                give_back(map.as_deref(), start);
+                stream.block(block)
+            },
+            || {
                 hasher.update(block);
                 (!eof).then(|| source.at(next_start, block_bytes))
             },
         );
         unjoined = parts;
         let Some(next) = next else {
-            source.done(next_start);
+            give_back(map.as_deref(), next_start);
             break;
         };
         window = next?;
@@ -134,9 +137,6 @@ trait Source {
     fn map(&self) -> Option<&Arc<Mmap>> {
         None
     }
-
-    /// Every byte before `end` is read: its memory can be given back.
-    fn done(&self, _end: u64) {}
 }
 
 /// Some bytes of a log: a range of its map, or a copy.
@@ -194,25 +194,27 @@ impl Source for Mapped {
     fn map(&self) -> Option<&Arc<Mmap>> {
         Some(&self.map)
     }
+}
 
-    /// Gives the pages back with `madvise` where there is one (Unix). Elsewhere (Windows) the
-    /// pages stay mapped: clean pages of a file, which the system takes back from the working
-    /// set when it needs them.
+/// Every byte of `map` (when the blocks are ranges of one) before `end` is read: its pages
+/// are given back with `madvise` where there is one (Unix). Elsewhere (Windows) they stay
+/// mapped: clean pages of a file, which the system takes back from the working set when it
+/// needs them.
+#[allow(unsafe_code)]
+fn give_back(map: Option<&Mmap>, end: u64) {
     #[cfg(unix)]
-    #[allow(unsafe_code)]
-    fn done(&self, end: u64) {
+    if let Some(map) = map {
         // From the start each time: reading the first page of a block again (the last one
         // given back rounds up to it) maps the whole page-cache folio around it, pages of
         // the block before too.
-        let range = self.range(0, end);
+        let end = usize::try_from(end).map_or(map.len(), |end| end.min(map.len()));
         // SAFETY: the map is a read-only map of a file: dropping its pages changes no byte of
         // it (the next read of one reads the file again), so no slice of it, held or not,
         // sees a change. Only the process's memory is given back; on failure it is not.
-        let _ = unsafe {
-            self.map
-                .unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, range.start, range.len())
-        };
+        let _ = unsafe { map.unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, 0, end) };
     }
+    #[cfg(not(unix))]
+    let _ = (map, end);
 }
 
 /// Any reader, through a buffer that keeps the bytes from the last offset asked for.
