@@ -12,6 +12,7 @@ use jiff::tz::{Offset, TimeZone};
 
 use crate::model::zone::offset_text;
 pub use crate::model::Zone;
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::model::{AnchorBasis, EventTime, Location, Notice, Severity};
@@ -292,17 +293,25 @@ fn matched_offset(sessions: &[jiff::civil::DateTime], starts: &[jiff::Timestamp]
 }
 
 /// Every time of `file`, kept and tallied (the harmless tally's too), with the line it was read
-/// on.
-fn times_mut(file: &mut ParsedFile) -> impl Iterator<Item = (Option<u64>, &mut EventTime)> {
-    let kept = file.events.iter_mut().map(|e| {
+/// on: on every core (a big log has hundreds of thousands).
+fn times_mut(file: &mut ParsedFile) -> impl ParallelIterator<Item = (Option<u64>, &mut EventTime)> {
+    let kept = file.events.par_iter_mut().map(|e| {
         let line = match e.origin.location {
             Location::Line(line) => Some(line),
             Location::Record(_) => None,
         };
         (line, &mut e.time)
     });
-    let tallied = file.tally.runs_mut().iter_mut().map(|r| (Some(r.line), &mut r.time));
-    let harmless = file.harmless.runs_mut().iter_mut().map(|r| (Some(r.line), &mut r.time));
+    let tallied = file
+        .tally
+        .runs_mut()
+        .par_iter_mut()
+        .map(|r| (Some(r.line), &mut r.time));
+    let harmless = file
+        .harmless
+        .runs_mut()
+        .par_iter_mut()
+        .map(|r| (Some(r.line), &mut r.time));
     kept.chain(tallied).chain(harmless)
 }
 
@@ -310,19 +319,17 @@ fn times_mut(file: &mut ParsedFile) -> impl Iterator<Item = (Option<u64>, &mut E
 /// before that).
 fn apply_anchors(file: &mut ParsedFile) {
     let anchors = file.anchors.clone();
-    for (line, time) in times_mut(file) {
-        let Some(line) = line else { continue };
+    times_mut(file).for_each(|(line, time)| {
+        let Some(line) = line else { return };
         let index = anchors.partition_point(|a| a.line <= line).saturating_sub(1);
         if let Some(anchor) = anchors.get(index) {
             set_utc(time, &TimeZone::fixed(anchor.offset));
         }
-    }
+    });
 }
 
 fn apply_zone(file: &mut ParsedFile, tz: &TimeZone) {
-    for (_, time) in times_mut(file) {
-        set_utc(time, tz);
-    }
+    times_mut(file).for_each(|(_, time)| set_utc(time, tz));
 }
 
 /// `time`'s instant on `tz` (`to_timestamp` is `to_zoned`'s instant without making the zoned

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use jiff::Timestamp;
 
 use crate::input::encoding::TextEncoding;
-use crate::model::{Event, EventTime, Fact, HarmlessTally, Notice, Severity, SourceKind, Tally};
+use crate::model::{Event, EventTime, Fact, HarmlessTally, Location, Notice, Severity, SourceKind, Tally};
 use crate::parse::ParsedFile;
 
 pub use clock::{ClockBasis, Zone};
@@ -189,29 +189,39 @@ fn span(events: &[Event], tally: &Tally) -> Option<(EventTime, EventTime)> {
     span.map(|(first, last)| (first.1, last.1))
 }
 
-/// Sorts by time, then file name, then place in the file: the same order on every run (a
-/// stable sort, as equal keys keep their order). The keys are taken once and sorted, then the
-/// events moved into place: the sort holds a key for each event rather than a copy of half of
-/// them (on one core; a merge sort on every core held a copy of every event, for no time
-/// gained). A key holds the file name's rank, not the name: comparing names took half the sort.
+/// Sorts by time, then file name, then place in the file: the same order on every run (each
+/// key ends with the event's place in the list, so no two are equal). The keys are taken and
+/// sorted on every core, then the events moved into place: the sort holds a key for each event
+/// rather than a copy of them. A key holds the file name's rank, not the name: comparing names
+/// took half the sort.
 fn sort_timeline(events: &mut [Event]) {
+    use rayon::prelude::*;
     let ranks = NameRanks::ranking(events);
-    let mut last: Option<(*const str, u32)> = None;
-    events.sort_by_cached_key(|e| {
-        let name = Arc::as_ptr(&e.origin.file);
-        let rank = match last {
-            Some((address, rank)) if std::ptr::eq(address, name) => rank,
-            _ => ranks.rank(name),
-        };
-        last = Some((name, rank));
-        (e.time.sort_key(), rank, e.origin.location)
-    });
+    let mut keys: Vec<((Timestamp, u32, Location), usize)> = events
+        .par_iter()
+        .enumerate()
+        .map(|(at, e)| {
+            let rank = ranks.rank(&e.origin.file);
+            ((e.time.sort_key(), rank, e.origin.location), at)
+        })
+        .collect();
+    keys.par_sort_unstable();
+    // Each event moved into place along the permutation's cycles (as `sort_by_cached_key`
+    // does): `keys[at].1` becomes where the event now at `at` was moved from.
+    for at in 0..keys.len() {
+        let mut from = keys[at].1;
+        while from < at {
+            from = keys[from].1;
+        }
+        keys[at].1 = from;
+        events.swap(at, from);
+    }
 }
 
 /// The rank of each file name of a list of events in name order (equal names, equal ranks),
 /// looked up by the address of the name they share (a file's events share one `Arc`).
 struct NameRanks {
-    by_address: std::collections::HashMap<*const str, u32, foldhash::fast::FixedState>,
+    by_address: std::collections::HashMap<usize, u32, foldhash::fast::FixedState>,
 }
 
 impl NameRanks {
@@ -237,15 +247,20 @@ impl NameRanks {
             if at > 0 && names.get(at - 1).is_some_and(|before| before != name) {
                 rank += 1;
             }
-            by_address.insert(Arc::as_ptr(name), rank);
+            by_address.insert(address_of(name), rank);
         }
         NameRanks { by_address }
     }
 
     /// The rank of the name at `address` (every event's name was ranked).
-    fn rank(&self, address: *const str) -> u32 {
-        self.by_address.get(&address).copied().unwrap_or(u32::MAX)
+    fn rank(&self, name: &Arc<str>) -> u32 {
+        self.by_address.get(&address_of(name)).copied().unwrap_or(u32::MAX)
     }
+}
+
+/// Where a shared name lies (its events share it), as a number: a key every core can read.
+fn address_of(name: &Arc<str>) -> usize {
+    Arc::as_ptr(name).cast::<u8>().addr()
 }
 
 /// Keeps the timed events whose time lies within `[since, until]`.
