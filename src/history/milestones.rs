@@ -131,6 +131,9 @@ struct SameDay {
     /// By kind and day, each summary pushed and where its milestone is in `out` (a day holds a
     /// few: looking them up in place spares a copy of the words for each of 100,000 pushes).
     seen: std::collections::HashMap<(MilestoneKind, Option<i64>), SummariesAt, foldhash::fast::FixedState>,
+    /// The kind and day of the last push, and where its milestone is: repeats come in runs
+    /// (an SFC scan logs its lines one after another), found without a lookup.
+    last: Option<(MilestoneKind, Option<i64>, usize)>,
 }
 
 /// A day's summaries of one kind, each with where its milestone is.
@@ -163,17 +166,26 @@ impl SameDay {
             .time
             .and_then(|t| t.order_key())
             .map(|t| t.as_second().div_euclid(86_400));
-        let same_day = self.seen.entry((m.kind, day)).or_default();
-        match same_day.iter().find(|(summary, _)| *summary == m.summary) {
-            Some(&(_, at)) => {
+        let found = self.repeat_of_last(&m, day).or_else(|| {
+            let same_day = self.seen.get(&(m.kind, day))?;
+            same_day
+                .iter()
+                .find(|(summary, _)| *summary == m.summary)
+                .map(|(_, at)| *at)
+        });
+        match found {
+            Some(at) => {
+                self.last = Some((m.kind, day, at));
                 if let Some(existing) = self.out.get_mut(at) {
                     let room = EVIDENCE_PER_DAY.saturating_sub(existing.evidence.len());
                     existing.evidence.extend(evidence(room));
                 }
             }
             None => {
+                let at = self.out.len();
                 let summary = m.summary.into_owned();
-                same_day.push((summary.clone(), self.out.len()));
+                self.seen.entry((m.kind, day)).or_default().push((summary.clone(), at));
+                self.last = Some((m.kind, day, at));
                 self.out.push(Milestone {
                     time: m.time,
                     kind: m.kind,
@@ -183,6 +195,13 @@ impl SameDay {
                 });
             }
         }
+    }
+
+    /// Where the last milestone pushed to is, when `m` of `day` repeats it (same kind, day and
+    /// words).
+    fn repeat_of_last(&self, m: &Draft, day: Option<i64>) -> Option<usize> {
+        let (kind, last_day, at) = self.last?;
+        (kind == m.kind && last_day == day && self.out.get(at)?.summary == m.summary).then_some(at)
     }
 }
 
