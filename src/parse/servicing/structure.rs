@@ -471,17 +471,21 @@ fn checksur(line: &str, found: &mut Structure) {
     ];
     let trimmed = line.trim();
     // Every line below starts with one of these: most lines are dismissed by their first byte.
-    if !matches!(
-        trimmed.as_bytes().first(),
-        Some(b'C' | b'O' | b'L' | b'T' | b'R' | b'(')
-    ) {
+    let Some(first) = trimmed.as_bytes().first().copied() else {
+        return;
+    };
+    if !matches!(first, b'C' | b'O' | b'L' | b'T' | b'R' | b'(') {
         return;
     }
     if trimmed == "Checking System Update Readiness." {
         found.push("checksur", "begin");
         return;
     }
-    if let Some((key, name)) = KEYS.iter().find(|(key, _)| trimmed.starts_with(key)) {
+    // The first byte first: a compare in place before a call to compare the rest.
+    let key = KEYS
+        .iter()
+        .find(|(key, _)| key.as_bytes().first() == Some(&first) && trimmed.starts_with(key));
+    if let Some((key, name)) = key {
         let value = trimmed[key.len()..].trim();
         let value = if *name == "checksur_seconds" {
             value.trim_end_matches(" seconds.")
