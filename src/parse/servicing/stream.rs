@@ -240,6 +240,18 @@ impl Source for Buffered<'_> {
     }
 }
 
+/// How many U+FFFD are written in `bytes`.
+fn written_fffd(bytes: &[u8]) -> usize {
+    memchr::memmem::find_iter(bytes, "\u{FFFD}".as_bytes()).count()
+}
+
+/// Where `bytes` lie in `map`, when they are a slice of it.
+fn range_in(map: &Mmap, bytes: &[u8]) -> Option<std::ops::Range<usize>> {
+    let start = (bytes.as_ptr() as usize).checked_sub(map.as_ptr() as usize)?;
+    let end = start.checked_add(bytes.len())?;
+    (end <= map.len()).then_some(start..end)
+}
+
 /// The offset of the last complete line of `bytes` that opens an entry (a line followed by a
 /// line break); `None` when no line but the first does.
 fn last_entry_start(bytes: &[u8]) -> Option<usize> {
@@ -264,9 +276,12 @@ struct Stream<'p> {
     options: ReadOptions,
     next_line: u64,
     /// U+FFFD made of malformed bytes, and U+FFFD written as such in well-formed blocks: the
-    /// whole-file reader counts both once any byte is malformed.
+    /// whole-file reader counts both once any byte is malformed. Those written are counted
+    /// then, in the ranges of the map the well-formed blocks were (most logs have no malformed
+    /// byte: no search of every byte for them), or as read for blocks not in a map.
     replaced: usize,
     written_fffd: usize,
+    well_formed: Vec<std::ops::Range<usize>>,
     malformed: bool,
     stopped: bool,
 }
@@ -281,6 +296,7 @@ impl<'p> Stream<'p> {
             next_line: 1,
             replaced: 0,
             written_fffd: 0,
+            well_formed: Vec::new(),
             malformed: false,
             stopped: false,
         }
@@ -303,7 +319,13 @@ impl<'p> Stream<'p> {
             self.malformed = true;
             self.replaced += decoded.replaced;
         } else {
-            self.written_fffd += memchr::memmem::find_iter(bytes, "\u{FFFD}".as_bytes()).count();
+            match self.map.as_deref().and_then(|map| range_in(map, bytes)) {
+                Some(range) => match self.well_formed.last_mut() {
+                    Some(last) if last.end == range.start => last.end = range.end,
+                    _ => self.well_formed.push(range),
+                },
+                None => self.written_fffd += written_fffd(bytes),
+            }
         }
         let left = self.options.max_records.saturating_sub(self.next_line - 1);
         let (text, stopped) = within_budget(&decoded.text, left);
@@ -317,13 +339,21 @@ impl<'p> Stream<'p> {
 
     /// The file read: what its blocks `found`, joined.
     fn finish(self, size: u64, found: Entries) -> ParsedFile {
+        let written = |map: &Mmap| {
+            let mut count = self.written_fffd;
+            for range in &self.well_formed {
+                count += written_fffd(map.get(range.clone()).unwrap_or_default());
+                give_back(Some(map), range.end as u64);
+            }
+            count
+        };
         let decoded = Decoded {
             text: "".into(),
             encoding: self.encoding,
-            replaced: if self.malformed {
-                self.replaced + self.written_fffd
-            } else {
-                0
+            replaced: match (&self.map, self.malformed) {
+                (_, false) => 0,
+                (Some(map), true) => self.replaced + written(map),
+                (None, true) => self.replaced + self.written_fffd,
             },
         };
         let kind = Some(kind_of(&found.sources));
@@ -453,6 +483,75 @@ mod tests {
             assert_eq!(from_file.sha256, streamed.sha256);
             assert!(whole.anchors.len() == 2 && whole.records > 3_000, "{}", whole.records);
         }
+    }
+
+    #[test]
+    fn written_replacement_characters_count_once_a_later_block_is_malformed() {
+        // U+FFFD written as such early on, a malformed byte near the end: the whole-file reader
+        // counts both, and so does the streamed one, from its map or not.
+        let mut bytes = log(3_000).into_bytes();
+        let early = bytes.len() / 10;
+        bytes.splice(early..early, "\u{FFFD}\u{FFFD}\u{FFFD}".bytes());
+        let late = bytes.len() - 500;
+        bytes.splice(late..late, [0xff_u8]);
+        let path: Arc<str> = Arc::from("CBS.log");
+        let options = crate::signals::read_options(u64::MAX, Keep::Evidence);
+        let whole = crate::parse::servicing::parse(
+            &path,
+            bytes.len() as u64,
+            &decode_as(&bytes, TextEncoding::Utf8Bom),
+            options,
+        );
+        let replaced = |parsed: &crate::parse::ParsedFile| {
+            parsed
+                .notices
+                .iter()
+                .find(|n| n.reason.contains("replaced by U+FFFD"))
+                .map(|n| n.reason.clone())
+        };
+        assert_eq!(
+            replaced(&whole).as_deref(),
+            Some("4 malformed utf-8-bom byte sequence(s) replaced by U+FFFD")
+        );
+        let streamed = parse_in_blocks(
+            &path,
+            bytes.len() as u64,
+            TextEncoding::Utf8Bom,
+            &mut &bytes[..],
+            options,
+            64 << 10,
+        )
+        .expect("read");
+        assert_eq!(replaced(&streamed), replaced(&whole), "read block by block");
+        let mut file = tempfile::tempfile().expect("temp file");
+        std::io::Write::write_all(&mut file, &bytes).expect("write");
+        let mut mapped = super::Mapped::new(&file).expect("map");
+        let from_map = super::parse_windows(
+            &path,
+            bytes.len() as u64,
+            TextEncoding::Utf8Bom,
+            &mut mapped,
+            options,
+            64 << 10,
+        )
+        .expect("read");
+        assert_eq!(replaced(&from_map), replaced(&whole), "read from the map");
+        // Without the malformed byte, written ones are not replacements.
+        let mut clean = bytes.clone();
+        clean.remove(late);
+        let mut file = tempfile::tempfile().expect("temp file");
+        std::io::Write::write_all(&mut file, &clean).expect("write");
+        let mut mapped = super::Mapped::new(&file).expect("map");
+        let clean_map = super::parse_windows(
+            &path,
+            clean.len() as u64,
+            TextEncoding::Utf8Bom,
+            &mut mapped,
+            options,
+            64 << 10,
+        )
+        .expect("read");
+        assert_eq!(replaced(&clean_map), None);
     }
 
     /// How many pages of `bytes` are mapped into this process (`/proc/self/pagemap`).
