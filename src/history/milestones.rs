@@ -146,7 +146,8 @@ impl SameDay {
     fn push(&mut self, mut m: Milestone) {
         let evidence = std::mem::take(&mut m.evidence);
         let draft = Draft {
-            time: m.time,
+            at: m.at(),
+            time: When::Is(m.time),
             kind: m.kind,
             summary: m.summary.into(),
             summary_ja: m.summary_ja.into(),
@@ -155,17 +156,14 @@ impl SameDay {
     }
 
     /// Pushes `m` citing what `cite` makes, made only when shown.
-    fn push_citing(&mut self, m: Draft, cite: impl FnOnce() -> Evidence) {
+    fn push_citing(&mut self, m: Draft<'_>, cite: impl FnOnce() -> Evidence) {
         self.push_with(m, |room| if room > 0 { vec![cite()] } else { Vec::new() });
     }
 
     /// Pushes `m`, whose evidence is `evidence(room)`: at most `room` places. Its words are
     /// copied only when it is the first of its day.
-    fn push_with(&mut self, m: Draft, evidence: impl FnOnce(usize) -> Vec<Evidence>) {
-        let day = m
-            .time
-            .and_then(|t| t.order_key())
-            .map(|t| t.as_second().div_euclid(86_400));
+    fn push_with(&mut self, m: Draft<'_>, evidence: impl FnOnce(usize) -> Vec<Evidence>) {
+        let day = m.at.map(|t| t.as_second().div_euclid(86_400));
         let found = self.repeat_of_last(&m, day).or_else(|| {
             let same_day = self.seen.get(&(m.kind, day))?;
             same_day
@@ -187,7 +185,7 @@ impl SameDay {
                 self.seen.entry((m.kind, day)).or_default().push((summary.clone(), at));
                 self.last = Some((m.kind, day, at));
                 self.out.push(Milestone {
-                    time: m.time,
+                    time: m.time.written(),
                     kind: m.kind,
                     summary,
                     summary_ja: m.summary_ja.into_owned(),
@@ -199,28 +197,48 @@ impl SameDay {
 
     /// Where the last milestone pushed to is, when `m` of `day` repeats it (same kind, day and
     /// words).
-    fn repeat_of_last(&self, m: &Draft, day: Option<i64>) -> Option<usize> {
+    fn repeat_of_last(&self, m: &Draft<'_>, day: Option<i64>) -> Option<usize> {
         let (kind, last_day, at) = self.last?;
         (kind == m.kind && last_day == day && self.out.get(at)?.summary == m.summary).then_some(at)
     }
 }
 
-/// A signal's milestone before it is folded: its words borrowed where they are fixed, so the
-/// repeats that fold into one (a log's hundred thousand SFC lines) copy none.
-struct Draft {
-    time: Option<EventTime>,
+/// A signal's milestone before it is folded: its words borrowed where they are fixed and its
+/// time as written read when it is kept, so the repeats that fold into one (a log's hundred
+/// thousand SFC lines) copy nothing and read no event.
+struct Draft<'s> {
+    /// The instant it is ordered by.
+    at: Option<Timestamp>,
+    time: When<'s>,
     kind: MilestoneKind,
     summary: Cow<'static, str>,
     summary_ja: Cow<'static, str>,
 }
 
-fn milestone(
-    signal: &Signal,
+/// Where a draft's time as written is.
+enum When<'s> {
+    /// The signal's.
+    Of(&'s Signal<'s>),
+    Is(Option<EventTime>),
+}
+
+impl When<'_> {
+    fn written(&self) -> Option<EventTime> {
+        match self {
+            When::Of(signal) => signal.event_time(),
+            When::Is(time) => *time,
+        }
+    }
+}
+
+fn milestone<'s>(
+    signal: &'s Signal<'s>,
     kind: MilestoneKind,
     (summary, summary_ja): (impl Into<Cow<'static, str>>, impl Into<Cow<'static, str>>),
-) -> Draft {
+) -> Draft<'s> {
     Draft {
-        time: signal.event_time(),
+        at: signal.event_order_key(),
+        time: When::Of(signal),
         kind,
         summary: summary.into(),
         summary_ja: summary_ja.into(),
@@ -242,7 +260,12 @@ fn harmless_times(analysis: &Analysis<'_>) -> Vec<Timestamp> {
     times
 }
 
-fn from_signal(signals: &[Signal], tallied: &[Timestamp], index: usize, signal: &Signal) -> Option<Draft> {
+fn from_signal<'s>(
+    signals: &[Signal],
+    tallied: &[Timestamp],
+    index: usize,
+    signal: &'s Signal<'s>,
+) -> Option<Draft<'s>> {
     match &signal.kind {
         SignalKind::InstalledFirmware { mode } => Some(milestone(
             signal,
@@ -382,13 +405,13 @@ fn dotted(version: &[u32; 4]) -> String {
 
 /// EventLog 6008 reporting a shutdown long before the boot, with no event in between: the
 /// system was restored from an image taken at that shutdown.
-fn image_restore(
+fn image_restore<'s>(
     signals: &[Signal],
     tallied: &[Timestamp],
     index: usize,
-    signal: &Signal,
+    signal: &'s Signal<'s>,
     reported: &str,
-) -> Option<Draft> {
+) -> Option<Draft<'s>> {
     let now = signal.time?;
     let shutdown = parse_us_date(reported)?;
     if now.duration_since(shutdown) < SignedDuration::from_hours(48) {

@@ -342,6 +342,15 @@ impl<'e> Signal<'e> {
             Cited::Event(event, _) => Some(event.time),
         }
     }
+
+    /// The instant [`Signal::event_time`] is ordered by, without reading the event: an event's
+    /// signal is timed by it (see [`Signal::of_event`]).
+    pub fn event_order_key(&self) -> Option<Timestamp> {
+        match &self.cited {
+            Cited::Written(evidence) => evidence.time.and_then(|t| t.order_key()),
+            Cited::Event(..) => self.time,
+        }
+    }
 }
 
 /// Every signal of the case, in timeline order (untimed facts last).
