@@ -28,6 +28,7 @@ pub struct Computer {
 
 /// Every computer named in `files`, most events first, with its OS where the logs say.
 pub fn computers(files: &[ParsedFile]) -> Vec<Computer> {
+    use rayon::prelude::*;
     let mut by_name: BTreeMap<String, Computer> = BTreeMap::new();
     // Names and counts from every event read (kept or tallied), in file order.
     for (name, count) in files.iter().flat_map(|f| f.census.computers.iter()) {
@@ -39,11 +40,14 @@ pub fn computers(files: &[ParsedFile]) -> Vec<Computer> {
         });
         entry.events += count;
     }
-    // Versions from the boots, which are always kept: the last one read wins.
-    for event in files.iter().flat_map(|f| f.events.iter()) {
-        let (Some(name), Some(version)) = (event.computer.as_deref(), os_version(event)) else {
-            continue;
-        };
+    // Versions from the boots, which are always kept: the last one read wins. The boots are
+    // found on every core (a big CBS.log's hundred thousand events hold none).
+    let boots: Vec<(&str, [u32; 4])> = files
+        .par_iter()
+        .flat_map(|f| f.events.par_iter())
+        .filter_map(|event| Some((event.computer.as_deref()?, os_version(event)?)))
+        .collect();
+    for (name, version) in boots {
         if let Some(entry) = by_name.get_mut(&short(name)) {
             entry.os = Some(family(&version));
             entry.version = Some(version.iter().map(u32::to_string).collect::<Vec<_>>().join("."));

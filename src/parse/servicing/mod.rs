@@ -79,8 +79,11 @@ fn fill(parsed: &mut ParsedFile, mut found: Entries, stopped_at: Option<u64>) {
             .notices
             .push(Notice::new(Severity::Note, &*path, reason).at("line 1"));
     }
-    for event in &mut found.events {
-        event.source = parsed.kind.unwrap_or(SourceKind::Cbs);
+    // The readers make every event a CBS one: only a DISM or Setup log's are told again (a
+    // pass over a big CBS.log's events spared).
+    let kind = parsed.kind.unwrap_or(SourceKind::Cbs);
+    if kind != SourceKind::Cbs {
+        found.events.iter_mut().for_each(|event| event.source = kind);
     }
     parsed.records = found.events.len() + found.tally.count();
     parsed.events = found.events;
@@ -412,7 +415,7 @@ impl<'a> EntryReader<'a> {
                 file: Arc::clone(&self.file),
                 location: Location::Line(pending.line),
             },
-            source: SourceKind::Cbs,
+            source: SourceKind::Cbs, // told again by `fill` for a DISM or Setup log
             provider: self.interner.get(head.source),
             event_id: None,
             level: Level::from_text(head.level),
@@ -534,6 +537,28 @@ mod tests {
             0,
             "nothing is counted instead of kept when everything is kept"
         );
+    }
+
+    #[test]
+    fn a_log_s_events_take_the_kind_its_source_columns_tell() {
+        use crate::input::encoding::{decode_as, TextEncoding};
+        use crate::model::SourceKind;
+        let line = |source: &str| {
+            format!("2024-05-10 10:00:00, Error                 {source:<7}Failed [HRESULT = 0x800f081f]\n")
+        };
+        let path: Arc<str> = Arc::from("x.log");
+        for (source, kind) in [
+            ("CBS", SourceKind::Cbs),
+            ("DISM", SourceKind::Dism),
+            ("Setup", SourceKind::Panther),
+        ] {
+            let text = line(source).repeat(3);
+            let decoded = decode_as(text.as_bytes(), TextEncoding::Utf8);
+            let parsed = super::parse(&path, text.len() as u64, &decoded, options(Keep::Evidence));
+            assert_eq!(parsed.kind, Some(kind), "{source}");
+            assert_eq!(parsed.events.len(), 3, "{source}");
+            assert!(parsed.events.iter().all(|e| e.source == kind), "{source}");
+        }
     }
 
     #[test]
