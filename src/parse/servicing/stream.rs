@@ -392,20 +392,20 @@ mod tests {
         text
     }
 
-    /// `text` read from a temporary file's map in blocks of `block` bytes, and the map.
+    /// `bytes` read from a temporary file's map in blocks of `block` bytes, and the map.
     fn read_mapped(
-        text: &str,
+        bytes: &[u8],
         options: crate::parse::ReadOptions,
         block: usize,
     ) -> (crate::parse::ParsedFile, Arc<memmap2::Mmap>) {
         let mut file = tempfile::tempfile().expect("temp file");
-        std::io::Write::write_all(&mut file, text.as_bytes()).expect("write");
+        std::io::Write::write_all(&mut file, bytes).expect("write");
         let mut mapped = super::Mapped::new(&file).expect("map");
         let map = Arc::clone(&mapped.map);
         let path: Arc<str> = Arc::from("CBS.log");
         let parsed = super::parse_windows(
             &path,
-            text.len() as u64,
+            bytes.len() as u64,
             TextEncoding::Utf8Bom,
             &mut mapped,
             options,
@@ -460,7 +460,7 @@ mod tests {
             assert_eq!(streamed.sha256, Some(hex), "every byte is hashed, past the budget too");
             // The same from the file's map, a window at a time (windows start off the page
             // boundaries).
-            let (from_file, _) = read_mapped(&text, options, block + 123);
+            let (from_file, _) = read_mapped(text.as_bytes(), options, block + 123);
             assert_eq!(report(&from_file), report(&whole), "{keep:?}, mapped");
             // A kept line's message is left in the map; an entry of several lines is joined.
             let (mut left, mut copied) = (0, 0);
@@ -523,34 +523,12 @@ mod tests {
         )
         .expect("read");
         assert_eq!(replaced(&streamed), replaced(&whole), "read block by block");
-        let mut file = tempfile::tempfile().expect("temp file");
-        std::io::Write::write_all(&mut file, &bytes).expect("write");
-        let mut mapped = super::Mapped::new(&file).expect("map");
-        let from_map = super::parse_windows(
-            &path,
-            bytes.len() as u64,
-            TextEncoding::Utf8Bom,
-            &mut mapped,
-            options,
-            64 << 10,
-        )
-        .expect("read");
+        let (from_map, _) = read_mapped(&bytes, options, 64 << 10);
         assert_eq!(replaced(&from_map), replaced(&whole), "read from the map");
         // Without the malformed byte, written ones are not replacements.
         let mut clean = bytes.clone();
         clean.remove(late);
-        let mut file = tempfile::tempfile().expect("temp file");
-        std::io::Write::write_all(&mut file, &clean).expect("write");
-        let mut mapped = super::Mapped::new(&file).expect("map");
-        let clean_map = super::parse_windows(
-            &path,
-            clean.len() as u64,
-            TextEncoding::Utf8Bom,
-            &mut mapped,
-            options,
-            64 << 10,
-        )
-        .expect("read");
+        let (clean_map, _) = read_mapped(&clean, options, 64 << 10);
         assert_eq!(replaced(&clean_map), None);
     }
 
@@ -576,7 +554,7 @@ mod tests {
     fn a_mapped_log_gives_its_pages_back_once_read() {
         let text = log(6_000);
         let options = crate::signals::read_options(u64::MAX, Keep::Everything);
-        let (parsed, map) = read_mapped(&text, options, 64 << 10);
+        let (parsed, map) = read_mapped(text.as_bytes(), options, 64 << 10);
         assert_eq!(parsed.records, 6_000);
         let pages = map.len().div_ceil(4096);
         assert!(pages > 300, "{pages} pages");
