@@ -293,7 +293,7 @@ fn matched_offset(sessions: &[jiff::civil::DateTime], starts: &[jiff::Timestamp]
 }
 
 /// Every time of `file`, kept and tallied (the harmless tally's too), with the line it was read
-/// on: on every core (a big log has hundreds of thousands).
+/// on, to be set on every core (a big log has hundreds of thousands).
 fn times_mut(file: &mut ParsedFile) -> impl ParallelIterator<Item = (Option<u64>, &mut EventTime)> {
     let kept = file.events.par_iter_mut().map(|e| {
         let line = match e.origin.location {
