@@ -31,12 +31,11 @@ impl MessageText {
     /// otherwise a copy.
     pub fn in_map(map: Option<&Arc<memmap2::Mmap>>, text: &str) -> MessageText {
         let within = map.and_then(|map| {
-            let start = (text.as_ptr() as usize).checked_sub(map.as_ptr() as usize)?;
-            let end = start.checked_add(text.len())?;
-            let len = u32::try_from(text.len()).ok()?;
-            (end <= map.len()).then(|| InMap {
+            let range = range_in(map, text.as_bytes())?;
+            let len = u32::try_from(range.len()).ok()?;
+            Some(InMap {
                 map: Arc::clone(map),
-                start,
+                start: range.start,
                 len,
             })
         });
@@ -45,6 +44,13 @@ impl MessageText {
             None => MessageText::Owned(text.into()),
         }
     }
+}
+
+/// Where `bytes` lie in `map`, when they are a slice of it.
+pub fn range_in(map: &memmap2::Mmap, bytes: &[u8]) -> Option<std::ops::Range<usize>> {
+    let start = (bytes.as_ptr() as usize).checked_sub(map.as_ptr() as usize)?;
+    let end = start.checked_add(bytes.len())?;
+    (end <= map.len()).then_some(start..end)
 }
 
 impl Deref for MessageText {

@@ -24,7 +24,7 @@ pub use event::{Certainty, Event, Fields, FieldsFrom, Interner, Level, Location,
 pub use fact::{Fact, FactKind, MachineKey, ProviderInfo, VssListing, WriterState};
 pub use lang::Lang;
 pub use log_kind::LogKind;
-pub use message_text::MessageText;
+pub use message_text::{range_in, MessageText};
 pub use notice::{Notice, Severity};
 pub use tally::{Earliest, HarmlessTally, Tally, TallyRun};
 pub use time::{AnchorBasis, ClockAnchor, EventTime, Precision, TimeKeys};

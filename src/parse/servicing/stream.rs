@@ -15,6 +15,7 @@ use memmap2::Mmap;
 use sha2::{Digest, Sha256};
 
 use crate::input::encoding::{self, Decoded, TextEncoding};
+use crate::model::range_in;
 use crate::parse::{ParsedFile, ReadOptions};
 
 use super::{fill, kind_of, parse_line, read_text_parts, within_budget, Entries};
@@ -171,17 +172,17 @@ impl Mapped {
         let map = unsafe { memmap2::Mmap::map(file)? };
         Ok(Mapped { map: Arc::new(map) })
     }
+}
 
-    /// The byte range `start..end` of the map, clamped to it.
-    fn range(&self, start: u64, end: u64) -> std::ops::Range<usize> {
-        let clamp = |at: u64| usize::try_from(at).map_or(self.map.len(), |at| at.min(self.map.len()));
-        clamp(start)..clamp(end)
-    }
+/// The byte range `start..end` of `map`, clamped to it.
+fn clamped(map: &Mmap, start: u64, end: u64) -> std::ops::Range<usize> {
+    let clamp = |at: u64| usize::try_from(at).map_or(map.len(), |at| at.min(map.len()));
+    clamp(start)..clamp(end)
 }
 
 impl Source for Mapped {
     fn at(&mut self, start: u64, len: usize) -> io::Result<Window> {
-        let range = self.range(start, start.saturating_add(len as u64));
+        let range = clamped(&self.map, start, start.saturating_add(len as u64));
         // Read in at once on Linux (elsewhere, or where the kernel cannot, the pages fault in
         // as they are read).
         #[cfg(target_os = "linux")]
@@ -207,11 +208,11 @@ fn give_back(map: Option<&Mmap>, end: u64) {
         // From the start each time: reading the first page of a block again (the last one
         // given back rounds up to it) maps the whole page-cache folio around it, pages of
         // the block before too.
-        let end = usize::try_from(end).map_or(map.len(), |end| end.min(map.len()));
+        let range = clamped(map, 0, end);
         // SAFETY: the map is a read-only map of a file: dropping its pages changes no byte of
         // it (the next read of one reads the file again), so no slice of it, held or not,
         // sees a change. Only the process's memory is given back; on failure it is not.
-        let _ = unsafe { map.unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, 0, end) };
+        let _ = unsafe { map.unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, range.start, range.len()) };
     }
     #[cfg(not(unix))]
     let _ = (map, end);
@@ -243,13 +244,6 @@ impl Source for Buffered<'_> {
 /// How many U+FFFD are written in `bytes`.
 fn written_fffd(bytes: &[u8]) -> usize {
     memchr::memmem::find_iter(bytes, "\u{FFFD}".as_bytes()).count()
-}
-
-/// Where `bytes` lie in `map`, when they are a slice of it.
-fn range_in(map: &Mmap, bytes: &[u8]) -> Option<std::ops::Range<usize>> {
-    let start = (bytes.as_ptr() as usize).checked_sub(map.as_ptr() as usize)?;
-    let end = start.checked_add(bytes.len())?;
-    (end <= map.len()).then_some(start..end)
 }
 
 /// The offset of the last complete line of `bytes` that opens an entry (a line followed by a

@@ -176,15 +176,15 @@ impl MarkerSearch {
             .map(MarkerSearch::Automaton)
     }
 
-    /// Folds the index of each marker found on `line` into `bits`.
-    fn fold(&self, line: &str, bits: u32, mut add: impl FnMut(u32, usize) -> u32) -> u32 {
+    /// Folds the index in its list of each marker found on `line`, in order, into `init`.
+    fn fold<B>(&self, line: &str, init: B, mut add: impl FnMut(B, usize) -> B) -> B {
         match self {
             MarkerSearch::Vector(searcher) => searcher
                 .find_iter(line)
-                .fold(bits, |bits, m| add(bits, m.pattern().as_usize())),
+                .fold(init, |acc, m| add(acc, m.pattern().as_usize())),
             MarkerSearch::Automaton(automaton) => automaton
                 .find_iter(line)
-                .fold(bits, |bits, m| add(bits, m.pattern().as_usize())),
+                .fold(init, |acc, m| add(acc, m.pattern().as_usize())),
         }
     }
 }
@@ -412,7 +412,7 @@ fn sfc_result(line: &str, found: &mut Structure) {
     static SEARCH: std::sync::LazyLock<Option<MarkerSearch>> =
         std::sync::LazyLock::new(|| MarkerSearch::new(SFC_RESULTS));
     let first = match SEARCH.as_ref() {
-        Some(search) => SFC_RESULTS.get(search.fold(line, u32::MAX, |first, at| first.min(at as u32)) as usize),
+        Some(search) => SFC_RESULTS.get(search.fold(line, usize::MAX, usize::min)),
         None => SFC_RESULTS.iter().find(|(needle, _)| holds(line, needle)),
     };
     let Some((_, result)) = first else {
@@ -570,12 +570,10 @@ mod tests {
         };
         assert!(matches!(vector, MarkerSearch::Vector(_)));
         let found = |search: &MarkerSearch, line: &str| {
-            let mut markers = Vec::new();
-            search.fold(line, 0, |bits, marker| {
+            search.fold(line, Vec::new(), |mut markers, marker| {
                 markers.push(marker);
-                bits
-            });
-            markers
+                markers
+            })
         };
         let mut lines = vec![
             String::new(),
